@@ -1,0 +1,54 @@
+using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Derivation;
+using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Server.Hosting;
+using GreenLoop.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+namespace GreenLoop.Cli;
+
+/// <summary>
+/// The platform's pipeline opened directly on the data directory, for commands that work without a running server
+/// (import, site apply/export). SQLite's locking lets them run beside a server on the same file.
+/// </summary>
+internal sealed class LocalPlatform : IAsyncDisposable
+{
+    private LocalPlatform(SqliteStore store, long tenantId, GreenLoopOptions options)
+    {
+        Store = store;
+        TenantId = tenantId;
+        Options = options;
+        var clock = TimeProvider.System;
+        Catalog = new MeterCatalog(store, clock);
+        var signal = new DerivationSignal();
+        Ingest = new IngestService(store, Catalog, signal, clock);
+        Derivation = new DerivationService(store, Catalog);
+        Sites = new SiteService(store, Catalog, signal, clock);
+    }
+
+    public SqliteStore Store { get; }
+    public long TenantId { get; }
+    public GreenLoopOptions Options { get; }
+    public MeterCatalog Catalog { get; }
+    public IngestService Ingest { get; }
+    public DerivationService Derivation { get; }
+    public SiteService Sites { get; }
+
+    /// <summary>Reads appsettings.json (beside the program), environment variables and <c>--data DIR</c>.</summary>
+    public static async Task<LocalPlatform> OpenAsync(string? dataDirectory, CancellationToken ct)
+    {
+        var config = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = new GreenLoopOptions();
+        config.GetSection(GreenLoopOptions.Section).Bind(options);
+        if (dataDirectory is not null) options.DataDirectory = dataDirectory;
+        var store = new SqliteStore(new SqliteStoreOptions { Path = options.DatabasePath, Synchronous = options.Synchronous });
+        await store.MigrateAsync(ct);
+        var tenant = await store.EnsureTenantAsync(options.DefaultTenant, options.DefaultTenant, ct);
+        return new LocalPlatform(store, tenant, options);
+    }
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}

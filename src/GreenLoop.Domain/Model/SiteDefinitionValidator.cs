@@ -1,0 +1,94 @@
+using GreenLoop.Domain.Time;
+
+namespace GreenLoop.Domain.Model;
+
+/// <summary>One problem in a site document: where it is and why it is wrong.</summary>
+public sealed record DefinitionError(string Path, string Reason);
+
+/// <summary>Checks a <see cref="SiteDefinition"/> before it is applied; the document is applied whole or not at all.</summary>
+public static class SiteDefinitionValidator
+{
+    /// <summary>Returns every problem found; an empty list means the document can be applied.</summary>
+    public static IReadOnlyList<DefinitionError> Validate(SiteDefinition site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var errors = new List<DefinitionError>();
+        void Error(string path, string reason) => errors.Add(new DefinitionError(path, reason));
+
+        if (!IsKey(site.Key)) Error("key", "a key is 1-64 characters of letters, digits, '-', '_' or '.'");
+        if (string.IsNullOrWhiteSpace(site.Name)) Error("name", "required");
+        if (!SiteCalendar.TryFindZone(site.TimeZone, out _)) Error("timeZone", $"'{site.TimeZone}' is not a known IANA time zone id");
+
+        var nodeKeys = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < site.Nodes.Count; i++)
+        {
+            var n = site.Nodes[i];
+            if (!IsKey(n.Key)) Error($"nodes[{i}].key", "a key is 1-64 characters of letters, digits, '-', '_' or '.'");
+            else if (!nodeKeys.Add(n.Key)) Error($"nodes[{i}].key", $"node '{n.Key}' appears twice");
+            if (string.IsNullOrWhiteSpace(n.Name)) Error($"nodes[{i}].name", "required");
+        }
+        var parents = site.Nodes.Where(n => n.Key is not null).GroupBy(n => n.Key).ToDictionary(g => g.Key, g => g.First().Parent);
+        for (var i = 0; i < site.Nodes.Count; i++)
+        {
+            var n = site.Nodes[i];
+            if (n.Parent is null) continue;
+            if (!nodeKeys.Contains(n.Parent)) { Error($"nodes[{i}].parent", $"no node '{n.Parent}'"); continue; }
+            // Walk up: a cycle would make roll-ups count a meter forever.
+            var seen = new HashSet<string> { n.Key };
+            for (var p = n.Parent; p is not null; p = parents.GetValueOrDefault(p))
+            {
+                if (!seen.Add(p)) { Error($"nodes[{i}].parent", $"node '{n.Key}' is its own ancestor"); break; }
+            }
+        }
+
+        var meterKeys = new HashSet<string>(StringComparer.Ordinal);
+        var carrierUnits = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < site.Meters.Count; i++)
+        {
+            var m = site.Meters[i];
+            var at = $"meters[{i}]";
+            if (!IsKey(m.Key)) Error($"{at}.key", "a key is 1-64 characters of letters, digits, '-', '_' or '.'");
+            else if (!meterKeys.Add(m.Key)) Error($"{at}.key", $"meter '{m.Key}' appears twice");
+            if (string.IsNullOrWhiteSpace(m.Name)) Error($"{at}.name", "required");
+            if (string.IsNullOrWhiteSpace(m.Carrier)) Error($"{at}.carrier", "required");
+            if (string.IsNullOrWhiteSpace(m.Unit)) Error($"{at}.unit", "required");
+            if (m.Node is not null && !nodeKeys.Contains(m.Node)) Error($"{at}.node", $"no node '{m.Node}'");
+            if (!double.IsFinite(m.Multiplier) || m.Multiplier <= 0) Error($"{at}.multiplier", "must be a positive number");
+            if (m.RolloverAt is { } r && (!double.IsFinite(r) || r <= 0)) Error($"{at}.rolloverAt", "must be a positive number");
+            if (m.RolloverAt is not null && m.Kind != MeterKind.Cumulative) Error($"{at}.rolloverAt", "only a cumulative meter rolls over");
+            if (m.IntervalMinutes <= 0 || m.IntervalMinutes > 44640) Error($"{at}.intervalMinutes", "must be 1 to 44640 minutes");
+            if (m.MaxGapMinutes <= 0) Error($"{at}.maxGapMinutes", "must be positive");
+            if (m.MaxRatePerHour is { } mr && (!double.IsFinite(mr) || mr <= 0)) Error($"{at}.maxRatePerHour", "must be a positive number");
+            if (m.Role == MeterRole.SubMeter && m.Parent is null) Error($"{at}.parent", "a sub-meter names the meter it is a sub-meter of");
+            if (m.Kind != MeterKind.Instantaneous && !string.IsNullOrWhiteSpace(m.Carrier) && !string.IsNullOrWhiteSpace(m.Unit))
+            {
+                if (carrierUnits.TryGetValue(m.Carrier, out var unit) && unit != m.Unit)
+                    Error($"{at}.unit", $"carrier '{m.Carrier}' is measured in {unit} elsewhere in this site; totals per carrier need one unit");
+                else carrierUnits.TryAdd(m.Carrier, m.Unit);
+            }
+        }
+        for (var i = 0; i < site.Meters.Count; i++)
+        {
+            var m = site.Meters[i];
+            if (m.Parent is null) continue;
+            if (!meterKeys.Contains(m.Parent)) Error($"meters[{i}].parent", $"no meter '{m.Parent}' in this site");
+            else if (m.Parent == m.Key) Error($"meters[{i}].parent", "a meter cannot be its own parent");
+        }
+
+        var kinds = site.Meters.Where(m => m.Key is not null).GroupBy(m => m.Key).ToDictionary(g => g.Key, g => g.First().Kind);
+        for (var i = 0; i < site.Events.Count; i++)
+        {
+            var e = site.Events[i];
+            if (!kinds.TryGetValue(e.Meter, out var kind)) Error($"events[{i}].meter", $"no meter '{e.Meter}' in this site");
+            else if (kind != MeterKind.Cumulative) Error($"events[{i}].meter", "replacements and resets apply to cumulative meters");
+            if (!double.IsFinite(e.NewValue)) Error($"events[{i}].newValue", "must be a finite number");
+            if (e.OldValue is { } o && !double.IsFinite(o)) Error($"events[{i}].oldValue", "must be a finite number");
+        }
+        return errors;
+    }
+
+    /// <summary>Keys appear in URLs, file names and CSV columns, so they are kept to a safe alphabet.</summary>
+    public static bool IsKey(string? key) =>
+        !string.IsNullOrEmpty(key) && key.Length <= 64 &&
+        key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}

@@ -1,0 +1,164 @@
+using System.Globalization;
+using GreenLoop.Domain.Model;
+using GreenLoop.Storage;
+
+namespace GreenLoop.Pipeline.Ingest;
+
+/// <summary>A row that could not even be read (bad JSON type, a timestamp without offset), kept with its raw text.</summary>
+public sealed record RejectedRow(RowRejection Rejection, string? Meter, string? Ts, string? Value);
+
+/// <summary>
+/// A batch as the edge (HTTP, CSV, MQTT, import) parsed it: the readings it could read, each with its index in the
+/// original batch, and the rows it could not read.
+/// </summary>
+public sealed record IngestRequest(IReadOnlyList<ReadingInput> Readings, string Source)
+{
+    /// <summary>Original index of each reading; null means 0..n-1.</summary>
+    public IReadOnlyList<int>? Indexes { get; init; }
+    public IReadOnlyList<RejectedRow> ParseRejections { get; init; } = [];
+}
+
+/// <summary>
+/// The single ingest path for every source: validate each reading, append the valid ones durably (duplicates are
+/// no-ops, conflicting values are refused), quarantine everything rejected with its reason, wake derivation.
+/// </summary>
+public sealed class IngestService(IGreenLoopStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
+{
+    /// <summary>Readings more than this far in the future are refused (clock errors, wrong offsets).</summary>
+    public static readonly TimeSpan MaxFuture = TimeSpan.FromDays(1);
+
+    /// <summary>Readings before this instant are refused (a zeroed RTC, a Unix-epoch default).</summary>
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public Task<IngestResult> IngestAsync(long tenantId, IReadOnlyList<ReadingInput> readings, string source, CancellationToken ct) =>
+        IngestAsync(tenantId, new IngestRequest(readings, source), ct);
+
+    public async Task<IngestResult> IngestAsync(long tenantId, IngestRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = clock.GetUtcNow();
+        var readings = request.Readings;
+        var rejected = new List<RejectedRow>(request.ParseRejections);
+        var toStore = new List<StoredReading>(readings.Count);
+        var storePos = new List<int>(readings.Count);
+        var seen = new Dictionary<(long Meter, long Ts), double>();
+        var duplicates = 0;
+
+        for (var i = 0; i < readings.Count; i++)
+        {
+            var r = readings[i];
+            var index = request.Indexes?[i] ?? i;
+            void Reject(string field, string reason) =>
+                rejected.Add(new RejectedRow(new RowRejection(index, field, reason), r.Meter, r.Ts.ToString("O", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
+
+            if (string.IsNullOrWhiteSpace(r.Meter)) { Reject("meter", "meter key is missing"); continue; }
+            var meter = await catalog.FindAsync(tenantId, r.Meter, ct);
+            if (meter is null) { Reject("meter", $"unknown meter '{r.Meter}'; define it in a site document first, then replay the quarantine"); continue; }
+            if (!double.IsFinite(r.Value)) { Reject("value", "value must be a finite number (NaN and infinities are refused)"); continue; }
+            if (r.Ts > now + MaxFuture) { Reject("ts", $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"); continue; }
+            if (r.Ts < Earliest) { Reject("ts", $"instant {r.Ts:O} is before {Earliest:yyyy-MM-dd}; check the device clock"); continue; }
+            var def = meter.Definition;
+            if (def.Kind == MeterKind.Interval && def.Quantity != MeterQuantity.ProcessVariable && r.Value < 0)
+            {
+                Reject("value", $"negative consumption {r.Value} for interval meter '{def.Key}'; export is metered by a meter with direction Export");
+                continue;
+            }
+            var ts = r.Ts.ToUnixTimeMilliseconds();
+            if (seen.TryGetValue((meter.Id, ts), out var earlier))
+            {
+                if (earlier.Equals(r.Value)) { duplicates++; continue; }
+                Reject("value", $"the batch has two different values for '{def.Key}' at {r.Ts:O} ({earlier} and {r.Value})");
+                continue;
+            }
+            seen[(meter.Id, ts)] = r.Value;
+            toStore.Add(new StoredReading(meter.Id, ts, r.Value));
+            storePos.Add(i);
+        }
+
+        var accepted = 0;
+        if (toStore.Count > 0)
+        {
+            var outcomes = await store.AppendReadingsAsync(toStore, now.ToUnixTimeMilliseconds(), ct);
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                switch (outcomes[i].Status)
+                {
+                    case AppendStatus.Inserted: accepted++; break;
+                    case AppendStatus.Duplicate: duplicates++; break;
+                    default:
+                        var r = readings[storePos[i]];
+                        rejected.Add(new RejectedRow(
+                            new RowRejection(request.Indexes?[storePos[i]] ?? storePos[i], "value", $"conflict: {outcomes[i].Existing?.ToString("R", CultureInfo.InvariantCulture)} is already stored for '{r.Meter}' at {r.Ts:O}; the stored reading is kept"),
+                            r.Meter, r.Ts.ToString("O", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
+                        break;
+                }
+            }
+            if (accepted > 0) signal.Notify();
+        }
+
+        if (rejected.Count > 0)
+        {
+            var received = now.ToUnixTimeMilliseconds();
+            await store.QuarantineAsync(rejected.Select(x => new QuarantineEntry
+            {
+                TenantId = tenantId,
+                ReceivedAt = received,
+                Source = request.Source,
+                Meter = x.Meter,
+                Ts = x.Ts,
+                Value = x.Value,
+                Field = x.Rejection.Field,
+                Reason = x.Rejection.Reason,
+            }).ToList(), ct);
+        }
+        rejected.Sort((a, b) => a.Rejection.Index.CompareTo(b.Rejection.Index));
+        return new IngestResult(readings.Count + request.ParseRejections.Count, accepted, duplicates, rejected.Select(x => x.Rejection).ToList());
+    }
+
+    /// <summary>
+    /// Tries every quarantined row again (e.g. after the missing meter was defined). Rows that pass leave the
+    /// quarantine; rows that fail again stay, once, with their newest reason.
+    /// </summary>
+    public async Task<(int Replayed, int Accepted, int StillRejected)> ReplayQuarantineAsync(long tenantId, CancellationToken ct)
+    {
+        var entries = await store.ListQuarantineAsync(tenantId, 100_000, ct);
+        if (entries.Count == 0) return (0, 0, 0);
+        catalog.Invalidate();
+        var readings = new List<ReadingInput>();
+        var ids = new List<long>();
+        var unreadable = 0;
+        foreach (var e in entries)
+        {
+            if (e.Meter is null || e.Ts is null || e.Value is null
+                || !DateTimeOffset.TryParse(e.Ts, CultureInfo.InvariantCulture, DateTimeStyles.None, out var ts)
+                || !double.TryParse(e.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                unreadable++;
+                continue;
+            }
+            readings.Add(new ReadingInput(e.Meter, ts, value));
+            ids.Add(e.Id);
+        }
+        // The replayed rows are removed first: a row that fails again is quarantined anew with today's reason.
+        await store.DeleteQuarantineAsync(tenantId, ids, ct);
+        var result = await IngestAsync(tenantId, new IngestRequest(readings, "replay"), ct);
+        return (readings.Count, result.Accepted + result.Duplicates, result.Rejected.Count + unreadable);
+    }
+}
+
+/// <summary>Wakes the derivation worker when readings were committed.</summary>
+public sealed class DerivationSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); }
+            catch (SemaphoreFullException) { /* already signalled */ }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}

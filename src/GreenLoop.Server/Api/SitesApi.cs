@@ -1,0 +1,77 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Query;
+using GreenLoop.Server.Hosting;
+using GreenLoop.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GreenLoop.Server.Api;
+
+/// <summary>Site documents, series, energy by carrier, the overview, meter events and balances.</summary>
+public static class SitesApi
+{
+    public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/v1/sites").WithTags("Sites");
+        api.MapGet("/", ListSites).WithSummary("Sites of the tenant");
+        api.MapGet("/{site}", GetSite).WithSummary("The site document (same format as 'greenloop site export')");
+        api.MapPut("/{site}", PutSite).WithSummary("Apply a site document (idempotent)");
+        api.MapGet("/{site}/overview", Overview).WithSummary("Today's dashboard figures in the site's local time");
+        api.MapGet("/{site}/energy", Energy).WithSummary("Energy by carrier per node and period");
+        api.MapGet("/{site}/meters/{meter}/series", MeterSeries).WithSummary("A meter's series at 15m, hour, day or month grain");
+        api.MapGet("/{site}/meters/{meter}/events", MeterEvents).WithSummary("Drops, rollovers, replacements, resets, gaps and spikes found in a meter's readings");
+        api.MapGet("/{site}/meters/{meter}/balance", MeterBalance).WithSummary("A meter against the sum of its sub-meters");
+        api.MapGet("/{site}/nodes/{node}/series", NodeSeries).WithSummary("A node's total of one carrier ('_site' for the whole site)");
+        return app;
+    }
+
+    public sealed record ApplyAnswer(int Created, int Updated, int Unchanged);
+
+    internal static async Task<Ok<IReadOnlyList<SiteSummary>>> ListSites(QueryService query, TenantContext tenant, CancellationToken ct) =>
+        TypedResults.Ok(await query.SitesAsync(tenant.TenantId, ct));
+
+    internal static async Task<Results<Ok<SiteDefinition>, NotFound>> GetSite(string site, SiteService sites, TenantContext tenant, CancellationToken ct) =>
+        await sites.ExportAsync(tenant.TenantId, site, ct) is { } def ? TypedResults.Ok(def) : TypedResults.NotFound();
+
+    internal static async Task<Results<Ok<ApplyAnswer>, ValidationProblem>> PutSite(string site, SiteDefinition document, SiteService sites, TenantContext tenant, CancellationToken ct)
+    {
+        if (document.Key != site)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["key"] = [$"the document's key '{document.Key}' differs from the URL's '{site}'"] });
+        var outcome = await sites.ApplyAsync(tenant.TenantId, document, ct);
+        if (outcome.Result is not { } r)
+            return TypedResults.ValidationProblem(outcome.Errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
+                title: "The site document has errors; nothing was applied");
+        return TypedResults.Ok(new ApplyAnswer(r.Created, r.Updated, r.Unchanged));
+    }
+
+    internal static Task<IResult> Overview(string site, QueryService query, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => query.OverviewAsync(tenant.TenantId, site, ct));
+
+    internal static Task<IResult> Energy(string site, string? grain, string? from, string? to, string? node, QueryService query, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => query.EnergyAsync(tenant.TenantId, site, grain, from, to, node, ct));
+
+    internal static Task<IResult> MeterSeries(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => query.MeterSeriesAsync(tenant.TenantId, site, meter, grain, from, to, ct));
+
+    internal static Task<IResult> MeterEvents(string site, string meter, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => query.EventsAsync(tenant.TenantId, site, meter, from, to, ct));
+
+    internal static Task<IResult> MeterBalance(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => query.BalanceAsync(tenant.TenantId, site, meter, grain, from, to, ct));
+
+    internal static Task<IResult> NodeSeries(string site, string node, string? carrier, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => query.NodeSeriesAsync(tenant.TenantId, site, node == "_site" ? SiteNode.RootKey : node, carrier ?? "electricity", grain, from, to, ct));
+
+    /// <summary>Null means 404; a <see cref="QueryException"/> is the user's to fix (400).</summary>
+    private static async Task<IResult> Answer<T>(Func<Task<T?>> run) where T : class
+    {
+        try
+        {
+            return await run() is { } value ? TypedResults.Ok(value) : TypedResults.NotFound();
+        }
+        catch (QueryException ex)
+        {
+            return TypedResults.Problem(title: "The query cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}

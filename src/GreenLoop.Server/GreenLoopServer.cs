@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+using GreenLoop.Server.Api;
+using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Web;
+
+namespace GreenLoop.Server;
+
+/// <summary>Builds the GreenLoop web application; used by Program, the CLI's <c>serve</c> and the tests.</summary>
+public static class GreenLoopServer
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Services.AddGreenLoopCore(builder.Configuration);
+        builder.Services.AddGreenLoopDemo(builder.Configuration);
+        builder.Services.AddOpenApi();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        builder.Services.AddGreenLoopUi();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapReadingsApi();
+        app.MapSitesApi();
+        app.MapGreenLoopUi();
+        return app;
+    }
+}

@@ -1,0 +1,88 @@
+using GreenLoop.Demo;
+using GreenLoop.Pipeline;
+using GreenLoop.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace GreenLoop.Server.Hosting;
+
+/// <summary>Registers the demo plant (on by default; <c>GreenLoop:Demo:Enabled=false</c> turns it off).</summary>
+public static class DemoHosting
+{
+    public static IServiceCollection AddGreenLoopDemo(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DemoOptions>().Bind(configuration.GetSection(DemoOptions.SectionName));
+        services.AddHostedService<DemoPlantService>();
+        return services;
+    }
+}
+
+/// <summary>
+/// Applies the demo site, then feeds it like any gateway would: back-fill, then live readings through the public
+/// HTTP ingest API of this very server (so the demo exercises the same path as a real plant).
+/// </summary>
+internal sealed partial class DemoPlantService(
+    IOptions<DemoOptions> options, SiteService sites, IGreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
+    TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var o = options.Value;
+        if (!o.Enabled) return;
+        if (!await WaitForStartAsync(stoppingToken)) return;
+        // A restarted server keeps the plant it created (same anchor, so the same readings) and back-fills only
+        // what it missed while it was down.
+        var now = clock.GetUtcNow();
+        var existing = await store.GetSiteAsync(tenant.TenantId, DemoPlant.SiteKey, stoppingToken);
+        var anchor = existing is null ? null : DemoPlant.AnchorDateOf(existing.Definition);
+        var plant = anchor is { } a ? new DemoPlant(a) : new DemoPlant(now);
+        var days = o.BackfillDays;
+        if (existing is not null && anchor is not null)
+        {
+            var last = await store.LastReadingsAsync(existing.Id, stoppingToken);
+            if (last.Count > 0)
+            {
+                var missed = now - DateTimeOffset.FromUnixTimeMilliseconds(last.Values.Min());
+                days = (int)Math.Clamp(Math.Ceiling(missed.TotalDays), 1, o.BackfillDays);
+            }
+        }
+        var outcome = await sites.ApplyAsync(tenant.TenantId, plant.Definition, stoppingToken);
+        if (outcome.Errors.Count > 0)
+        {
+            LogDemoInvalid(string.Join("; ", outcome.Errors.Select(e => $"{e.Path}: {e.Reason}")));
+            return;
+        }
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is null)
+        {
+            LogNoAddress();
+            return;
+        }
+        // Kestrel may report a wildcard host; the demo always talks to this machine.
+        var uri = new UriBuilder(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)).Uri;
+        using var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromMinutes(2) };
+        var gateway = new DemoGateway(plant, http, clock, loggers.CreateLogger<DemoGateway>());
+        LogDemoStarting(uri, days);
+        await gateway.BackfillAsync(days, stoppingToken);
+        await gateway.StreamAsync(TimeSpan.FromSeconds(Math.Max(1, o.LiveIntervalSeconds)), stoppingToken);
+    }
+
+    private async Task<bool> WaitForStartAsync(CancellationToken ct)
+    {
+        var started = new TaskCompletionSource();
+        using var a = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        using var b = ct.Register(() => started.TrySetCanceled(ct));
+        try { await started.Task; return true; }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Demo plant: feeding {Address} ({Days} days of back-fill, then live)")]
+    private partial void LogDemoStarting(Uri address, int days);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Demo plant definition is invalid: {Errors}")]
+    private partial void LogDemoInvalid(string errors);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Demo plant: the server has no listening address (test host?); not feeding")]
+    private partial void LogNoAddress();
+}

@@ -1,0 +1,43 @@
+using GreenLoop.Pipeline.Derivation;
+using GreenLoop.Pipeline.Ingest;
+using Microsoft.Extensions.Options;
+
+namespace GreenLoop.Server.Hosting;
+
+/// <summary>
+/// Derives what ingest committed: woken by every accepted batch, and every second in any case (a crash leaves its
+/// pending work in the store's dirty table, so a restart resumes it).
+/// </summary>
+internal sealed partial class DerivationWorker(DerivationService derivation, DerivationSignal signal, IOptions<GreenLoopOptions> options, ILogger<DerivationWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = options.Value.DerivationBatch;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await derivation.RunOnceAsync(batch, stoppingToken) > 0)
+                {
+                }
+                failures = 0;
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Never stop deriving for good: log, back off, try again; the dirty marks are still there.
+                failures++;
+                LogDerivationFailed(ex, failures);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Derivation failed ({Failures} in a row); retrying")]
+    private partial void LogDerivationFailed(Exception ex, int failures);
+}

@@ -1,0 +1,51 @@
+using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Derivation;
+using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Query;
+using GreenLoop.Storage;
+using GreenLoop.Storage.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace GreenLoop.Server.Hosting;
+
+/// <summary>Service registration for the platform: store, pipeline, background workers.</summary>
+public static class GreenLoopHosting
+{
+    public static IServiceCollection AddGreenLoopCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GreenLoopOptions>().Bind(configuration.GetSection(GreenLoopOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IGreenLoopStore>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value;
+            return new SqliteStore(new SqliteStoreOptions { Path = o.DatabasePath, Synchronous = o.Synchronous });
+        });
+        services.AddSingleton<TenantContext>();
+        services.AddSingleton<MeterCatalog>();
+        services.AddSingleton<DerivationSignal>();
+        services.AddSingleton<IngestService>();
+        services.AddSingleton<DerivationService>();
+        services.AddSingleton<QueryService>();
+        services.AddSingleton<SiteService>();
+        // Start-up runs first (migrations, tenant), then the workers.
+        services.AddHostedService<StartupService>();
+        services.AddHostedService<DerivationWorker>();
+        return services;
+    }
+}
+
+/// <summary>Migrates the store and resolves the default tenant before anything else runs.</summary>
+internal sealed partial class StartupService(IGreenLoopStore store, TenantContext tenant, IOptions<GreenLoopOptions> options, ILogger<StartupService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.MigrateAsync(cancellationToken);
+        tenant.Set(await store.EnsureTenantAsync(options.Value.DefaultTenant, options.Value.DefaultTenant, cancellationToken));
+        LogStarted(options.Value.DatabasePath);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "GreenLoop store ready at {Path}")]
+    private partial void LogStarted(string path);
+}

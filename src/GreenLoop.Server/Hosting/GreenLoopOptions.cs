@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GreenLoop.Server.Hosting;
+
+/// <summary>Settings under <c>GreenLoop</c> in appsettings.json, or environment variables <c>GreenLoop__*</c>.</summary>
+public sealed class GreenLoopOptions
+{
+    public const string Section = "GreenLoop";
+
+    /// <summary>Folder of the embedded database (<c>greenloop.db</c>). Relative paths are from the working directory. Default <c>data</c>.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>SQLite synchronous mode: FULL (default: an acknowledged batch survives power loss) or NORMAL (survives a process crash).</summary>
+    [RegularExpression("^(?i)(FULL|NORMAL)$")]
+    public string Synchronous { get; set; } = "FULL";
+
+    /// <summary>Key of the tenant used until sign-in arrives. Default <c>default</c>.</summary>
+    [Required]
+    public string DefaultTenant { get; set; } = "default";
+
+    /// <summary>Meters derived per derivation transaction.</summary>
+    [Range(1, 100_000)]
+    public int DerivationBatch { get; set; } = 500;
+
+    public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "greenloop.db");
+}

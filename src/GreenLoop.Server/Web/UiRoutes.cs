@@ -1,0 +1,30 @@
+namespace GreenLoop.Server.Web;
+
+/// <summary>The web UI's routes and the links between its pages (relative to the app's path base).</summary>
+public static class UiRoutes
+{
+    /// <summary>The site shown when a URL names none.</summary>
+    public const string DefaultSite = "demo";
+
+    internal const string SiteOverviewTemplate = "sites/{site}";
+    internal const string SiteMetersTemplate = "sites/{site}/meters";
+    internal const string LanguageTemplate = "/lang/{code}";
+
+    /// <summary><c>~/</c> for the default site, else <c>~/sites/{site}</c>.</summary>
+    public static string Overview(string site) =>
+        site == DefaultSite ? "~/" : "~/sites/" + Uri.EscapeDataString(site);
+
+    /// <summary><c>~/meters</c> for the default site, else <c>~/sites/{site}/meters</c>.</summary>
+    public static string Meters(string site) =>
+        site == DefaultSite ? "~/meters" : "~/sites/" + Uri.EscapeDataString(site) + "/meters";
+
+    /// <summary><c>~/sites/{site}/meters/{meter}</c>.</summary>
+    public static string Meter(string site, string meter) =>
+        "~/sites/" + Uri.EscapeDataString(site) + "/meters/" + Uri.EscapeDataString(meter);
+
+    /// <summary><c>~/lang/{code}</c>: sets the language cookie and returns to the page it came from.</summary>
+    public static string Language(string code) => "~/lang/" + Uri.EscapeDataString(code);
+
+    /// <summary>The site named by a route or query value, or <see cref="DefaultSite"/>.</summary>
+    public static string SiteOrDefault(string? site) => string.IsNullOrWhiteSpace(site) ? DefaultSite : site.Trim();
+}

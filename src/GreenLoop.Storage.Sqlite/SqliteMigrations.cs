@@ -1,0 +1,137 @@
+namespace GreenLoop.Storage.Sqlite;
+
+/// <summary>
+/// Schema versions, applied in order inside a transaction; <c>PRAGMA user_version</c> records the last one applied.
+/// Never edit a released step: add a new one.
+/// </summary>
+internal static class SqliteMigrations
+{
+    public static readonly string[] Steps =
+    [
+        // 1: the foundation schema.
+        """
+        CREATE TABLE tenant(
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL);
+
+        CREATE TABLE site(
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            key TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE(tenant_id, key));
+
+        CREATE TABLE node(
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL REFERENCES site(id),
+            key TEXT NOT NULL,
+            name TEXT NOT NULL,
+            name_zh TEXT,
+            kind TEXT,
+            parent_id INTEGER REFERENCES node(id),
+            UNIQUE(site_id, key));
+
+        CREATE TABLE meter(
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            site_id INTEGER NOT NULL REFERENCES site(id),
+            node_id INTEGER NOT NULL REFERENCES node(id),
+            key TEXT NOT NULL,
+            carrier TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            UNIQUE(tenant_id, key));
+
+        -- Which meters count toward which node (closure over the tree, without double counting sub-meters).
+        CREATE TABLE node_meter(
+            node_id INTEGER NOT NULL,
+            meter_id INTEGER NOT NULL,
+            PRIMARY KEY(node_id, meter_id)) WITHOUT ROWID;
+        CREATE INDEX node_meter_by_meter ON node_meter(meter_id, node_id);
+
+        CREATE TABLE meter_event(
+            meter_id INTEGER NOT NULL REFERENCES meter(id),
+            ts INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            old_value REAL,
+            new_value REAL NOT NULL,
+            note TEXT,
+            PRIMARY KEY(meter_id, ts, kind)) WITHOUT ROWID;
+
+        -- Raw readings: append-only, as received (value before the multiplier).
+        CREATE TABLE reading(
+            meter_id INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            value REAL NOT NULL,
+            received_at INTEGER NOT NULL,
+            PRIMARY KEY(meter_id, ts)) WITHOUT ROWID;
+
+        CREATE TABLE quarantine(
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL,
+            received_at INTEGER NOT NULL,
+            source TEXT NOT NULL,
+            meter TEXT,
+            ts TEXT,
+            value TEXT,
+            field TEXT NOT NULL,
+            reason TEXT NOT NULL);
+        CREATE INDEX quarantine_by_tenant ON quarantine(tenant_id, id);
+
+        -- Meters whose readings changed and are not derived yet; survives a crash.
+        CREATE TABLE dirty(
+            meter_id INTEGER PRIMARY KEY,
+            from_ts INTEGER NOT NULL,
+            to_ts INTEGER NOT NULL,
+            version INTEGER NOT NULL);
+
+        -- 15-minute UTC buckets per meter; up_ts is the UTC start of the local hour they belong to.
+        CREATE TABLE bucket(
+            meter_id INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            up_ts INTEGER NOT NULL,
+            value REAL,
+            min REAL,
+            max REAL,
+            covered INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            PRIMARY KEY(meter_id, ts)) WITHOUT ROWID;
+
+        -- Local hour (1), day (2) and month (3) roll-ups per meter; up_ts is the next grain's start.
+        CREATE TABLE rollup(
+            meter_id INTEGER NOT NULL,
+            grain INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            up_ts INTEGER NOT NULL,
+            value REAL,
+            min REAL,
+            max REAL,
+            covered INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            PRIMARY KEY(meter_id, grain, ts)) WITHOUT ROWID;
+        CREATE INDEX rollup_by_up ON rollup(meter_id, grain, up_ts);
+
+        -- Node totals per carrier and direction at every grain (0 = 15 minutes).
+        CREATE TABLE node_rollup(
+            node_id INTEGER NOT NULL,
+            carrier TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            grain INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            value REAL,
+            covered INTEGER NOT NULL,
+            meters INTEGER NOT NULL,
+            PRIMARY KEY(node_id, grain, ts, carrier, direction)) WITHOUT ROWID;
+
+        CREATE TABLE finding(
+            meter_id INTEGER NOT NULL,
+            ts INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY(meter_id, ts, kind)) WITHOUT ROWID;
+        """,
+    ];
+}

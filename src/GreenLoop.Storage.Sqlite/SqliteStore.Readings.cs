@@ -1,0 +1,156 @@
+using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+using Microsoft.Data.Sqlite;
+
+namespace GreenLoop.Storage.Sqlite;
+
+public sealed partial class SqliteStore
+{
+    public Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        return WriteAsync((c, tx) =>
+        {
+            var outcomes = new AppendOutcome[readings.Count];
+            var spans = new Dictionary<long, (long From, long To)>();
+            using var insert = Command(c, "INSERT INTO reading(meter_id, ts, value, received_at) VALUES($m,$ts,$v,$r) ON CONFLICT(meter_id, ts) DO NOTHING;", tx,
+                ("$m", 0L), ("$ts", 0L), ("$v", 0d), ("$r", receivedAt));
+            using var existing = Command(c, "SELECT value FROM reading WHERE meter_id=$m AND ts=$ts;", tx, ("$m", 0L), ("$ts", 0L));
+            insert.Prepare();
+            var pm = insert.Parameters["$m"];
+            var pts = insert.Parameters["$ts"];
+            var pv = insert.Parameters["$v"];
+            for (var i = 0; i < readings.Count; i++)
+            {
+                var r = readings[i];
+                pm.Value = r.MeterId;
+                pts.Value = r.Ts;
+                pv.Value = r.Value;
+                if (insert.ExecuteNonQuery() == 1)
+                {
+                    outcomes[i] = new AppendOutcome(AppendStatus.Inserted, null);
+                    spans[r.MeterId] = spans.TryGetValue(r.MeterId, out var s) ? (Math.Min(s.From, r.Ts), Math.Max(s.To, r.Ts)) : (r.Ts, r.Ts);
+                    continue;
+                }
+                existing.Parameters["$m"].Value = r.MeterId;
+                existing.Parameters["$ts"].Value = r.Ts;
+                var stored = Convert.ToDouble(existing.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                // Bit-equal: the same JSON or CSV text parses to the same double.
+                outcomes[i] = stored.Equals(r.Value)
+                    ? new AppendOutcome(AppendStatus.Duplicate, null)
+                    : new AppendOutcome(AppendStatus.Conflict, stored);
+            }
+            foreach (var (meter, span) in spans) MarkDirty(c, tx, meter, span.From, span.To);
+            return outcomes;
+        }, ct);
+    }
+
+    public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
+        WriteAsync((c, tx) => { MarkDirty(c, tx, meterId, from, to); return 0; }, ct);
+
+    private static void MarkDirty(SqliteConnection c, SqliteTransaction tx, long meterId, long from, long to) =>
+        Scalar(c, """
+            INSERT INTO dirty(meter_id, from_ts, to_ts, version) VALUES($m, $f, $t, 1)
+            ON CONFLICT(meter_id) DO UPDATE SET from_ts=min(from_ts, excluded.from_ts), to_ts=max(to_ts, excluded.to_ts), version=version+1;
+            """, tx, ("$m", meterId), ("$f", from), ("$t", to));
+
+    private static void MarkWholeMeterDirty(SqliteConnection c, SqliteTransaction tx, long meterId)
+    {
+        var span = ReadOne(c, tx, "SELECT count(*), min(ts), max(ts) FROM reading WHERE meter_id=$m;",
+            r => (Count: r.GetInt64(0), From: r.IsDBNull(1) ? 0 : r.GetInt64(1), To: r.IsDBNull(2) ? 0 : r.GetInt64(2)), ("$m", meterId));
+        if (span is { Count: > 0 } s) MarkDirty(c, tx, meterId, s.From, s.To);
+    }
+
+    public Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0) return Task.CompletedTask;
+        return WriteAsync((c, tx) =>
+        {
+            using var cmd = Command(c, "INSERT INTO quarantine(tenant_id, received_at, source, meter, ts, value, field, reason) VALUES($t,$r,$s,$m,$ts,$v,$f,$why);", tx,
+                ("$t", 0L), ("$r", 0L), ("$s", ""), ("$m", null), ("$ts", null), ("$v", null), ("$f", ""), ("$why", ""));
+            foreach (var e in entries)
+            {
+                cmd.Parameters["$t"].Value = e.TenantId;
+                cmd.Parameters["$r"].Value = e.ReceivedAt;
+                cmd.Parameters["$s"].Value = e.Source;
+                cmd.Parameters["$m"].Value = (object?)e.Meter ?? DBNull.Value;
+                cmd.Parameters["$ts"].Value = (object?)e.Ts ?? DBNull.Value;
+                cmd.Parameters["$v"].Value = (object?)e.Value ?? DBNull.Value;
+                cmd.Parameters["$f"].Value = e.Field;
+                cmd.Parameters["$why"].Value = e.Reason;
+                cmd.ExecuteNonQuery();
+            }
+            return 0;
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<QuarantineEntry>>(c => ReadAll(c, null,
+            "SELECT id, tenant_id, received_at, source, meter, ts, value, field, reason FROM quarantine WHERE tenant_id=$t ORDER BY id LIMIT $l;",
+            r => new QuarantineEntry
+            {
+                Id = r.GetInt64(0),
+                TenantId = r.GetInt64(1),
+                ReceivedAt = r.GetInt64(2),
+                Source = r.GetString(3),
+                Meter = r.IsDBNull(4) ? null : r.GetString(4),
+                Ts = r.IsDBNull(5) ? null : r.GetString(5),
+                Value = r.IsDBNull(6) ? null : r.GetString(6),
+                Field = r.GetString(7),
+                Reason = r.GetString(8),
+            }, ("$t", tenantId), ("$l", limit)), ct);
+
+    public Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
+        ReadAsync(c => Convert.ToInt32(Scalar(c, "SELECT count(*) FROM quarantine WHERE tenant_id=$t;", null, ("$t", tenantId)), System.Globalization.CultureInfo.InvariantCulture), ct);
+
+    public Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return WriteAsync((c, tx) =>
+        {
+            using var cmd = Command(c, "DELETE FROM quarantine WHERE tenant_id=$t AND id=$id;", tx, ("$t", tenantId), ("$id", 0L));
+            foreach (var id in ids)
+            {
+                cmd.Parameters["$id"].Value = id;
+                cmd.ExecuteNonQuery();
+            }
+            return 0;
+        }, ct);
+    }
+
+    public Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<DirtyMeter>>(c => ReadAll(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT $l;",
+            r => new DirtyMeter(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ("$l", max)), ct);
+
+    public Task<long> CountDirtyAsync(CancellationToken ct) =>
+        ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM dirty;")!, ct);
+
+    public Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, CancellationToken ct) =>
+        ReadAsync(c => (
+            Scalar(c, "SELECT max(ts) FROM reading WHERE meter_id=$m AND ts < $t;", null, ("$m", meterId), ("$t", minTs)) as long?,
+            Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meterId), ("$t", maxTs)) as long?), ct);
+
+    public Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
+        ReadAsync(c =>
+        {
+            var sql = withNeighbours
+                ? """
+                  SELECT ts, value FROM (SELECT ts, value FROM reading WHERE meter_id=$m AND ts < $f ORDER BY ts DESC LIMIT 1)
+                  UNION ALL SELECT ts, value FROM reading WHERE meter_id=$m AND ts >= $f AND ts <= $t
+                  UNION ALL SELECT ts, value FROM (SELECT ts, value FROM reading WHERE meter_id=$m AND ts > $t ORDER BY ts LIMIT 1)
+                  """
+                : "SELECT ts, value FROM reading WHERE meter_id=$m AND ts >= $f AND ts <= $t";
+            var list = ReadAll(c, null, sql, r => new RawReading(r.GetInt64(0), r.GetDouble(1)), ("$m", meterId), ("$f", from), ("$t", to));
+            list.Sort((a, b) => a.Ts.CompareTo(b.Ts));
+            return list.ToArray();
+        }, ct);
+
+    public Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<CounterEvent>>(c => ReadAll(c, null, "SELECT ts, kind, old_value, new_value FROM meter_event WHERE meter_id=$m ORDER BY ts;",
+            r => new CounterEvent(r.GetInt64(0), Enum.Parse<MeterEventKind>(r.GetString(1)), r.IsDBNull(2) ? null : r.GetDouble(2), r.GetDouble(3)),
+            ("$m", meterId)), ct);
+
+    public Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
+        ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM reading WHERE meter_id=$m;", null, ("$m", meterId))!, ct);
+}

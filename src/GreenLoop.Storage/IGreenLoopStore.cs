@@ -1,0 +1,74 @@
+using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+
+namespace GreenLoop.Storage;
+
+/// <summary>
+/// The storage seam: everything GreenLoop keeps goes through here, so that SQLite (embedded default) and PostgreSQL
+/// (production) can be swapped by configuration. Every query that can leak data across tenants takes the tenant id.
+/// Raw readings are append-only; derived rows (buckets, roll-ups, findings) are replaced span by span.
+/// </summary>
+public interface IGreenLoopStore : IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task MigrateAsync(CancellationToken ct);
+
+    Task<long> EnsureTenantAsync(string key, string name, CancellationToken ct);
+
+    /// <summary>Applies a validated site document; idempotent.</summary>
+    Task<ApplyResult> ApplySiteAsync(long tenantId, SiteDefinition site, long now, CancellationToken ct);
+
+    Task<SiteModel?> GetSiteAsync(long tenantId, string siteKey, CancellationToken ct);
+
+    Task<IReadOnlyList<SiteModel>> ListSitesAsync(long tenantId, CancellationToken ct);
+
+    /// <summary>All meters of a tenant by key (the ingest cache).</summary>
+    Task<IReadOnlyDictionary<string, MeterRef>> LoadMetersAsync(long tenantId, CancellationToken ct);
+
+    /// <summary>Every meter of every tenant (for the derivation worker, which serves all tenants).</summary>
+    Task<IReadOnlyList<MeterRef>> LoadAllMetersAsync(CancellationToken ct);
+
+    /// <summary>Appends readings durably and marks their meters for derivation, in one transaction.</summary>
+    Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct);
+
+    Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
+
+    Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct);
+
+    Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct);
+
+    Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
+
+    // Derivation.
+
+    Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct);
+
+    Task<long> CountDirtyAsync(CancellationToken ct);
+
+    /// <summary>The instant of the last reading before <paramref name="minTs"/> and of the first after <paramref name="maxTs"/>.</summary>
+    Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, CancellationToken ct);
+
+    /// <summary>Readings in [from, to] plus, if asked, the last reading before from and the first after to.</summary>
+    Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct);
+
+    Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct);
+
+    /// <summary>Writes derived spans, rolls them up to days, months and nodes, and clears their dirty marks.</summary>
+    Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct);
+
+    /// <summary>Marks a meter for derivation over [from, to] (e.g. after a meter event was recorded).</summary>
+    Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct);
+
+    // Queries (read roll-ups, never raw readings).
+
+    Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct);
+
+    Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct);
+
+    Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct);
+
+    /// <summary>Instant of each meter's newest reading, for a site.</summary>
+    Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct);
+
+    Task<long> CountReadingsAsync(long meterId, CancellationToken ct);
+}
