@@ -7,8 +7,8 @@ namespace GreenLoop.Domain.Tests;
 
 public sealed class CumulativeDerivationTests
 {
-    private static readonly MeterConfig s_meter = new() { Kind = MeterKind.Cumulative };
-    private static readonly CounterEvent[] s_noEvents = [];
+    private static readonly MeterConfig _meter = new() { Kind = MeterKind.Cumulative };
+    private static readonly CounterEvent[] _noEvents = [];
 
     private static DerivationResult Derive(MeterConfig meter, RawReading[] readings, long from, long to, params CounterEvent[] events) =>
         Deriver.Derive(meter, readings, events, from, to);
@@ -20,7 +20,7 @@ public sealed class CumulativeDerivationTests
     {
         RawReading[] readings = [new(At(10, 5), 100), new(At(10, 35), 130)];
 
-        var result = Derive(s_meter, readings, At(10, 0), At(11, 0));
+        var result = Derive(_meter, readings, At(10, 0), At(11, 0));
 
         Assert.Equal(new[] { At(10, 0), At(10, 15), At(10, 30) }, result.Buckets.Select(b => b.Start));
         // 30 units over the 30 minutes 10:05-10:35: 10 of them fall in 10:00-10:15, 15 in 10:15-10:30, 5 in 10:30-10:45.
@@ -34,7 +34,7 @@ public sealed class CumulativeDerivationTests
     [Fact]
     public void Derive_CtRatio40_MultipliesRegisterDelta()
     {
-        var meter = s_meter with { Multiplier = 40 };
+        var meter = _meter with { Multiplier = 40 };
         RawReading[] readings = [new(At(10, 0), 1000), new(At(10, 30), 1001.5)];
 
         var result = Derive(meter, readings, At(10, 0), At(11, 0));
@@ -50,7 +50,7 @@ public sealed class CumulativeDerivationTests
     {
         RawReading[] readings = [new(At(10, 2), 0), new(At(10, 11), 9), new(At(10, 20), 18)];
 
-        var result = Derive(s_meter, readings, At(10, 0), At(10, 30));
+        var result = Derive(_meter, readings, At(10, 0), At(10, 30));
 
         // Readings span 10:02-10:20: 13 minutes of bucket 10:00 (10:02-10:15) and 5 of bucket 10:15 (10:15-10:20).
         var first = BucketAt(result, At(10, 0));
@@ -65,7 +65,7 @@ public sealed class CumulativeDerivationTests
     [Fact]
     public void Derive_RegisterWrapsAtRolloverAt_CountsThroughTheWrapAndFlagsRollover()
     {
-        var meter = s_meter with { RolloverAt = 1_000_000 };
+        var meter = _meter with { RolloverAt = 1_000_000 };
         RawReading[] readings = [new(At(10, 0), 999_990), new(At(10, 15), 15)];
 
         var result = Derive(meter, readings, At(10, 0), At(10, 30));
@@ -83,7 +83,7 @@ public sealed class CumulativeDerivationTests
     [Fact]
     public void Derive_FallOfMoreThanHalfTheRolloverRange_IsADropNotARollover()
     {
-        var meter = s_meter with { RolloverAt = 1_000_000 };
+        var meter = _meter with { RolloverAt = 1_000_000 };
         RawReading[] readings = [new(At(10, 0), 500_000), new(At(10, 15), 400_000)];
 
         var result = Derive(meter, readings, At(10, 0), At(10, 30));
@@ -102,7 +102,7 @@ public sealed class CumulativeDerivationTests
         RawReading[] readings = [new(At(10, 0), 5000), new(At(10, 30), 20)];
         var replacement = new CounterEvent(At(10, 10), MeterEventKind.Replacement, OldValue: 5012, NewValue: 0);
 
-        var result = Derive(s_meter, readings, At(10, 0), At(11, 0), replacement);
+        var result = Derive(_meter, readings, At(10, 0), At(11, 0), replacement);
 
         // (old - before) + (after - new) = (5012 - 5000) + (20 - 0) = 32 over 30 minutes: 16 per bucket.
         Assert.Equal(2, result.Buckets.Count);
@@ -123,7 +123,7 @@ public sealed class CumulativeDerivationTests
         RawReading[] readings = [new(At(10, 0), 5000), new(At(10, 15), 3), new(At(10, 30), 8)];
         var replacement = new CounterEvent(At(10, 15), MeterEventKind.Replacement, OldValue: 5010, NewValue: 0);
 
-        var result = Derive(s_meter, readings, At(10, 0), At(11, 0), replacement);
+        var result = Derive(_meter, readings, At(10, 0), At(11, 0), replacement);
 
         // 10:00-10:15: (5010 - 5000) + (3 - 0) = 13. 10:15-10:30: 8 - 3 = 5 on the new register, no event in that span.
         Assert.Equal(13.0, BucketAt(result, At(10, 0)).Value!.Value, 9);
@@ -139,7 +139,7 @@ public sealed class CumulativeDerivationTests
         RawReading[] readings = [new(At(10, 0), 5000), new(At(10, 30), 20)];
         var reset = new CounterEvent(At(10, 10), MeterEventKind.Reset, OldValue: null, NewValue: 0);
 
-        var result = Derive(s_meter, readings, At(10, 0), At(11, 0), reset);
+        var result = Derive(_meter, readings, At(10, 0), At(11, 0), reset);
 
         // What ran between 5000 and the reset is unknown; after it the register went 0 -> 20: 20 over 30 minutes.
         Assert.Equal(2, result.Buckets.Count);
@@ -159,7 +159,7 @@ public sealed class CumulativeDerivationTests
     {
         RawReading[] readings = [new(At(10, 0), 100), new(At(10, 15), 50), new(At(10, 30), 60)];
 
-        var result = Derive(s_meter, readings, At(10, 0), At(11, 0));
+        var result = Derive(_meter, readings, At(10, 0), At(11, 0));
 
         var drop = BucketAt(result, At(10, 0));
         Assert.Null(drop.Value);
@@ -182,7 +182,7 @@ public sealed class CumulativeDerivationTests
         // MaxGapMs defaults to 60 minutes; 10:15 -> 12:15 is 120 minutes.
         RawReading[] readings = [new(At(10, 0), 100), new(At(10, 15), 110), new(At(12, 15), 150), new(At(12, 30), 155)];
 
-        var result = Derive(s_meter, readings, At(10, 0), At(13, 0));
+        var result = Derive(_meter, readings, At(10, 0), At(13, 0));
 
         Assert.Equal(10, result.Buckets.Count);
         Assert.Equal(110.0 - 100, BucketAt(result, At(10, 0)).Value!.Value, 9);
@@ -207,7 +207,7 @@ public sealed class CumulativeDerivationTests
     {
         RawReading[] readings = [new(At(10, 0), 0), new(At(11, 0), 60)];
 
-        var result = Derive(s_meter, readings, At(10, 0), At(11, 0));
+        var result = Derive(_meter, readings, At(10, 0), At(11, 0));
 
         // 60 minutes is not longer than the 60-minute maximum gap: four measured buckets of 15 each.
         Assert.Equal(4, result.Buckets.Count);
@@ -220,7 +220,7 @@ public sealed class CumulativeDerivationTests
     [Fact]
     public void Derive_RateAboveMaxRatePerHour_FlagsSpikeAndStillCounts()
     {
-        var meter = s_meter with { MaxRatePerHour = 100 };
+        var meter = _meter with { MaxRatePerHour = 100 };
         RawReading[] readings = [new(At(10, 0), 0), new(At(10, 15), 30), new(At(10, 30), 50)];
 
         var result = Derive(meter, readings, At(10, 0), At(11, 0));
@@ -243,7 +243,7 @@ public sealed class CumulativeDerivationTests
         // The drop is found at 10:15; the span asked for is 10:30-11:00.
         RawReading[] readings = [new(At(10, 0), 100), new(At(10, 15), 50), new(At(10, 30), 60), new(At(10, 45), 70)];
 
-        var result = Derive(s_meter, readings, At(10, 30), At(11, 0));
+        var result = Derive(_meter, readings, At(10, 30), At(11, 0));
 
         Assert.Equal(new[] { At(10, 30) }, result.Buckets.Select(b => b.Start));
         Assert.Equal(70.0 - 60, result.Buckets[0].Value!.Value, 9);
@@ -254,7 +254,7 @@ public sealed class CumulativeDerivationTests
     public void Derive_ManyIrregularReadings_TotalEqualsRegisterDifferenceTimesMultiplier()
     {
         const double multiplier = 40;
-        var meter = s_meter with { Multiplier = multiplier };
+        var meter = _meter with { Multiplier = multiplier };
         var random = new Random(20260302);
         var readings = new RawReading[300];
         var ts = At(0, 0) + random.Next(0, (int)Bucket);
@@ -283,7 +283,7 @@ public sealed class CumulativeDerivationTests
     [Fact]
     public void Derive_SubSpan_EqualsTheSameBucketsOfTheWholeDerivation()
     {
-        var meter = s_meter with { RolloverAt = 100_000, Multiplier = 2.5, MaxRatePerHour = 60 };
+        var meter = _meter with { RolloverAt = 100_000, Multiplier = 2.5, MaxRatePerHour = 60 };
         var random = new Random(7);
         var readings = new List<RawReading>();
         var events = new List<CounterEvent>();
@@ -321,6 +321,8 @@ public sealed class CumulativeDerivationTests
         Assert.Contains(whole.Buckets, b => b.Flags.HasFlag(QualityFlags.Drop));
         Assert.Contains(whole.Buckets, b => b.Flags.HasFlag(QualityFlags.Gap));
         Assert.Contains(whole.Buckets, b => b.Flags.HasFlag(QualityFlags.Spike));
+        Assert.Contains(whole.Buckets, b => b.Flags.HasFlag(QualityFlags.Replacement));
+        Assert.Contains(whole.Buckets, b => b.Flags.HasFlag(QualityFlags.Reset));
 
         var bucketCount = (int)((wholeTo - wholeFrom) / Bucket);
         for (var trial = 0; trial < 50; trial++)
@@ -346,8 +348,8 @@ public sealed class CumulativeDerivationTests
     {
         RawReading[] readings = [new(At(10, 0), 0), new(At(10, 15), 1)];
 
-        Assert.Throws<ArgumentException>(() => Derive(s_meter, readings, At(10, 5), At(11, 0)));
-        Assert.Throws<ArgumentException>(() => Derive(s_meter, readings, At(11, 0), At(10, 0)));
-        Assert.Empty(Deriver.Derive(s_meter, readings, s_noEvents, At(10, 0), At(10, 0)).Buckets);
+        Assert.Throws<ArgumentException>(() => Derive(_meter, readings, At(10, 5), At(11, 0)));
+        Assert.Throws<ArgumentException>(() => Derive(_meter, readings, At(11, 0), At(10, 0)));
+        Assert.Empty(Deriver.Derive(_meter, readings, _noEvents, At(10, 0), At(10, 0)).Buckets);
     }
 }

@@ -6,11 +6,11 @@ namespace GreenLoop.Domain.Tests;
 
 public sealed class IntervalDerivationTests
 {
-    private static readonly MeterConfig s_quarterHourEnding = new() { Kind = MeterKind.Interval };
-    private static readonly CounterEvent[] s_noEvents = [];
+    private static readonly MeterConfig _quarterHourEnding = new() { Kind = MeterKind.Interval };
+    private static readonly CounterEvent[] _noEvents = [];
 
     private static DerivationResult Derive(MeterConfig meter, RawReading[] readings, long from, long to) =>
-        Deriver.Derive(meter, readings, s_noEvents, from, to);
+        Deriver.Derive(meter, readings, _noEvents, from, to);
 
     private static BucketValue BucketAt(DerivationResult result, long start) => Assert.Single(result.Buckets, b => b.Start == start);
 
@@ -19,7 +19,7 @@ public sealed class IntervalDerivationTests
     {
         RawReading[] readings = [new(At(10, 15), 7)];
 
-        var result = Derive(s_quarterHourEnding, readings, At(10, 0), At(11, 0));
+        var result = Derive(_quarterHourEnding, readings, At(10, 0), At(11, 0));
 
         // Stamped 10:15, period ending: the consumption of 10:00-10:15.
         var bucket = Assert.Single(result.Buckets);
@@ -32,7 +32,7 @@ public sealed class IntervalDerivationTests
     [Fact]
     public void Derive_PeriodBeginning_ReadingCoversThePeriodAfterItsStamp()
     {
-        var meter = s_quarterHourEnding with { Stamp = IntervalStamp.PeriodBeginning };
+        var meter = _quarterHourEnding with { Stamp = IntervalStamp.PeriodBeginning };
         RawReading[] readings = [new(At(10, 15), 7)];
 
         var result = Derive(meter, readings, At(10, 0), At(11, 0));
@@ -46,7 +46,7 @@ public sealed class IntervalDerivationTests
     [Fact]
     public void Derive_SixtyMinuteInterval_SpreadsOverFourBuckets()
     {
-        var meter = s_quarterHourEnding with { IntervalMs = 60 * Minute, Multiplier = 2 };
+        var meter = _quarterHourEnding with { IntervalMs = 60 * Minute, Multiplier = 2 };
         RawReading[] readings = [new(At(11, 0), 20)];
 
         var result = Derive(meter, readings, At(10, 0), At(12, 0));
@@ -60,7 +60,7 @@ public sealed class IntervalDerivationTests
     [Fact]
     public void Derive_FiveMinuteInterval_SumsIntoBuckets()
     {
-        var meter = s_quarterHourEnding with { IntervalMs = 5 * Minute };
+        var meter = _quarterHourEnding with { IntervalMs = 5 * Minute };
         RawReading[] readings = [new(At(10, 5), 1), new(At(10, 10), 2), new(At(10, 15), 3), new(At(10, 20), 4)];
 
         var result = Derive(meter, readings, At(10, 0), At(11, 0));
@@ -78,7 +78,7 @@ public sealed class IntervalDerivationTests
     {
         RawReading[] readings = [new(At(10, 15), 7), new(At(10, 45), 9)];
 
-        var result = Derive(s_quarterHourEnding, readings, At(10, 0), At(11, 0));
+        var result = Derive(_quarterHourEnding, readings, At(10, 0), At(11, 0));
 
         // Periods 10:00-10:15 and 10:30-10:45 are reported; 10:15-10:30 has no reading and so no bucket at all.
         Assert.Equal(new[] { At(10, 0), At(10, 30) }, result.Buckets.Select(b => b.Start));
@@ -92,7 +92,7 @@ public sealed class IntervalDerivationTests
     {
         RawReading[] readings = [new(At(10, 15), 7), new(At(11, 45), 9)];
 
-        var result = Derive(s_quarterHourEnding, readings, At(10, 0), At(12, 0));
+        var result = Derive(_quarterHourEnding, readings, At(10, 0), At(12, 0));
 
         // The first period ends 10:15, the next starts 11:30: 75 minutes without data, more than 60.
         var finding = Assert.Single(result.Findings);
@@ -106,7 +106,7 @@ public sealed class IntervalDerivationTests
     {
         RawReading[] readings = [new(At(10, 15), 7), new(At(11, 30), 9)];
 
-        var result = Derive(s_quarterHourEnding, readings, At(10, 0), At(12, 0));
+        var result = Derive(_quarterHourEnding, readings, At(10, 0), At(12, 0));
 
         // The first period ends 10:15, the next starts 11:15: 60 minutes, not more than the maximum gap.
         Assert.Empty(result.Findings);
@@ -115,7 +115,7 @@ public sealed class IntervalDerivationTests
     [Fact]
     public void Derive_IntervalAboveMaxRatePerHour_FlagsSpikeAndStillCounts()
     {
-        var meter = s_quarterHourEnding with { MaxRatePerHour = 100 };
+        var meter = _quarterHourEnding with { MaxRatePerHour = 100 };
         RawReading[] readings = [new(At(10, 15), 30), new(At(10, 30), 20)];
 
         var result = Derive(meter, readings, At(10, 0), At(11, 0));

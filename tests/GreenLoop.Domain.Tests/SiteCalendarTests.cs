@@ -10,14 +10,14 @@ namespace GreenLoop.Domain.Tests;
 /// </summary>
 public sealed class SiteCalendarTests
 {
-    private static readonly SiteCalendar s_berlin = SiteCalendar.ForZone("Europe/Berlin");
-    private static readonly SiteCalendar s_shanghai = SiteCalendar.ForZone("Asia/Shanghai");
-    private static readonly SiteCalendar s_kolkata = SiteCalendar.ForZone("Asia/Kolkata");
+    private static readonly SiteCalendar _berlin = SiteCalendar.ForZone("Europe/Berlin");
+    private static readonly SiteCalendar _shanghai = SiteCalendar.ForZone("Asia/Shanghai");
+    private static readonly SiteCalendar _kolkata = SiteCalendar.ForZone("Asia/Kolkata");
 
     [Fact]
     public void DayBounds_BerlinSpringForward_Has23HoursOf92Buckets()
     {
-        var (start, end) = s_berlin.DayBounds(new DateOnly(2026, 3, 29));
+        var (start, end) = _berlin.DayBounds(new DateOnly(2026, 3, 29));
 
         // 00:00 CET = 23:00Z the day before; 24:00 CEST = 22:00Z.
         Assert.Equal(On(2026, 3, 28, 23, 0), start);
@@ -29,7 +29,7 @@ public sealed class SiteCalendarTests
     [Fact]
     public void DayBounds_BerlinFallBack_Has25HoursOf100Buckets()
     {
-        var (start, end) = s_berlin.DayBounds(new DateOnly(2026, 10, 25));
+        var (start, end) = _berlin.DayBounds(new DateOnly(2026, 10, 25));
 
         // 00:00 CEST = 22:00Z the day before; 24:00 CET = 23:00Z.
         Assert.Equal(On(2026, 10, 24, 22, 0), start);
@@ -45,35 +45,35 @@ public sealed class SiteCalendarTests
         var secondTwoFifteen = On(2026, 10, 25, 1, 15);
 
         // 00:15Z is 02:15 CEST, in the hour 02:00 CEST = 00:00Z; 01:15Z is 02:15 CET, in the hour 02:00 CET = 01:00Z.
-        Assert.Equal(new DateTime(2026, 10, 25, 2, 15, 0), s_berlin.ToLocal(firstTwoFifteen));
-        Assert.Equal(new DateTime(2026, 10, 25, 2, 15, 0), s_berlin.ToLocal(secondTwoFifteen));
-        Assert.Equal(On(2026, 10, 25, 0, 0), s_berlin.HourStart(firstTwoFifteen));
-        Assert.Equal(On(2026, 10, 25, 1, 0), s_berlin.HourStart(secondTwoFifteen));
-        Assert.Equal(TimeSpan.FromHours(2), s_berlin.OffsetAt(firstTwoFifteen));
-        Assert.Equal(TimeSpan.FromHours(1), s_berlin.OffsetAt(secondTwoFifteen));
+        Assert.Equal(new DateTime(2026, 10, 25, 2, 15, 0), _berlin.ToLocal(firstTwoFifteen));
+        Assert.Equal(new DateTime(2026, 10, 25, 2, 15, 0), _berlin.ToLocal(secondTwoFifteen));
+        Assert.Equal(On(2026, 10, 25, 0, 0), _berlin.HourStart(firstTwoFifteen));
+        Assert.Equal(On(2026, 10, 25, 1, 0), _berlin.HourStart(secondTwoFifteen));
+        Assert.Equal(TimeSpan.FromHours(2), _berlin.OffsetAt(firstTwoFifteen));
+        Assert.Equal(TimeSpan.FromHours(1), _berlin.OffsetAt(secondTwoFifteen));
     }
 
     [Fact]
     public void HourStart_BerlinSpringForward_HoursAroundTheGap()
     {
         // 00:45Z is 01:45 CET, in the hour 01:00 CET = 00:00Z; 01:00Z is already 03:00 CEST, an hour starting at 01:00Z.
-        Assert.Equal(On(2026, 3, 29, 0, 0), s_berlin.HourStart(On(2026, 3, 29, 0, 45)));
-        Assert.Equal(On(2026, 3, 29, 1, 0), s_berlin.HourStart(On(2026, 3, 29, 1, 0)));
-        Assert.Equal(On(2026, 3, 29, 1, 0), s_berlin.HourStart(On(2026, 3, 29, 1, 45)));
-        Assert.Equal(new DateTime(2026, 3, 29, 3, 0, 0), s_berlin.ToLocal(On(2026, 3, 29, 1, 0)));
+        Assert.Equal(On(2026, 3, 29, 0, 0), _berlin.HourStart(On(2026, 3, 29, 0, 45)));
+        Assert.Equal(On(2026, 3, 29, 1, 0), _berlin.HourStart(On(2026, 3, 29, 1, 0)));
+        Assert.Equal(On(2026, 3, 29, 1, 0), _berlin.HourStart(On(2026, 3, 29, 1, 45)));
+        Assert.Equal(new DateTime(2026, 3, 29, 3, 0, 0), _berlin.ToLocal(On(2026, 3, 29, 1, 0)));
     }
 
     [Fact]
     public void HourStart_EveryBucketOfBerlinFallBackDay_FallsInOneOf25HoursOfFourBuckets()
     {
-        var (start, end) = s_berlin.DayBounds(new DateOnly(2026, 10, 25));
+        var (start, end) = _berlin.DayBounds(new DateOnly(2026, 10, 25));
         var hours = new Dictionary<long, int>();
         for (var bucket = start; bucket < end; bucket += SiteCalendar.BucketMs)
         {
-            var hour = s_berlin.HourStart(bucket);
+            var hour = _berlin.HourStart(bucket);
             Assert.InRange(bucket - hour, 0, 45 * Minute);
             hours[hour] = hours.GetValueOrDefault(hour) + 1;
-            Assert.Equal(new DateOnly(2026, 10, 25), s_berlin.LocalDate(bucket));
+            Assert.Equal(new DateOnly(2026, 10, 25), _berlin.LocalDate(bucket));
         }
 
         Assert.Equal(25, hours.Count);
@@ -83,28 +83,28 @@ public sealed class SiteCalendarTests
     [Fact]
     public void DayBounds_Shanghai_RunsFrom1600UtcTheDayBefore()
     {
-        var (start, end) = s_shanghai.DayBounds(new DateOnly(2026, 3, 2));
+        var (start, end) = _shanghai.DayBounds(new DateOnly(2026, 3, 2));
 
         // +08:00: local midnight is 16:00Z of the previous day.
         Assert.Equal(On(2026, 3, 1, 16, 0), start);
         Assert.Equal(On(2026, 3, 2, 16, 0), end);
-        Assert.Equal(new DateOnly(2026, 3, 2), s_shanghai.LocalDate(On(2026, 3, 1, 16, 0)));
-        Assert.Equal(new DateOnly(2026, 3, 1), s_shanghai.LocalDate(On(2026, 3, 1, 15, 45)));
+        Assert.Equal(new DateOnly(2026, 3, 2), _shanghai.LocalDate(On(2026, 3, 1, 16, 0)));
+        Assert.Equal(new DateOnly(2026, 3, 1), _shanghai.LocalDate(On(2026, 3, 1, 15, 45)));
     }
 
     [Fact]
     public void HourStart_Kolkata_LocalHoursStartAtHalfPastUtc()
     {
         // +05:30: 10:45Z is 16:15 IST, in the hour 16:00 IST = 10:30Z; 10:15Z is 15:45 IST, in the hour 15:00 IST = 09:30Z.
-        Assert.Equal(At(10, 30), s_kolkata.HourStart(At(10, 45)));
-        Assert.Equal(At(10, 30), s_kolkata.HourStart(At(10, 30)));
-        Assert.Equal(At(9, 30), s_kolkata.HourStart(At(10, 15)));
+        Assert.Equal(At(10, 30), _kolkata.HourStart(At(10, 45)));
+        Assert.Equal(At(10, 30), _kolkata.HourStart(At(10, 30)));
+        Assert.Equal(At(9, 30), _kolkata.HourStart(At(10, 15)));
     }
 
     [Fact]
     public void DayBounds_Kolkata_RunsFrom1830UtcTheDayBeforeWith96Buckets()
     {
-        var (start, end) = s_kolkata.DayBounds(new DateOnly(2026, 3, 2));
+        var (start, end) = _kolkata.DayBounds(new DateOnly(2026, 3, 2));
 
         Assert.Equal(On(2026, 3, 1, 18, 30), start);
         Assert.Equal(On(2026, 3, 2, 18, 30), end);
@@ -115,24 +115,24 @@ public sealed class SiteCalendarTests
     public void LocalToUtc_BerlinTimeInSpringForwardGap_ReturnsFirstInstantAfterTheGap()
     {
         // 02:30 does not exist on 2026-03-29: the clock jumps from 02:00 CET to 03:00 CEST = 01:00Z.
-        Assert.Equal(On(2026, 3, 29, 1, 0), s_berlin.LocalToUtc(new DateTime(2026, 3, 29, 2, 30, 0)));
-        Assert.Equal(On(2026, 3, 29, 1, 0), s_berlin.LocalToUtc(new DateTime(2026, 3, 29, 2, 0, 0)));
-        Assert.Equal(On(2026, 3, 29, 1, 0), s_berlin.LocalToUtc(new DateTime(2026, 3, 29, 3, 0, 0)));
+        Assert.Equal(On(2026, 3, 29, 1, 0), _berlin.LocalToUtc(new DateTime(2026, 3, 29, 2, 30, 0)));
+        Assert.Equal(On(2026, 3, 29, 1, 0), _berlin.LocalToUtc(new DateTime(2026, 3, 29, 2, 0, 0)));
+        Assert.Equal(On(2026, 3, 29, 1, 0), _berlin.LocalToUtc(new DateTime(2026, 3, 29, 3, 0, 0)));
     }
 
     [Fact]
     public void LocalToUtc_BerlinAmbiguousFallBackTime_ReturnsTheEarlierInstant()
     {
         // 02:30 happens twice on 2026-10-25: at 00:30Z (CEST, +02:00) and at 01:30Z (CET, +01:00).
-        Assert.Equal(On(2026, 10, 25, 0, 30), s_berlin.LocalToUtc(new DateTime(2026, 10, 25, 2, 30, 0)));
-        Assert.Equal(On(2026, 10, 25, 0, 0), s_berlin.LocalToUtc(new DateTime(2026, 10, 25, 2, 0, 0)));
-        Assert.Equal(On(2026, 10, 25, 2, 0), s_berlin.LocalToUtc(new DateTime(2026, 10, 25, 3, 0, 0)));
+        Assert.Equal(On(2026, 10, 25, 0, 30), _berlin.LocalToUtc(new DateTime(2026, 10, 25, 2, 30, 0)));
+        Assert.Equal(On(2026, 10, 25, 0, 0), _berlin.LocalToUtc(new DateTime(2026, 10, 25, 2, 0, 0)));
+        Assert.Equal(On(2026, 10, 25, 2, 0), _berlin.LocalToUtc(new DateTime(2026, 10, 25, 3, 0, 0)));
     }
 
     [Fact]
     public void MonthBounds_BerlinMarch2026_HasOneHourLessThan31Days()
     {
-        var (start, end) = s_berlin.MonthBounds(new DateOnly(2026, 3, 17));
+        var (start, end) = _berlin.MonthBounds(new DateOnly(2026, 3, 17));
 
         // 2026-03-01 00:00 CET = 2026-02-28 23:00Z; 2026-04-01 00:00 CEST = 2026-03-31 22:00Z.
         Assert.Equal(On(2026, 2, 28, 23, 0), start);
@@ -143,7 +143,7 @@ public sealed class SiteCalendarTests
     [Fact]
     public void MonthBounds_BerlinOctober2026_HasOneHourMoreThan31Days()
     {
-        var (start, end) = s_berlin.MonthBounds(new DateOnly(2026, 10, 1));
+        var (start, end) = _berlin.MonthBounds(new DateOnly(2026, 10, 1));
 
         // 2026-10-01 00:00 CEST = 2026-09-30 22:00Z; 2026-11-01 00:00 CET = 2026-10-31 23:00Z.
         Assert.Equal(On(2026, 9, 30, 22, 0), start);
@@ -166,8 +166,8 @@ public sealed class SiteCalendarTests
     public void LocalMonth_LastLocalHourOfMonth_BelongsToThatMonth()
     {
         // 2026-03-31 21:45Z is 23:45 CEST on 31 March, still March in Berlin though 1 April in Shanghai (05:45 +08:00).
-        Assert.Equal(new DateOnly(2026, 3, 1), s_berlin.LocalMonth(On(2026, 3, 31, 21, 45)));
-        Assert.Equal(new DateOnly(2026, 4, 1), s_shanghai.LocalMonth(On(2026, 3, 31, 21, 45)));
+        Assert.Equal(new DateOnly(2026, 3, 1), _berlin.LocalMonth(On(2026, 3, 31, 21, 45)));
+        Assert.Equal(new DateOnly(2026, 4, 1), _shanghai.LocalMonth(On(2026, 3, 31, 21, 45)));
     }
 
     [Fact]

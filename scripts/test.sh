@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every GreenLoop test on this machine, installing what is missing first.
+# Usage: scripts/test.sh [extra dotnet test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required; see README.md" >&2; exit 2; }
+command -v npm >/dev/null || need_apt+=(nodejs npm)
+[ -d /usr/share/zoneinfo/Europe ] || need_apt+=(tzdata)
+command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+results="artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build GreenLoop.slnx -c Release -nologo -clp:ErrorsOnly
+status=0
+dotnet test GreenLoop.slnx -c Release --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
+
+# One closing line over all test projects, from the TRX files.
+passed=0; failed=0; skipped=0; total=0
+for f in "$results"/*.trx; do
+  [ -f "$f" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -1)
+  get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  total=$((total + $(get total)))
+  passed=$((passed + $(get passed)))
+  failed=$((failed + $(get failed)))
+  skipped=$((skipped + $(get notExecuted)))
+done
+echo ""
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$total" -eq 0 ]; then
+  echo "error: no test was run" >&2
+  exit 1
+fi
+[ "$failed" -eq 0 ] || status=1
+exit $status
