@@ -60,12 +60,18 @@ public static class ImportCommandLine
         ArgumentNullException.ThrowIfNull(args);
         var parser = new Parser();
         var start = args.Count > 0 && args[0] == "import" ? 1 : 0;
+        var optionsEnded = false;
         for (var i = start; i < args.Count; i++)
         {
             var arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg == "--")
+            if (arg == "--" && !optionsEnded)
             {
-                if (arg == "--") continue;
+                optionsEnded = true; // what follows is a file name, even if it starts with --
+                continue;
+            }
+
+            if (optionsEnded || !arg.StartsWith("--", StringComparison.Ordinal))
+            {
                 if (parser.File is not null) return Fail($"Unexpected argument '{arg}': only one file can be imported at a time.");
                 parser.File = arg;
                 continue;

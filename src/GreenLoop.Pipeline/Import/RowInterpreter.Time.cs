@@ -5,6 +5,8 @@ namespace GreenLoop.Pipeline.Import;
 internal sealed partial class RowInterpreter
 {
     private const string WallFormat = "yyyy-MM-dd HH:mm";
+    private DateTime _plainDay = DateTime.MaxValue;
+    private TimeSpan _plainDayOffset;
 
     /// <summary>
     /// Reads, checks and places the row's stamp: the midnight-stamp quirk (repaired or rejected), the time zone (a gap is
@@ -97,6 +99,12 @@ internal sealed partial class RowInterpreter
             return false;
         }
 
+        if (wall.Date == _plainDay)
+        {
+            instant = new DateTimeOffset(wall, _plainDayOffset);
+            return true;
+        }
+
         if (_zone.IsInvalidTime(wall))
         {
             reason = $"local time {wall.ToString(WallFormat, CultureInfo.InvariantCulture)} does not exist in {_zone.Id} (skipped by the daylight-saving change)";
@@ -115,10 +123,26 @@ internal sealed partial class RowInterpreter
         else
         {
             zoneOffset = _zone.GetUtcOffset(wall);
+            RememberIfPlain(wall.Date, zoneOffset);
         }
 
         instant = new DateTimeOffset(wall, zoneOffset);
         return true;
+    }
+
+    /// <summary>
+    /// Zone look-ups cost about a microsecond each and most local days have one offset throughout: remember the last
+    /// day whose start and end (the next midnight) have the same offset, so its rows skip the look-ups.
+    /// </summary>
+    private void RememberIfPlain(DateTime day, TimeSpan offset)
+    {
+        if (day == DateTime.MinValue.Date || day >= DateTime.MaxValue.Date.AddDays(-1)) return;
+        var start = new DateTimeOffset(day, offset);
+        if (_zone!.GetUtcOffset(start) == offset && _zone.GetUtcOffset(start.AddDays(1)) == offset)
+        {
+            _plainDay = day;
+            _plainDayOffset = offset;
+        }
     }
 
     private DateTimeOffset Shifted(DateTimeOffset instant, bool zoneLocal)

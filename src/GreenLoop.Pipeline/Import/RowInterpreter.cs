@@ -31,9 +31,7 @@ internal sealed partial class RowInterpreter
     public RowInterpreter(ImportOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var errors = options.Validate();
-        if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(options));
-        _options = options;
+        _options = options; // validated by FileImporter
         _stamps = new StampParser(options.DateFormats);
         if (options.TimeZone is not null) SiteCalendar.TryFindZone(options.TimeZone, out _zone);
         _shift = options.Shift;

@@ -57,6 +57,16 @@ public sealed class ImportCommandLineTests
         Assert.False(result.Command.Options.HasHeader);
     }
 
+    [Fact]
+    public void Parse_DoubleDashThenFileStartingWithDashes_TakenAsFile()
+    {
+        var result = ImportCommandLine.Parse(["import", "--tz=UTC", "--meter", "m1", "--", "--odd name.csv"]);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("--odd name.csv", result.Command!.File);
+        Assert.Equal("UTC", result.Command.Options.TimeZone);
+    }
+
     [Theory]
     [InlineData(new[] { "import" }, "Which file? Usage: greenloop import FILE [options].")]
     [InlineData(new[] { "a.csv", "b.csv", "--meter", "m" }, "Unexpected argument 'b.csv': only one file can be imported at a time.")]

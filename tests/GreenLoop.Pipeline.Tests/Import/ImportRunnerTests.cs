@@ -19,12 +19,14 @@ public sealed class ImportRunnerTests
     public async Task Run_IngestRejectsOneOfABatch_CountedAndMappedToItsFileRow()
     {
         var batches = new List<IReadOnlyList<ReadingInput>>();
-        var runner = new ImportRunner((batch, _) =>
+        Task<IngestResult> Ingest(IReadOnlyList<ReadingInput> batch, CancellationToken cancellationToken)
         {
             batches.Add(batch);
             IReadOnlyList<RowRejection> rejected = batches.Count == 2 ? [new RowRejection(1, "meter", "unknown meter 'm1'")] : [];
             return Task.FromResult(new IngestResult(batch.Count, batch.Count - rejected.Count, 0, rejected));
-        }) { BatchSize = 2 };
+        }
+
+        var runner = new ImportRunner(Ingest) { BatchSize = 2 };
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(FiveRows));
 
         var result = await runner.RunAsync(new FileImporter(new ImportOptions { Meter = "m1" }) { ChunkSize = 2 }.ReadCsvAsync(stream));
