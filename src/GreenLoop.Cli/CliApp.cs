@@ -109,7 +109,7 @@ public static class CliApp
         await output.WriteLineAsync("Deriving 15-minute, hourly, daily and monthly figures ...");
         await platform.Derivation.RunUntilIdleAsync(ct);
         await output.WriteLineAsync("Done.");
-        return result.Summary.Rejected > 0 ? 3 : 0;
+        return result.Error is not null ? 2 : result.Summary.Rejected > 0 ? 3 : 0;
     }
 
     private static async Task<int> SiteAsync(List<string> args, string? data, TextWriter output, TextWriter error, CancellationToken ct)

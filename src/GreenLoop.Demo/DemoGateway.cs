@@ -13,6 +13,8 @@ namespace GreenLoop.Demo;
 /// <see cref="MaxBatch"/> readings per request. Transient failures (network, timeouts, 408, 429, 5xx) are retried
 /// with exponential backoff until they succeed or the token is cancelled; a batch the server refuses outright (other 4xx)
 /// is logged and skipped. Cancellation ends the methods with <see cref="OperationCanceledException"/>.
+/// Run <see cref="BackfillAsync"/> first, then <see cref="StreamAsync"/>, which continues where the back-fill ended;
+/// not both at once.
 /// </summary>
 public sealed partial class DemoGateway
 {
@@ -25,9 +27,9 @@ public sealed partial class DemoGateway
     /// <summary>Spacing of back-filled readings, the base grain of the pipeline.</summary>
     public static readonly TimeSpan BackfillStep = TimeSpan.FromMinutes(15);
 
-    private static readonly TimeSpan s_firstRetryDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_maxRetryDelay = TimeSpan.FromSeconds(60);
-    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+    private static readonly TimeSpan _firstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan _maxRetryDelay = TimeSpan.FromSeconds(60);
+    private static readonly MediaTypeHeaderValue _jsonType = new("application/json");
 
     private readonly DemoPlant _plant;
     private readonly HttpClient _http;
@@ -144,13 +146,13 @@ public sealed partial class DemoGateway
     private async Task PostAsync(List<ReadingInput> readings, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new ReadingBatch(readings), DemoJsonContext.Default.ReadingBatch);
-        var delay = s_firstRetryDelay;
+        var delay = _firstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = s_json;
+                content.Headers.ContentType = _jsonType;
                 using var response = await _http.PostAsync(ReadingsPath, content, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
@@ -174,7 +176,7 @@ public sealed partial class DemoGateway
                 Log.PostFailed(_logger, ex, attempt, delay); // HttpClient.Timeout
             }
             await Task.Delay(delay, _time, cancellationToken);
-            delay = delay * 2 < s_maxRetryDelay ? delay * 2 : s_maxRetryDelay;
+            delay = delay * 2 < _maxRetryDelay ? delay * 2 : _maxRetryDelay;
         }
     }
 

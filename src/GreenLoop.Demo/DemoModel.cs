@@ -47,6 +47,12 @@ internal sealed record CounterModel(
 {
     public ulong SlotSeed { get; } = DemoRandom.Seed(Key + "#slot");
     public ulong DaySeed { get; } = DemoRandom.Seed(Key + "#day");
+
+    /// <summary>An electricity feeder behind the main incomer.</summary>
+    public bool FeedsElectricityMain { get; } = Source == CounterSource.Load && Carrier == "electricity";
+
+    /// <summary>A gas sub-meter behind the gas main.</summary>
+    public bool FeedsGasMain { get; } = Source == CounterSource.Load && Carrier == "natural_gas";
 }
 
 /// <summary>An instantaneous meter: mean + daily wave + slow drift (per 15 minutes, interpolated) + fast noise (per second).</summary>

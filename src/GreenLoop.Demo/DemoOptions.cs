@@ -12,8 +12,8 @@ public sealed class DemoOptions
     public int BackfillDays { get; set; } = 90;
 
     /// <summary>
-    /// Seconds between live posts, which is also the spacing of live readings; must divide 900 (15 minutes). Default 10,
-    /// about 30 readings per post and 230k readings a day; 60 gives 1/6 of that.
+    /// Seconds between live posts, which is also the spacing of live readings; must divide 900 (15 minutes). Default 10:
+    /// 26 readings per post, about 225k readings a day; 60 gives a sixth of that.
     /// </summary>
     public int LiveIntervalSeconds { get; set; } = 10;
 

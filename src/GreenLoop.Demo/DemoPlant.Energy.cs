@@ -36,7 +36,8 @@ public sealed partial class DemoPlant
                     }
                     break;
                 case CounterSource.Pv:
-                    for (var j = 0; j < n; j++) s[j] = DemoProfiles.PvPowerKw(day, j) / 4;
+                    DemoProfiles.PvDayKw(day, s);
+                    for (var j = 0; j < n; j++) s[j] /= 4;
                     break;
                 default:
                     break; // the mains are summed below, once every feeder is known
@@ -64,9 +65,8 @@ public sealed partial class DemoPlant
             double feeders = 0, gas = 0;
             for (var c = 0; c < counters.Length; c++)
             {
-                if (counters[c].Source != CounterSource.Load) continue;
-                if (counters[c].Carrier == "electricity") feeders += slots[c][j];
-                else if (counters[c].Carrier == "natural_gas") gas += slots[c][j];
+                if (counters[c].FeedsElectricityMain) feeders += slots[c][j];
+                else if (counters[c].FeedsGasMain) gas += slots[c][j];
             }
             mainElectricity[j] = ((1 + DemoModel.ElectricityLoadLoss) * feeders) + (DemoModel.ElectricityNoLoadLossKw / 4);
             mainGas[j] = DemoModel.GasMainFactor * gas;

@@ -9,9 +9,9 @@ namespace GreenLoop.Demo;
 /// <list type="bullet">
 /// <item>Each main meter (electricity incomer, gas main, fresh water) sits at the site itself (<c>Node</c> null) with
 /// role <c>Counted</c>: the site's total per carrier is its counted meters only.</item>
-/// <item>Each workshop's electricity and gas meter has role <c>SubMeter</c>, <c>Parent</c> = the main meter (for balance
-/// and losses) and <c>Node</c> = its workshop. Node totals of workshops are the meters attached in the node's subtree,
-/// sub-meters included, which gives "energy by workshop" without counting anything twice at the site.</item>
+/// <item>Each workshop's electricity and gas meter has role <c>Counted</c>, <c>Parent</c> = the main meter (for balance
+/// and losses) and <c>Node</c> = its workshop. The roll-up counts a meter toward a node unless its parent meter already
+/// counts there: so the site total is the main meter and each workshop total is its own meter, nothing twice.</item>
 /// <item>The electricity feeders sum to the incomer minus about 3 % transformer and cable losses; the gas sub-meters to
 /// the gas main minus 0.8 % (unmetered small users and meter tolerance).</item>
 /// <item>Rooftop PV is its own carrier <c>pv_electricity</c>, direction Import, counted at the <c>pv</c> node. Not
@@ -95,9 +95,9 @@ public sealed partial class DemoPlant
             };
         }
         MeterDefinition Feeder(string key, string name, string nameZh, string node) =>
-            Counter(key, name, nameZh, node, "kWh", MeterRole.SubMeter, MainElectricity);
+            Counter(key, name, nameZh, node, "kWh", MeterRole.Counted, MainElectricity);
         MeterDefinition GasSub(string key, string name, string nameZh, string node) =>
-            Counter(key, name, nameZh, node, "m3", MeterRole.SubMeter, MainGas);
+            Counter(key, name, nameZh, node, "m3", MeterRole.Counted, MainGas);
         MeterDefinition Gauge(string key, string name, string nameZh, string node, MeterQuantity quantity, string carrier, string unit) =>
             new()
             {

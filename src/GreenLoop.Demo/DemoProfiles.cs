@@ -13,13 +13,13 @@ internal static class DemoProfiles
     private const double LatitudeDeg = 23.02;
     private const double LongitudeDeg = 113.12;
 
-    private static readonly double[] s_shapeMeans = ComputeShapeMeans();
+    // [shape][day of week][slot], normalised: the load of every slot of a week, computed once.
+    private static readonly double[][][] _shapes = ComputeShapes();
 
     public static DayOfWeek DayOfWeekOf(long day) => (DayOfWeek)(int)(((day + 4) % 7 + 7) % 7);
 
     /// <summary>The load shape in slot j of a day of the week, normalised so that its mean over a week is 1.</summary>
-    public static double Shape(LoadShape shape, int slot, DayOfWeek dayOfWeek) =>
-        RawShape(shape, slot, dayOfWeek) / s_shapeMeans[(int)shape];
+    public static double Shape(LoadShape shape, int slot, DayOfWeek dayOfWeek) => _shapes[(int)shape][(int)dayOfWeek][slot];
 
     /// <summary>Production of the day relative to plan (0.96..1.04): every meter and the tile output follow it.</summary>
     public static double ProductionFactor(long day) => 1 + (0.04 * DemoRandom.Signed(DemoModel.ProductionSeed, day));
@@ -32,23 +32,32 @@ internal static class DemoProfiles
     public static double Clearness(long day) => 0.25 + (0.75 * Math.Pow(DemoRandom.Unit(DemoModel.PvDaySeed, day), 0.6));
 
     /// <summary>
-    /// Mean PV output in kW over slot j: solar geometry at the slot's midpoint (declination and equation of time by
-    /// day of year), x the performance ratio, the day's clearness and a passing-cloud factor. Zero at night.
+    /// Mean PV output in kW over each slot of a day: solar geometry at the slot's midpoint (declination and equation of
+    /// time by day of year), x the performance ratio, the day's clearness and a passing-cloud factor. Zero at night.
     /// </summary>
-    public static double PvPowerKw(long day, int slot)
+    public static void PvDayKw(long day, double[] kw)
     {
         var dayOfYear = DateOnly.FromDayNumber((int)(day + 719162)).DayOfYear;
         var declination = DegToRad(23.45) * Math.Sin(2 * Math.PI * (284 + dayOfYear) / 365.0);
         var b = 2 * Math.PI * (dayOfYear - 81) / 364.0;
         var equationOfTimeMin = (9.87 * Math.Sin(2 * b)) - (7.53 * Math.Cos(b)) - (1.5 * Math.Sin(b));
-        var utcHours = ((slot + 0.5) / 4.0) - 8;
-        var solarHours = utcHours + (LongitudeDeg / 15) + (equationOfTimeMin / 60);
-        var hourAngle = DegToRad(15 * (solarHours - 12));
         var latitude = DegToRad(LatitudeDeg);
-        var cosZenith = (Math.Sin(latitude) * Math.Sin(declination)) + (Math.Cos(latitude) * Math.Cos(declination) * Math.Cos(hourAngle));
-        if (cosZenith <= 0.02) return 0;
-        var cloud = 0.7 + (0.3 * DemoRandom.Unit(DemoModel.PvCloudSeed, (day * SlotsPerDay) + slot));
-        return DemoModel.PvPeakKw * DemoModel.PvPerformanceRatio * Math.Pow(cosZenith, 1.15) * Clearness(day) * cloud;
+        var sinPart = Math.Sin(latitude) * Math.Sin(declination);
+        var cosPart = Math.Cos(latitude) * Math.Cos(declination);
+        var peak = DemoModel.PvPeakKw * DemoModel.PvPerformanceRatio * Clearness(day);
+        for (var slot = 0; slot < kw.Length; slot++)
+        {
+            var utcHours = ((slot + 0.5) / 4.0) - 8;
+            var solarHours = utcHours + (LongitudeDeg / 15) + (equationOfTimeMin / 60);
+            var cosZenith = sinPart + (cosPart * Math.Cos(DegToRad(15 * (solarHours - 12))));
+            if (cosZenith <= 0.02)
+            {
+                kw[slot] = 0;
+                continue;
+            }
+            var cloud = 0.7 + (0.3 * DemoRandom.Unit(DemoModel.PvCloudSeed, (day * SlotsPerDay) + slot));
+            kw[slot] = peak * Math.Pow(cosZenith, 1.15) * cloud;
+        }
     }
 
     /// <summary>A gauge's value at an instant (Unix ms); a pure function of the instant.</summary>
@@ -95,19 +104,20 @@ internal static class DemoProfiles
         return sunday ? level * 0.9 : level;
     }
 
-    private static double[] ComputeShapeMeans()
+    private static double[][][] ComputeShapes()
     {
         var shapes = Enum.GetValues<LoadShape>();
-        var means = new double[shapes.Length];
+        var table = new double[shapes.Length][][];
         foreach (var shape in shapes)
         {
             double sum = 0;
             for (var d = 0; d < 7; d++)
                 for (var j = 0; j < SlotsPerDay; j++)
                     sum += RawShape(shape, j, (DayOfWeek)d);
-            means[(int)shape] = sum / (7 * SlotsPerDay);
+            var mean = sum / (7 * SlotsPerDay);
+            table[(int)shape] = [.. Enumerable.Range(0, 7).Select(d => Enumerable.Range(0, SlotsPerDay).Select(j => RawShape(shape, j, (DayOfWeek)d) / mean).ToArray())];
         }
-        return means;
+        return table;
     }
 
     private static double DegToRad(double deg) => deg * Math.PI / 180;

@@ -8,9 +8,9 @@ namespace GreenLoop.Pipeline.Tests.Demo;
 
 public sealed class DemoGatewayTests : IDisposable
 {
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan _wait = TimeSpan.FromSeconds(10);
 
-    private readonly DemoPlant _plant = Plant();
+    private readonly DemoPlant _plant = Shared;
     private readonly RecordingIngestHandler _handler = new();
     private readonly HttpClient _http;
     private readonly ListLogger _log = new();
@@ -61,11 +61,11 @@ public sealed class DemoGatewayTests : IDisposable
         _handler.Then(_ => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
 
         var backfill = gateway.BackfillAsync(1, CancellationToken.None);
-        Assert.True(await time.TimerCreated.WaitAsync(s_wait));
+        Assert.True(await time.TimerCreated.WaitAsync(_wait));
         time.Advance(TimeSpan.FromSeconds(1));
-        Assert.True(await time.TimerCreated.WaitAsync(s_wait));
+        Assert.True(await time.TimerCreated.WaitAsync(_wait));
         time.Advance(TimeSpan.FromSeconds(2));
-        await backfill.WaitAsync(s_wait);
+        await backfill.WaitAsync(_wait);
 
         var requests = _handler.Requests;
         Assert.Equal(requests[0].Body, requests[1].Body);
@@ -100,11 +100,11 @@ public sealed class DemoGatewayTests : IDisposable
 
         var stream = gateway.StreamAsync(TimeSpan.FromSeconds(10), stop.Token);
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.True(await _handler.Received.WaitAsync(s_wait));
+        Assert.True(await _handler.Received.WaitAsync(_wait));
         time.Advance(TimeSpan.FromSeconds(10));
-        Assert.True(await _handler.Received.WaitAsync(s_wait));
+        Assert.True(await _handler.Received.WaitAsync(_wait));
         await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.WaitAsync(s_wait));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stream.WaitAsync(_wait));
 
         var batches = _handler.Requests.Take(2).Select(r => r.Readings()).ToList();
         // 21 cumulative + 5 instantaneous meters; no hourly tile output at :30:10 or :30:20.

@@ -5,7 +5,7 @@ namespace GreenLoop.Pipeline.Tests.Demo;
 
 public sealed class DemoPlantDefinitionTests
 {
-    private readonly SiteDefinition _site = DemoTestData.Plant().Definition;
+    private readonly SiteDefinition _site = DemoTestData.Shared.Definition;
 
     [Fact]
     public void Definition_Validated_HasNoErrors()
@@ -39,14 +39,14 @@ public sealed class DemoPlantDefinitionTests
     }
 
     [Fact]
-    public void Definition_WorkshopElectricityMeters_AreSubMetersOfTheIncomerAtTheirWorkshop()
+    public void Definition_WorkshopElectricityMeters_AreCountedAtTheirWorkshopWithTheIncomerAsParent()
     {
         var feeders = _site.Meters.Where(m => m.Carrier == "electricity" && m.Key != DemoMeterKeys.MainElectricity).ToList();
 
         Assert.Equal(12, feeders.Count);
         Assert.All(feeders, m =>
         {
-            Assert.Equal(MeterRole.SubMeter, m.Role);
+            Assert.Equal(MeterRole.Counted, m.Role);
             Assert.Equal(DemoMeterKeys.MainElectricity, m.Parent);
             Assert.NotNull(m.Node);
         });

@@ -5,7 +5,7 @@ namespace GreenLoop.Pipeline.Tests.Demo;
 
 public sealed class DemoPlantEventsTests
 {
-    private readonly DemoPlant _plant = Plant();
+    private readonly DemoPlant _plant = Shared;
 
     [Fact]
     public void PlantedEvents_All_ListedInTimeOrderOnKnownMeters()

@@ -10,7 +10,7 @@ public sealed class DemoPlantReadingsTests
     // 2026-11-19, a Thursday with no planted event.
     private const int QuietDay = 4;
 
-    private readonly DemoPlant _plant = Plant();
+    private readonly DemoPlant _plant = Shared;
 
     [Fact]
     public void Readings_SameRangeTwice_SameOutput()

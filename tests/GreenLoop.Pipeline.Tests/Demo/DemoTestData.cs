@@ -11,6 +11,10 @@ internal static class DemoTestData
 
     public static readonly TimeSpan Quarter = TimeSpan.FromMinutes(15);
 
+    /// <summary>One plant for tests that do not need their own (the plant is thread-safe and its readings immutable).</summary>
+    public static DemoPlant Shared { get; } = new(Anchor);
+
+    /// <summary>A new plant with an empty cache, for tests about independence from the order of generation.</summary>
     public static DemoPlant Plant() => new(Anchor);
 
     /// <summary>Local time (UTC+8) on the day <paramref name="daysBefore"/> the anchor.</summary>

@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace GreenLoop.Cli.Bench;
+
+/// <summary>Settings of <c>greenloop bench</c>; every count and duration is bounded so a run always ends.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        greenloop bench [ingest|query|all] [options]
+
+          ingest (default)  end-to-end HTTP ingest into SQLite, with a raw SQLite insert baseline in the same run
+          query             1 year of hourly data for 1000 meters, then series and energy queries through HTTP
+          all               both
+
+          --meters N          ingest: cumulative electricity meters (default 200, 1..10000)
+          --days D            ingest: days of readings per meter (default 2, 1..366)
+          --step-seconds S    ingest: seconds between readings (default 60, 1..86400)
+          --clients C         ingest: concurrent HTTP clients (default 4, 1..64)
+          --batch B           ingest: readings per POST and per raw-insert transaction (default 5000, 1..100000)
+          --sync FULL|NORMAL  SQLite synchronous mode for the server and the baseline (default FULL)
+          --query-meters N    query: meters (default 1000, 1..10000)
+          --query-days D      query: days of hourly readings (default 365, 1..400)
+          --query-runs R      query: measured runs of each query (default 50, 5..1000)
+          --time-limit MIN    hard limit per benchmark in minutes (default 15, 1..120); partial results are reported
+          --keep              keep the generated databases (their folder is printed)
+        """;
+
+    public string Mode { get; init; } = "ingest";
+    public int Meters { get; init; } = 200;
+    public int Days { get; init; } = 2;
+    public int StepSeconds { get; init; } = 60;
+    public int Clients { get; init; } = 4;
+    public int Batch { get; init; } = 5000;
+    public string Synchronous { get; init; } = "FULL";
+    public int QueryMeters { get; init; } = 1000;
+    public int QueryDays { get; init; } = 365;
+    public int QueryRuns { get; init; } = 50;
+    public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(15);
+    public bool Keep { get; init; }
+
+    /// <summary>Readings per meter in the ingest benchmark (the first instant included).</summary>
+    public int StepsPerMeter => (int)Math.Min(int.MaxValue, (long)Days * 86_400 / StepSeconds);
+
+    /// <summary>Parses the arguments after <c>bench</c>; returns null and an error for anything unreadable or out of range.</summary>
+    public static (BenchOptions? Options, string? Error) Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var a = args[i];
+            string name = a, value = "";
+            var eq = a.IndexOf('=', StringComparison.Ordinal);
+            if (a.StartsWith("--", StringComparison.Ordinal) && eq > 0) (name, value) = (a[..eq], a[(eq + 1)..]);
+            else if (a.StartsWith("--", StringComparison.Ordinal) && a != "--keep")
+            {
+                if (i + 1 >= args.Count) return (null, $"{a} needs a value");
+                value = args[++i];
+            }
+            string? error = null;
+            BenchOptions? Fail(string why)
+            {
+                error = why;
+                return null;
+            }
+            int Int(int min, int max)
+            {
+                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max) return n;
+                error = $"{name} must be a whole number from {min} to {max}, not '{value}'";
+                return 0;
+            }
+            BenchOptions? next = name switch
+            {
+                "ingest" or "query" or "all" when i == 0 => o with { Mode = name },
+                "--meters" => o with { Meters = Int(1, 10_000) },
+                "--days" => o with { Days = Int(1, 366) },
+                "--step-seconds" => o with { StepSeconds = Int(1, 86_400) },
+                "--clients" => o with { Clients = Int(1, 64) },
+                "--batch" => o with { Batch = Int(1, 100_000) },
+                "--sync" => value.ToUpperInvariant() is "FULL" or "NORMAL" ? o with { Synchronous = value.ToUpperInvariant() } : Fail("--sync must be FULL or NORMAL"),
+                "--query-meters" => o with { QueryMeters = Int(1, 10_000) },
+                "--query-days" => o with { QueryDays = Int(1, 400) },
+                "--query-runs" => o with { QueryRuns = Int(5, 1000) },
+                "--time-limit" => o with { TimeLimit = TimeSpan.FromMinutes(Int(1, 120)) },
+                "--keep" => o with { Keep = true },
+                _ => Fail($"unknown option '{a}'"),
+            };
+            if (error is not null || next is null) return (null, error);
+            o = next;
+        }
+        if ((long)o.Meters * o.StepsPerMeter > 50_000_000) return (null, "--meters x readings per meter must stay at or below 50 million");
+        if (o.StepsPerMeter < 2) return (null, "--days and --step-seconds must give at least 2 readings per meter");
+        return (o, null);
+    }
+}

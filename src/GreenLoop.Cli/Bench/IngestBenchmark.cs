@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime;
+using System.Text.Json;
+
+namespace GreenLoop.Cli.Bench;
+
+/// <summary>
+/// End-to-end ingest: the real server on Kestrel, C clients posting JSON batches through POST /api/v1/readings,
+/// timed until every POST is answered (acknowledged) and until derivation is idle (derived); checked for correctness
+/// against the known consumption; compared with a raw SQLite insert of the same rows measured in the same run.
+/// </summary>
+internal sealed class IngestBenchmark(BenchOptions options, TextWriter output, TimeProvider clock)
+{
+    public async Task<bool> RunAsync(string folder, CancellationToken ct)
+    {
+        var o = options;
+        Directory.CreateDirectory(folder);
+        // Whole days that end before today (UTC), so no reading is in the future.
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+        var start = new DateTimeOffset(today.AddDays(-o.Days - 1), TimeSpan.Zero).ToUnixTimeMilliseconds();
+        var workload = new BenchWorkload("bench", o.Meters, Math.Clamp(o.Meters / 50, 1, 8), mixedCarriers: false, start, o.StepsPerMeter, o.StepSeconds);
+        var batches = workload.Batches(o.Batch);
+        var total = batches.Sum(b => b.Count);
+        await output.WriteLineAsync(Invariant($"== ingest: {o.Meters} cumulative electricity meters x {workload.Steps} readings ({o.Days} d at {o.StepSeconds} s) = {total:N0} readings"));
+        await output.WriteLineAsync(Invariant($"   {batches.Count} batches of up to {o.Batch} readings ({Math.Min(o.Meters, BenchWorkload.MetersPerGateway)} meters per batch), {o.Clients} clients, synchronous={o.Synchronous}, server GC={GCSettings.IsServerGC}"));
+
+        var watch = Stopwatch.StartNew();
+        var bodies = batches.Select(workload.Body).ToArray();
+        var rows = RawSqliteBaseline.Collect(workload, batches);
+        await output.WriteLineAsync(Invariant($"   generated {bodies.Sum(b => (long)b.Length) / 1048576.0:0.0} MB of JSON in {watch.Elapsed.TotalSeconds:0.0} s (not timed)"));
+
+        var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var raw = RawSqliteBaseline.Run(Path.Combine(folder, "raw.db"), rows, o.Synchronous, o.Batch, receivedAt, ct);
+        var rawRate = total / raw.TotalSeconds;
+        await output.WriteLineAsync(Invariant($"   raw SQLite insert: {total:N0} rows in {raw.TotalSeconds:0.000} s = {rawRate:N0} rows/s"));
+
+        await using var server = await BenchServer.StartAsync(Path.Combine(folder, "server"), o.Synchronous, ct);
+        await server.PutSiteAsync(workload.Site(), ct);
+        await server.WaitDerivedAsync(ct);
+
+        var next = -1;
+        long accepted = 0, rejected = 0, acked = 0;
+        var maxPending = 0L;
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        watch.Restart();
+        var clients = Enumerable.Range(0, o.Clients).Select(_ => Task.Run(async () =>
+        {
+            using var client = server.NewClient();
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < bodies.Length)
+            {
+                using var content = new ByteArrayContent(bodies[i]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await client.PostAsync("/api/v1/readings", content, ct);
+                var answer = await response.Content.ReadAsByteArrayAsync(ct);
+                if (!response.IsSuccessStatusCode)
+                    throw new InvalidOperationException(Invariant($"POST /api/v1/readings answered {(int)response.StatusCode}: {System.Text.Encoding.UTF8.GetString(answer)}"));
+                using var doc = JsonDocument.Parse(answer);
+                Interlocked.Add(ref accepted, doc.RootElement.GetProperty("accepted").GetInt32());
+                Interlocked.Add(ref rejected, doc.RootElement.GetProperty("rejected").GetArrayLength());
+                Interlocked.Add(ref acked, batches[i].Count);
+            }
+        }, ct)).ToArray();
+        var poller = Task.Run(async () =>
+        {
+            while (!stopPolling.IsCancellationRequested)
+            {
+                maxPending = Math.Max(maxPending, await server.PendingDerivationAsync(stopPolling.Token));
+                await Task.Delay(250, stopPolling.Token);
+            }
+        }, stopPolling.Token);
+
+        try
+        {
+            await Task.WhenAll(clients);
+        }
+        catch (OperationCanceledException)
+        {
+            await output.WriteLineAsync(Invariant($"   TIME LIMIT reached after {watch.Elapsed.TotalSeconds:0.0} s: {Interlocked.Read(ref acked):N0} of {total:N0} readings acknowledged ({Interlocked.Read(ref acked) / watch.Elapsed.TotalSeconds:N0}/s); partial result"));
+            return false;
+        }
+        var ackTime = watch.Elapsed;
+        var pendingAtAck = await server.PendingDerivationAsync(ct);
+        try
+        {
+            await server.WaitDerivedAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            await output.WriteLineAsync(Invariant($"   TIME LIMIT reached while deriving ({watch.Elapsed.TotalSeconds:0.0} s after the first POST); partial result"));
+            return false;
+        }
+        var derivedTime = watch.Elapsed;
+        await stopPolling.CancelAsync();
+        await poller.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        var ackRate = total / ackTime.TotalSeconds;
+        var derivedRate = total / derivedTime.TotalSeconds;
+        await output.WriteLineAsync(Invariant($"   acknowledged: {total:N0} readings in {ackTime.TotalSeconds:0.000} s = {ackRate:N0} readings/s ({ackRate / rawRate:P1} of raw); {pendingAtAck} meters pending derivation at that moment (max seen {Math.Max(maxPending, pendingAtAck)})"));
+        await output.WriteLineAsync(Invariant($"   derived:      {total:N0} readings in {derivedTime.TotalSeconds:0.000} s = {derivedRate:N0} readings/s ({derivedRate / rawRate:P1} of raw)"));
+
+        var ok = await VerifyAsync(server, workload, total, accepted, rejected, ct);
+        using var self = Process.GetCurrentProcess();
+        await output.WriteLineAsync(Invariant($"   peak working set of this process (server + clients + {bodies.Sum(b => (long)b.Length) / 1048576.0:0} MB of request bodies): {self.PeakWorkingSet64 / 1048576.0:0} MB"));
+        await output.WriteLineAsync(Invariant($"   targets: >= 250,000 readings/s derived -> {(derivedRate >= 250_000 ? "met" : "NOT met")}; >= 50 % of raw -> {(derivedRate / rawRate >= 0.5 ? "met" : "NOT met")}"));
+        return ok;
+    }
+
+    private async Task<bool> VerifyAsync(BenchServer server, BenchWorkload workload, long total, long accepted, long rejected, CancellationToken ct)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(workload.Site().TimeZone);
+        DateOnly Local(long ms) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).DateTime);
+        var actual = await server.SiteTotalsAsync(workload.SiteKey, Local(workload.StartMs), Local(workload.LastMs).AddDays(1), ct);
+        var ok = accepted == total && rejected == 0;
+        await output.WriteLineAsync(Invariant($"   check: {accepted:N0} accepted, {rejected} rejected of {total:N0} posted -> {(ok ? "ok" : "WRONG")}"));
+        foreach (var (carrier, expected) in workload.ExpectedTotals())
+        {
+            var got = actual.GetValueOrDefault(carrier, double.NaN);
+            var rel = Math.Abs(got - expected) / Math.Abs(expected);
+            var good = rel <= 1e-6;
+            ok &= good;
+            await output.WriteLineAsync(Invariant($"   check: site {carrier} total from /energy?grain=day = {got:0.000}, expected sum((last - first) x multiplier) = {expected:0.000}, relative error {rel:E1} -> {(good ? "ok" : "WRONG")}"));
+        }
+        return ok;
+    }
+
+    private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
