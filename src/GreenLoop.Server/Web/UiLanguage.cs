@@ -69,7 +69,7 @@ public static class UiLanguage
         StringWithQualityHeaderValue? best = null;
         foreach (var candidate in acceptLanguage)
         {
-            // q=0 means "not acceptable"; OrderBy would be stable too, but this stays allocation-free.
+            // q=0 means "not acceptable"; on equal quality the earlier entry wins, as the header's order says.
             double quality = candidate.Quality ?? 1;
             if (quality > 0 && (best is null || quality > (best.Quality ?? 1)))
             {

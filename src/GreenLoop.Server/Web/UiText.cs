@@ -121,6 +121,7 @@ public sealed class UiText
         ["flag.reset"] = ("复位", "Reset"),
 
         ["carrier.electricity"] = ("电力", "Electricity"),
+        ["carrier.pv_electricity"] = ("光伏发电", "PV electricity"),
         ["carrier.natural_gas"] = ("天然气", "Natural gas"),
         ["carrier.coal"] = ("煤", "Coal"),
         ["carrier.diesel"] = ("柴油", "Diesel"),
@@ -173,10 +174,6 @@ public sealed class UiText
 
     /// <summary>The string for a key with <c>{0}</c>, <c>{1}</c>... replaced.</summary>
     public string Format(string key, params object?[] args) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], args);
-
-    /// <summary>A carrier's display name; unknown carriers show their key with spaces.</summary>
-    public string Carrier(string carrier) =>
-        _entries.ContainsKey("carrier." + carrier) ? this["carrier." + carrier] : carrier.Replace('_', ' ');
 
     /// <summary>All strings of this language as one JSON object, safe to embed in a script element.</summary>
     public string ToJson() => _json;
