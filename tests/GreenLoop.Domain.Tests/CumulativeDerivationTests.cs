@@ -352,4 +352,23 @@ public sealed class CumulativeDerivationTests
         Assert.Throws<ArgumentException>(() => Derive(_meter, readings, At(11, 0), At(10, 0)));
         Assert.Empty(Deriver.Derive(_meter, readings, _noEvents, At(10, 0), At(10, 0)).Buckets);
     }
+
+    [Fact]
+    public void Derive_OneLowReadingBetweenTwoThatContinue_SkipsTheBadReadingAndCountsAcrossIt()
+    {
+        // 100 @10:00, 110 @10:10, 5 @10:20 (a misread), 130 @10:30. The register went 100 -> 130: 30 in all.
+        // The 5 is skipped, so the pairs are 10:00-10:10 (10) and 10:10-10:30 (20 over 20 minutes):
+        // bucket 10:00 = 10 + 20 * 5/20 = 15; bucket 10:15 = 20 * 15/20 = 15.
+        RawReading[] readings = [new(At(10, 0), 100), new(At(10, 10), 110), new(At(10, 20), 5), new(At(10, 30), 130)];
+
+        var result = Derive(_meter, readings, At(10, 0), At(10, 30));
+
+        Assert.Equal(15, BucketAt(result, At(10, 0)).Value!.Value, 9);
+        Assert.Equal(15, BucketAt(result, At(10, 15)).Value!.Value, 9);
+        Assert.True(BucketAt(result, At(10, 15)).Flags.HasFlag(QualityFlags.Drop));
+        Assert.Equal(30, result.Buckets.Sum(b => b.Value ?? 0), 9);
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(FindingKind.Drop, finding.Kind);
+        Assert.Equal(At(10, 20), finding.Ts);
+    }
 }

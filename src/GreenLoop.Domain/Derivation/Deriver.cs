@@ -42,9 +42,10 @@ public static class Deriver
     private static void DeriveCumulative(MeterConfig meter, ReadOnlySpan<RawReading> r, IReadOnlyList<CounterEvent> events, Accumulator acc, List<MeterFinding> findings)
     {
         var e = 0;
+        var p = 0; // the reading the next pair starts from (a bad reading is skipped over)
         for (var i = 1; i < r.Length; i++)
         {
-            var a = r[i - 1];
+            var a = r[p];
             var b = r[i];
             var flags = QualityFlags.None;
             var measured = true;
@@ -83,10 +84,19 @@ public static class Deriver
                 flags |= QualityFlags.Rollover;
                 findings.Add(new(b.Ts, FindingKind.Rollover, Invariant($"register wrapped at {wrap}: {current} -> {b.Value}")));
             }
+            else if (flags == QualityFlags.None && i + 1 < r.Length && r[i + 1].Value >= current && !AnyEvent(events, a.Ts, r[i + 1].Ts))
+            {
+                // One low reading between two that continue the register (a glitch on the bus, a misread): it is the
+                // reading that is wrong, not the register. Skip it; the next pair starts from the reading before it.
+                findings.Add(new(b.Ts, FindingKind.Drop, Invariant($"reading {b.Value} is below the previous {current} and the next {r[i + 1].Value} continues the register: a bad reading, skipped")));
+                acc.MarkOnly(b.Ts, b.Ts + 1, QualityFlags.Drop);
+                continue;
+            }
             else
             {
                 findings.Add(new(b.Ts, FindingKind.Drop, Invariant($"reading fell from {current} to {b.Value} with no recorded replacement or reset; this span is not counted")));
                 acc.MarkOnly(a.Ts, b.Ts, flags | QualityFlags.Drop);
+                p = i;
                 continue;
             }
 
@@ -104,7 +114,17 @@ public static class Deriver
                 findings.Add(new(b.Ts, FindingKind.Spike, Invariant($"{energy} in {FormatDuration(span)} is {energy / (span / 3_600_000d):0.###}/h, above the plausible {limit}/h")));
             }
             acc.Spread(a.Ts, b.Ts, energy, measured, flags);
+            p = i;
         }
+    }
+
+    private static bool AnyEvent(IReadOnlyList<CounterEvent> events, long after, long upTo)
+    {
+        foreach (var ev in events)
+        {
+            if (ev.Ts > after && ev.Ts <= upTo) return true;
+        }
+        return false;
     }
 
     private static void DeriveInterval(MeterConfig meter, ReadOnlySpan<RawReading> r, Accumulator acc, List<MeterFinding> findings)

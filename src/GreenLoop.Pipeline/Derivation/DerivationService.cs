@@ -55,6 +55,12 @@ public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalo
         else
         {
             var (before, after) = await store.NeighbourInstantsAsync(meter.Id, minTs, maxTs, ct);
+            if (def.Kind == MeterKind.Cumulative && before is { } b)
+            {
+                // A new reading can turn the reading before it into a skipped bad reading (see Deriver), which
+                // changes the pair that ends there: start from the reading before that one.
+                before = (await store.NeighbourInstantsAsync(meter.Id, b, b, ct)).Before ?? before;
+            }
             from = SiteCalendar.FloorBucket(before ?? minTs);
             to = SiteCalendar.FloorBucket(after ?? maxTs) + SiteCalendar.BucketMs;
             (from, to) = WholeHours(calendar, from, to);

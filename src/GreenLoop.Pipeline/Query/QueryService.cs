@@ -133,7 +133,10 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         var root = model.Root;
 
         var curveRows = (await store.NodeTotalsAsync([root.Id], Grain.Minutes15, dayStart, dayEnd, ct))
-            .Where(r => r.Carrier == "electricity" && r.Direction == MeterDirection.Import).ToList();
+            .Where(r => r.Carrier == "electricity" && r.Direction == MeterDirection.Import)
+            // The quarter-hour in progress holds only part of its energy; as mean power it would look like a collapse.
+            .Where(r => r.Ts + SiteCalendar.BucketMs <= now)
+            .ToList();
         var elecUnit = UnitOf(model, "electricity");
         var powerUnit = elecUnit == "kWh" ? "kW" : elecUnit == "MWh" ? "MW" : elecUnit + "/h";
         var curve = new LoadCurve("electricity", powerUnit, curveRows.Select(r => new SeriesPoint(Iso(calendar, r.Ts),
