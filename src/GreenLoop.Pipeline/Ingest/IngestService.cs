@@ -130,7 +130,8 @@ public sealed class IngestService(IGreenLoopStore store, MeterCatalog catalog, D
         foreach (var e in entries)
         {
             if (e.Meter is null || e.Ts is null || e.Value is null
-                || !DateTimeOffset.TryParse(e.Ts, CultureInfo.InvariantCulture, DateTimeStyles.None, out var ts)
+                // The same rule as at the edge: a stamp without an offset stays ambiguous (never the server's zone).
+                || !ReadingParsers.TryParseInstant(e.Ts, out var ts, out _)
                 || !double.TryParse(e.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
                 unreadable++;

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GreenLoop.Server.Tests;
+
+/// <summary>The real server in memory, on its own SQLite file in a temporary folder, demo plant off.</summary>
+public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
+{
+    public GreenLoopAppFactory()
+    {
+        DataDirectory = Path.Combine(Path.GetTempPath(), "greenloop-server-" + Guid.NewGuid().ToString("N"));
+    }
+
+    public string DataDirectory { get; }
+
+    public ErrorLogCollector ErrorLogs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        // GreenLoopServer.Build fixes the content root to the output folder; the factory must not move it.
+        builder.UseContentRoot(AppContext.BaseDirectory);
+        builder.UseSetting("GreenLoop:DataDirectory", DataDirectory);
+        builder.UseSetting("GreenLoop:Demo:Enabled", "false");
+        builder.ConfigureLogging(logging => logging.AddProvider(ErrorLogs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+    }
+}
