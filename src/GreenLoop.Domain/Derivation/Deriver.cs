@@ -106,12 +106,12 @@ public static class Deriver
             {
                 flags |= QualityFlags.Gap | QualityFlags.Estimated;
                 measured = false;
-                findings.Add(new(a.Ts, FindingKind.Gap, Invariant($"no reading for {FormatDuration(span)}; {energy} spread evenly over the gap (estimated)")));
+                findings.Add(new(a.Ts, FindingKind.Gap, Invariant($"no reading for {FormatDuration(span)}; {energy:0.###} spread evenly over the gap (estimated)")));
             }
             if (meter.MaxRatePerHour is { } limit && energy / (span / 3_600_000d) > limit)
             {
                 flags |= QualityFlags.Spike;
-                findings.Add(new(b.Ts, FindingKind.Spike, Invariant($"{energy} in {FormatDuration(span)} is {energy / (span / 3_600_000d):0.###}/h, above the plausible {limit}/h")));
+                findings.Add(new(b.Ts, FindingKind.Spike, Invariant($"{energy:0.###} in {FormatDuration(span)} is {energy / (span / 3_600_000d):0.###}/h, above the plausible {limit}/h")));
             }
             acc.Spread(a.Ts, b.Ts, energy, measured, flags);
             p = i;
@@ -141,7 +141,7 @@ public static class Deriver
             if (meter.MaxRatePerHour is { } limit && energy / (meter.IntervalMs / 3_600_000d) > limit)
             {
                 flags |= QualityFlags.Spike;
-                findings.Add(new(r[i].Ts, FindingKind.Spike, Invariant($"{energy} in {FormatDuration(meter.IntervalMs)} is above the plausible {limit}/h")));
+                findings.Add(new(r[i].Ts, FindingKind.Spike, Invariant($"{energy:0.###} in {FormatDuration(meter.IntervalMs)} is above the plausible {limit}/h")));
             }
             acc.Spread(start, end, energy, measured: true, flags);
             previousEnd = end;
