@@ -29,6 +29,7 @@ public static class DemoMeterKeys
     public const string RecycledWater = "demo.water.recycled";
     /// <summary>Tile output, m² per hour, interval meter stamped at the end of the hour.</summary>
     public const string TileOutput = "demo.packing.output";
+    public const string BodyRawMaterial = "demo.prep.body";
     public const string Kiln1Temperature = "demo.kiln1.temp";
     public const string Kiln2Temperature = "demo.kiln2.temp";
     public const string StackSo2 = "demo.stack.so2";

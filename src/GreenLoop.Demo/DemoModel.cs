@@ -73,6 +73,12 @@ internal static class DemoModel
     /// <summary>Tile output per hour at a production factor of 1 (30,000 m² a day).</summary>
     public const double OutputPerHour = 1250;
 
+    /// <summary>Dry body raw material fed to the ball mills per m² of tile (t/m²; a 10 mm porcelain tile weighs about 22 kg/m²).</summary>
+    public const double BodyPerSquareMetre = 0.0225;
+
+    /// <summary>Calcite (CaCO3) mass fraction of the body mix, as a lab analysis would give it (illustrative).</summary>
+    public const double BodyCalciteFraction = 0.03;
+
     /// <summary>Transformer and cable losses between the main incomer and the feeders: proportional part and no-load part.</summary>
     public const double ElectricityLoadLoss = 0.02;
     public const double ElectricityNoLoadLossKw = 40;

@@ -1,3 +1,4 @@
+using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using static GreenLoop.Demo.DemoMeterKeys;
 
@@ -36,6 +37,22 @@ public sealed partial class DemoPlant
             TimeZone = "Asia/Shanghai",
             GridRegion = "CN-Guangdong",
             Industry = "ceramics",
+            // Polished porcelain floor tile, dry-pressed, water absorption 0.2-0.5 %: GB 21252-2023 levels 4.0/4.9/6.5
+            // kgce/m² (no product thicker than 15 mm, so the thickness factor is 1.00). Process CO2 from the calcite in
+            // the body mix; the grid factor follows the site's grid region (Guangdong).
+            Accounting = new AccountingProfile
+            {
+                LimitClass = "GB 21252-2023.tile_dry_pressed_abs_0.2_0.5",
+                Carriers = new Dictionary<string, CarrierAccounting>
+                {
+                    ["body_raw_material"] = new()
+                    {
+                        Role = CarrierRole.CarbonateMaterial,
+                        Carbonate = "CaCO3",
+                        CarbonateFraction = DemoModel.BodyCalciteFraction,
+                    },
+                },
+            },
             Nodes = Nodes(),
             Meters = Meters(),
             Events =
@@ -145,6 +162,19 @@ public sealed partial class DemoPlant
                 Carrier = "tile_output",
                 Kind = MeterKind.Interval,
                 Unit = "m2",
+                IntervalMinutes = 60,
+                Stamp = IntervalStamp.PeriodEnding,
+            },
+            new MeterDefinition
+            {
+                Key = BodyRawMaterial,
+                Name = "Body raw material to ball mills",
+                NameZh = "球磨坯料投料量",
+                Node = "prep",
+                Quantity = MeterQuantity.Material,
+                Carrier = "body_raw_material",
+                Kind = MeterKind.Interval,
+                Unit = "t",
                 IntervalMinutes = 60,
                 Stamp = IntervalStamp.PeriodEnding,
             },

@@ -137,7 +137,9 @@ public sealed partial class DemoPlant
                 var hourStartLocal = localMs - HourMs;
                 var hourDay = FloorDiv(hourStartLocal, DayMs);
                 var hour = (int)((hourStartLocal - (hourDay * DayMs)) / HourMs);
-                yield return new ReadingInput(DemoMeterKeys.TileOutput, ts, Math.Round(DemoProfiles.TileOutput(hourDay, hour), 1));
+                var output = DemoProfiles.TileOutput(hourDay, hour);
+                yield return new ReadingInput(DemoMeterKeys.TileOutput, ts, Math.Round(output, 1));
+                yield return new ReadingInput(DemoMeterKeys.BodyRawMaterial, ts, Math.Round(output * DemoModel.BodyPerSquareMetre, 3));
             }
             for (var g = 0; g < gauges.Length; g++)
                 yield return new ReadingInput(gauges[g].Key, ts, GaugeValue(g, t));

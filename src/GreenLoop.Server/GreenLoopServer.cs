@@ -30,6 +30,7 @@ public static class GreenLoopServer
         app.MapHealthApi();
         app.MapReadingsApi();
         app.MapSitesApi();
+        app.MapAccountingApi();
         app.MapGreenLoopUi();
         return app;
     }

@@ -133,5 +133,27 @@ internal static class SqliteMigrations
             detail TEXT NOT NULL,
             PRIMARY KEY(meter_id, ts, kind)) WITHOUT ROWID;
         """,
+        // 2: accounting — a site's factor overrides (who, when, why) and locked periods with their figures.
+        """
+        CREATE TABLE factor_override(
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL REFERENCES site(id),
+            factor_id TEXT NOT NULL,
+            year TEXT,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            by TEXT NOT NULL,
+            at INTEGER NOT NULL);
+        CREATE INDEX factor_override_by_site ON factor_override(site_id, factor_id);
+
+        CREATE TABLE period_lock(
+            site_id INTEGER NOT NULL REFERENCES site(id),
+            period TEXT NOT NULL,
+            locked_at INTEGER NOT NULL,
+            by TEXT NOT NULL,
+            snapshot TEXT NOT NULL,
+            PRIMARY KEY(site_id, period));
+        """,
     ];
 }

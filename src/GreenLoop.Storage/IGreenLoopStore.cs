@@ -71,4 +71,15 @@ public interface IGreenLoopStore : IAsyncDisposable
     Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct);
 
     Task<long> CountReadingsAsync(long meterId, CancellationToken ct);
+
+    // Accounting.
+
+    Task<long> AddOverrideAsync(long siteId, StoredOverride value, CancellationToken ct);
+
+    Task<IReadOnlyList<StoredOverride>> OverridesAsync(long siteId, CancellationToken ct);
+
+    /// <summary>Locks a period; false if it is locked already (a lock is never replaced).</summary>
+    Task<bool> LockPeriodAsync(long siteId, StoredLock value, CancellationToken ct);
+
+    Task<IReadOnlyList<StoredLock>> LocksAsync(long siteId, CancellationToken ct);
 }

@@ -92,3 +92,9 @@ public sealed record ApplyResult(int Created, int Updated, int Unchanged);
 
 /// <summary>A finding stored for a meter.</summary>
 public readonly record struct StoredFinding(long Ts, FindingKind Kind, string Detail);
+
+/// <summary>A site's override of a reference value, as stored (append-only: a newer override supersedes, none is edited).</summary>
+public sealed record StoredOverride(long Id, string FactorId, string? Year, double Value, string Unit, string Reason, string By, long At);
+
+/// <summary>A locked period: its figures as they were when locked (JSON), who locked it and when.</summary>
+public sealed record StoredLock(string Period, long LockedAt, string By, string Snapshot);

@@ -22,6 +22,8 @@ public sealed record SiteDefinition
     public IReadOnlyList<NodeDefinition> Nodes { get; init; } = [];
     public IReadOnlyList<MeterDefinition> Meters { get; init; } = [];
     public IReadOnlyList<MeterEventDefinition> Events { get; init; } = [];
+    /// <summary>How the site is accounted (factor sets, grid factor, GWP set, limit class, carriers, green power); defaults when absent.</summary>
+    public GreenLoop.Accounting.AccountingProfile? Accounting { get; init; }
 }
 
 /// <summary>A node of the plant tree; <see cref="Parent"/> null means directly under the site.</summary>

@@ -109,10 +109,13 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         if (nodes.Count == 0) return null;
         var rows = await store.NodeTotalsAsync(nodes.Select(n => n.Id).ToList(), grain, f, t, ct);
         var byId = nodes.ToDictionary(n => n.Id);
+        // CountedMeters scans the site's meters; once per (node, carrier), not once per row (a year by day is thousands).
+        var counted = new Dictionary<(long Node, string Carrier), int>();
         return new EnergyReport(model.Definition.Key, GrainName(grain), rows.Select(r =>
         {
             var n = byId[r.NodeId];
-            var len = PeriodLength(calendar, grain, r.Ts) * Math.Max(1, CountedMeters(model, n.Id, r.Carrier));
+            if (!counted.TryGetValue((n.Id, r.Carrier), out var meters)) counted[(n.Id, r.Carrier)] = meters = CountedMeters(model, n.Id, r.Carrier);
+            var len = PeriodLength(calendar, grain, r.Ts) * Math.Max(1, meters);
             return new EnergyRow(n.Key, n.Name, n.NameZh, r.Carrier, UnitOf(model, r.Carrier), r.Direction.ToString(), Iso(calendar, r.Ts), r.Value,
                 Math.Round(Math.Min(1, r.CoveredMs / (double)len), 4));
         }).ToList());

@@ -27,6 +27,7 @@ public static class GreenLoopHosting
         services.AddSingleton<DerivationService>();
         services.AddSingleton<QueryService>();
         services.AddSingleton<SiteService>();
+        services.AddSingleton<GreenLoop.Pipeline.Accounting.AccountingService>();
         // Start-up runs first (migrations, tenant), then the workers.
         services.AddHostedService<StartupService>();
         services.AddHostedService<DerivationWorker>();

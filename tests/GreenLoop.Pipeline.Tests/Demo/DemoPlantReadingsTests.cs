@@ -49,10 +49,12 @@ public sealed class DemoPlantReadingsTests
     {
         var day = Day(_plant, QuietDay);
 
-        // 97 instants (midnight to midnight) x 26 cumulative and instantaneous meters + 24 hourly outputs (+1 at the opening midnight).
-        Assert.Equal((97 * 26) + 25, day.Count);
+        // 97 instants (midnight to midnight) x 26 cumulative and instantaneous meters + 2 hourly interval meters
+        // (tile output and body raw material) x 25 whole hours (24 + the opening midnight).
+        Assert.Equal((97 * 26) + (2 * 25), day.Count);
         Assert.True(day.Zip(day.Skip(1)).All(p => p.First.Ts <= p.Second.Ts));
         Assert.Equal(25, day.Of(DemoMeterKeys.TileOutput).Count);
+        Assert.Equal(25, day.Of(DemoMeterKeys.BodyRawMaterial).Count);
     }
 
     [Fact]

@@ -1,0 +1,127 @@
+using System.Globalization;
+
+namespace GreenLoop.Accounting;
+
+/// <summary>Where unit-product energy stands against a limit standard's levels (level 1 is the most efficient).</summary>
+public sealed record LimitVerdict(string Standard, string ProductClass, double Value, string Unit, double Level1, double Level2, double Level3, int? Level, string Verdict, string VerdictZh, bool Unverified);
+
+/// <summary>A carrier that was metered but not counted, and why.</summary>
+public sealed record NotCounted(string Carrier, double Quantity, string Unit, string Reason);
+
+/// <summary>Comprehensive energy consumption of a site and period per GB/T 2589-2020.</summary>
+public sealed record EnergyAccount(
+    string Site, string Period, IReadOnlyList<Figure> Lines, Figure Total, Figure? Output, Figure? UnitEnergy, LimitVerdict? Verdict,
+    IReadOnlyList<NotCounted> NotCounted);
+
+/// <summary>
+/// GB/T 2589-2020: E = Σ eᵢ × pᵢ over every energy carrier and purchased working medium consumed inside the boundary,
+/// energy supplied outside deducted; unit-product energy = E / qualified output.
+/// </summary>
+public static class EnergyCalculator
+{
+    public static EnergyAccount Compute(AccountingInput input, ReferenceLibrary library)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(library);
+        var factors = new FactorResolver(library, input.Overrides, input.Year);
+        var lines = new List<Figure>();
+        var notCounted = new List<NotCounted>();
+        var outputs = new List<ActivityData>();
+        double outputQuantity = 0;
+        string? outputUnit = null;
+
+        foreach (var a in input.Activity)
+        {
+            var acc = input.Profile.For(a.Carrier);
+            var activity = new ActivityData(a.Carrier, a.Quantity, a.Unit, a.Meters, input.Period, a.Completeness);
+            if (acc.Role == CarrierRole.ProductOutput)
+            {
+                outputs.Add(activity);
+                outputQuantity += a.Quantity;
+                outputUnit = a.Unit;
+                continue;
+            }
+            if (acc.Role is CarrierRole.None or CarrierRole.CarbonateMaterial) continue;
+            FactorUse? coefficient = acc.Role == CarrierRole.Electricity ? ElectricityCoefficient(input, factors)
+                : acc.CoalCoefficient is null ? null : factors.Find("coal_coef", acc.CoalCoefficient);
+            if (coefficient is null)
+            {
+                notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, acc.CoalCoefficient is null
+                    ? "no standard-coal coefficient is configured for this carrier"
+                    : $"coefficient coal_coef/{acc.CoalCoefficient} has no verified number in data set {ReferenceLibrary.Version}; add a site override with its source to count it"));
+                continue;
+            }
+            var per = coefficient.Unit.Split('/') is [_, var u] ? u : null;
+            if (acc.UnitScale == 1 && per is not null && !SameUnit(a.Unit, per))
+            {
+                notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit,
+                    $"metered in {a.Unit} but {coefficient.Id} is per {per}; set unitScale in the site's accounting profile to convert"));
+                continue;
+            }
+            var sign = a.Export ? -1 : 1;
+            var kgce = sign * a.Quantity * acc.UnitScale * coefficient.Value;
+            var scale = acc.UnitScale == 1 ? "" : $" × {acc.UnitScale.ToString(CultureInfo.InvariantCulture)}";
+            lines.Add(new Figure(
+                $"energy.{a.Carrier}{(a.Export ? ".export" : "")}",
+                a.Export ? $"{a.Carrier} supplied outside the boundary (deducted)" : a.Carrier,
+                a.Export ? $"{a.Carrier} 外供（扣除）" : a.Carrier,
+                kgce, "kgce",
+                $"{(a.Export ? "−" : "")}{Num(a.Quantity)} {a.Unit}{scale} × {Num(coefficient.Value)} {coefficient.Unit}",
+                [activity], [coefficient], []));
+        }
+
+        var totalKgce = lines.Sum(l => l.Value);
+        var total = new Figure("energy.total", "Comprehensive energy consumption", "综合能耗", totalKgce, "kgce",
+            "E = Σ eᵢ × pᵢ − energy supplied outside (GB/T 2589-2020)", [], [], lines);
+
+        Figure? output = outputs.Count == 0 ? null
+            : new Figure("output", "Qualified output", "合格产品产量", outputQuantity, outputUnit ?? "", "Σ output meters", outputs, [], []);
+        Figure? unit = null;
+        LimitVerdict? verdict = null;
+        if (output is not null && outputQuantity > 0)
+        {
+            var perUnit = totalKgce / outputQuantity;
+            unit = new Figure("energy.unit", "Unit-product energy consumption", "单位产品综合能耗", perUnit, $"kgce/{outputUnit}",
+                $"e = E / P = {Num(totalKgce)} kgce / {Num(outputQuantity)} {outputUnit}", [], [], [total, output]);
+            verdict = Verdict(input.Profile, library, perUnit, $"kgce/{outputUnit}");
+        }
+        return new EnergyAccount(input.Site, input.Period, lines, total, output, unit, verdict, notCounted);
+    }
+
+    private static FactorUse ElectricityCoefficient(AccountingInput input, FactorResolver factors)
+    {
+        var year = input.Year.ToString(CultureInfo.InvariantCulture);
+        if (input.Profile.ElectricityEqualValue.TryGetValue(year, out var equal))
+        {
+            return new FactorUse("coal_coef/electricity_equal_value", "Electricity, equal value (site-declared)", "电力（等价值，企业申报）", equal,
+                "kgce/kWh", $"site accounting profile: equal value for {year} (GB/T 2589-2020 leaves it to the year's thermal-power coal rate)", year, false, ReferenceLibrary.Version);
+        }
+        return factors.Require("coal_coef", "electricity_equivalent");
+    }
+
+    private static LimitVerdict? Verdict(AccountingProfile profile, ReferenceLibrary library, double value, string unit)
+    {
+        if (profile.LimitClass is null) return null;
+        var rows = new[] { ".L1", ".L2", ".L3" }.Select(l => library.Find("energy_limit", profile.LimitClass + l)).ToArray();
+        if (rows.Any(r => r?.Value is null))
+            throw new AccountingException($"limit class '{profile.LimitClass}' has no levels L1-L3 in data set {ReferenceLibrary.Version}");
+        var limits = rows.Select(r => r!.Value!.Value * profile.LimitFactor).ToArray();
+        int? level = value <= limits[0] ? 1 : value <= limits[1] ? 2 : value <= limits[2] ? 3 : null;
+        var standard = profile.LimitClass.Split('.')[0];
+        var (en, zh) = level switch
+        {
+            1 => ("level 1 (most efficient)", "1级（先进）"),
+            2 => ("level 2", "2级"),
+            3 => ("level 3 (meets the mandatory limit)", "3级（达到限定值）"),
+            _ => ("above level 3: exceeds the mandatory limit", "超过3级限定值：不达标"),
+        };
+        return new LimitVerdict(standard, rows[0]!.NameEn, value, unit, limits[0], limits[1], limits[2], level, en, zh, rows.Any(r => r!.Unverified));
+    }
+
+    /// <summary>Units that name the same thing in meter definitions and in the reference rows.</summary>
+    private static bool SameUnit(string meter, string reference) =>
+        string.Equals(meter, reference, StringComparison.OrdinalIgnoreCase)
+        || (meter is "m3" or "Nm3" && reference is "m3" or "Nm3");
+
+    internal static string Num(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
+}

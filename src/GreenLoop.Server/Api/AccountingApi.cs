@@ -1,0 +1,90 @@
+using GreenLoop.Accounting;
+using GreenLoop.Pipeline.Accounting;
+using GreenLoop.Pipeline.Query;
+using GreenLoop.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GreenLoop.Server.Api;
+
+/// <summary>Energy and carbon reports with lineage, the factor library, site overrides and period locks.</summary>
+public static class AccountingApi
+{
+    public static IEndpointRouteBuilder MapAccountingApi(this IEndpointRouteBuilder app)
+    {
+        var sites = app.MapGroup("/api/v1/sites/{site}").WithTags("Accounting");
+        sites.MapGet("/reports/energy", Energy).WithSummary("Comprehensive energy consumption (GB/T 2589-2020), unit-product energy and the limit verdict, with lineage");
+        sites.MapGet("/reports/carbon", Carbon).WithSummary("GHG inventory: Scope 1 combustion and process, Scope 2 location- and market-based, with lineage");
+        sites.MapGet("/factor-overrides", Overrides).WithSummary("The site's overrides of reference values");
+        sites.MapPost("/factor-overrides", AddOverride).WithSummary("Override a reference value for this site (e.g. a measured calorific value), with a reason");
+        sites.MapGet("/periods", Locks).WithSummary("Locked periods");
+        sites.MapPost("/periods/{period}/lock", Lock).WithSummary("Lock a month or year: its figures stay; later data shows as adjustments");
+        app.MapGet("/api/v1/reference/factors", Factors).WithTags("Accounting").WithSummary("The reference data set: every factor with its source, year and UNVERIFIED flag");
+        return app;
+    }
+
+    /// <summary>A factor as the library browser shows it.</summary>
+    public sealed record FactorRow(string Id, string Kind, string Key, string NameZh, string NameEn, double? Value, string RawValue, string Unit, string Source, string Year, string Notes, bool Unverified);
+
+    public sealed record FactorList(string DataSet, int Count, IReadOnlyList<FactorRow> Factors);
+
+    public sealed record OverrideRequest(string Factor, string? Year, double Value, string? Unit, string Reason);
+
+    internal static Ok<FactorList> Factors(string? kind, string? q, AccountingService accounting)
+    {
+        var rows = accounting.Library.Factors
+            .Where(f => kind is null || f.Kind == kind)
+            .Where(f => string.IsNullOrWhiteSpace(q) || f.Key.Contains(q, StringComparison.OrdinalIgnoreCase) || f.NameEn.Contains(q, StringComparison.OrdinalIgnoreCase) || f.NameZh.Contains(q, StringComparison.Ordinal))
+            .Select(f => new FactorRow(f.Id, f.Kind, f.Key, f.NameZh, f.NameEn, f.Value, f.RawValue, f.Unit, f.Source, f.Year, f.Notes, f.Unverified))
+            .ToList();
+        return TypedResults.Ok(new FactorList(ReferenceLibrary.Version, rows.Count, rows));
+    }
+
+    internal static Task<IResult> Energy(string site, string? period, AccountingService accounting, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
+        Answer(() => accounting.EnergyAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
+
+    internal static Task<IResult> Carbon(string site, string? period, AccountingService accounting, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
+        Answer(() => accounting.CarbonAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
+
+    internal static Task<IResult> Overrides(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => accounting.OverridesAsync(tenant.TenantId, site, ct));
+
+    internal static Task<IResult> AddOverride(string site, OverrideRequest body, AccountingService accounting, TenantContext tenant, HttpContext http, CancellationToken ct) =>
+        Answer(() => accounting.AddOverrideAsync(tenant.TenantId, site, body.Factor, body.Year, body.Value, body.Unit, body.Reason, Actor(http), ct));
+
+    internal static Task<IResult> Locks(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
+        Answer(() => accounting.LocksAsync(tenant.TenantId, site, ct));
+
+    internal static async Task<IResult> Lock(string site, string period, AccountingService accounting, TenantContext tenant, HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            var (locked, error) = await accounting.LockAsync(tenant.TenantId, site, period, Actor(http), ct);
+            if (locked) return TypedResults.Ok(new { site, period, locked = true });
+            return error!.StartsWith("no site", StringComparison.Ordinal) ? TypedResults.NotFound()
+                : TypedResults.Problem(title: "The period cannot be locked", detail: error, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (QueryException ex)
+        {
+            return TypedResults.Problem(title: "The request cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+
+    /// <summary>Who acts: the signed-in user once sign-in exists (issue 6); until then the client's stated name or "local".</summary>
+    private static string Actor(HttpContext http) =>
+        http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name ?? "user"
+        : http.Request.Headers["X-GreenLoop-User"].FirstOrDefault() is { Length: > 0 and <= 64 } name ? name : "local";
+
+    private static string DefaultPeriod(TimeProvider clock) => clock.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static async Task<IResult> Answer<T>(Func<Task<T?>> run) where T : class
+    {
+        try
+        {
+            return await run() is { } value ? TypedResults.Ok(value) : TypedResults.NotFound();
+        }
+        catch (QueryException ex)
+        {
+            return TypedResults.Problem(title: "The request cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}
