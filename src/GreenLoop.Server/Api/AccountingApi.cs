@@ -40,19 +40,19 @@ public static class AccountingApi
     }
 
     internal static Task<IResult> Energy(string site, string? period, AccountingService accounting, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
-        Answer(() => accounting.EnergyAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
+        ApiResults.Answer(() => accounting.EnergyAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
 
     internal static Task<IResult> Carbon(string site, string? period, AccountingService accounting, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
-        Answer(() => accounting.CarbonAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
+        ApiResults.Answer(() => accounting.CarbonAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
 
     internal static Task<IResult> Overrides(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => accounting.OverridesAsync(tenant.TenantId, site, ct));
+        ApiResults.Answer(() => accounting.OverridesAsync(tenant.TenantId, site, ct));
 
     internal static Task<IResult> AddOverride(string site, OverrideRequest body, AccountingService accounting, TenantContext tenant, HttpContext http, CancellationToken ct) =>
-        Answer(() => accounting.AddOverrideAsync(tenant.TenantId, site, body.Factor, body.Year, body.Value, body.Unit, body.Reason, Actor(http), ct));
+        ApiResults.Answer(() => accounting.AddOverrideAsync(tenant.TenantId, site, body.Factor, body.Year, body.Value, body.Unit, body.Reason, Actor(http), ct));
 
     internal static Task<IResult> Locks(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => accounting.LocksAsync(tenant.TenantId, site, ct));
+        ApiResults.Answer(() => accounting.LocksAsync(tenant.TenantId, site, ct));
 
     internal static async Task<IResult> Lock(string site, string period, AccountingService accounting, TenantContext tenant, HttpContext http, CancellationToken ct)
     {
@@ -65,7 +65,7 @@ public static class AccountingApi
         }
         catch (QueryException ex)
         {
-            return TypedResults.Problem(title: "The request cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+            return ApiResults.BadRequest(ex);
         }
     }
 
@@ -75,16 +75,4 @@ public static class AccountingApi
         : http.Request.Headers["X-GreenLoop-User"].FirstOrDefault() is { Length: > 0 and <= 64 } name ? name : "local";
 
     private static string DefaultPeriod(TimeProvider clock) => clock.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static async Task<IResult> Answer<T>(Func<Task<T?>> run) where T : class
-    {
-        try
-        {
-            return await run() is { } value ? TypedResults.Ok(value) : TypedResults.NotFound();
-        }
-        catch (QueryException ex)
-        {
-            return TypedResults.Problem(title: "The request cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-    }
 }

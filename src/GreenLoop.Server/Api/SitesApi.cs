@@ -45,33 +45,20 @@ public static class SitesApi
     }
 
     internal static Task<IResult> Overview(string site, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => query.OverviewAsync(tenant.TenantId, site, ct));
+        ApiResults.Answer(() => query.OverviewAsync(tenant.TenantId, site, ct));
 
     internal static Task<IResult> Energy(string site, string? grain, string? from, string? to, string? node, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => query.EnergyAsync(tenant.TenantId, site, grain, from, to, node, ct));
+        ApiResults.Answer(() => query.EnergyAsync(tenant.TenantId, site, grain, from, to, node, ct));
 
     internal static Task<IResult> MeterSeries(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => query.MeterSeriesAsync(tenant.TenantId, site, meter, grain, from, to, ct));
+        ApiResults.Answer(() => query.MeterSeriesAsync(tenant.TenantId, site, meter, grain, from, to, ct));
 
     internal static Task<IResult> MeterEvents(string site, string meter, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => query.EventsAsync(tenant.TenantId, site, meter, from, to, ct));
+        ApiResults.Answer(() => query.EventsAsync(tenant.TenantId, site, meter, from, to, ct));
 
     internal static Task<IResult> MeterBalance(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => query.BalanceAsync(tenant.TenantId, site, meter, grain, from, to, ct));
+        ApiResults.Answer(() => query.BalanceAsync(tenant.TenantId, site, meter, grain, from, to, ct));
 
     internal static Task<IResult> NodeSeries(string site, string node, string? carrier, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        Answer(() => query.NodeSeriesAsync(tenant.TenantId, site, node == "_site" ? SiteNode.RootKey : node, carrier ?? "electricity", grain, from, to, ct));
-
-    /// <summary>Null means 404; a <see cref="QueryException"/> is the user's to fix (400).</summary>
-    private static async Task<IResult> Answer<T>(Func<Task<T?>> run) where T : class
-    {
-        try
-        {
-            return await run() is { } value ? TypedResults.Ok(value) : TypedResults.NotFound();
-        }
-        catch (QueryException ex)
-        {
-            return TypedResults.Problem(title: "The query cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
-        }
-    }
+        ApiResults.Answer(() => query.NodeSeriesAsync(tenant.TenantId, site, node == "_site" ? SiteNode.RootKey : node, carrier ?? "electricity", grain, from, to, ct));
 }
