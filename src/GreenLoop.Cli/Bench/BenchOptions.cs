@@ -25,6 +25,11 @@ internal sealed record BenchOptions
           --keep              keep the generated databases (their folder is printed)
         """;
 
+    private static readonly HashSet<string> _valueOptions =
+    [
+        "--meters", "--days", "--step-seconds", "--clients", "--batch", "--sync", "--query-meters", "--query-days", "--query-runs", "--time-limit",
+    ];
+
     public string Mode { get; init; } = "ingest";
     public int Meters { get; init; } = 200;
     public int Days { get; init; } = 2;
@@ -52,7 +57,7 @@ internal sealed record BenchOptions
             string name = a, value = "";
             var eq = a.IndexOf('=', StringComparison.Ordinal);
             if (a.StartsWith("--", StringComparison.Ordinal) && eq > 0) (name, value) = (a[..eq], a[(eq + 1)..]);
-            else if (a.StartsWith("--", StringComparison.Ordinal) && a != "--keep")
+            else if (_valueOptions.Contains(a))
             {
                 if (i + 1 >= args.Count) return (null, $"{a} needs a value");
                 value = args[++i];

@@ -14,9 +14,9 @@ internal sealed class BenchWorkload
     /// <summary>Meters a simulated gateway reports together in one batch.</summary>
     public const int MetersPerGateway = 50;
 
-    private static readonly string[] Carriers = ["electricity", "natural_gas", "fresh_water"];
-    private static readonly string[] Units = ["kWh", "m3", "m3"];
-    private static readonly double[] Multipliers = [1, 20, 80, 0.5];
+    private static readonly string[] _carriers = ["electricity", "natural_gas", "fresh_water"];
+    private static readonly string[] _units = ["kWh", "m3", "m3"];
+    private static readonly double[] _multipliers = [1, 20, 80, 0.5];
 
     private readonly string[] _tsText;
 
@@ -43,9 +43,9 @@ internal sealed class BenchWorkload
 
     public string MeterKey(int meter) => string.Create(CultureInfo.InvariantCulture, $"{SiteKey}.m{meter:D5}");
 
-    public string Carrier(int meter) => MixedCarriers ? Carriers[meter % 10 < 7 ? 0 : meter % 10 < 9 ? 1 : 2] : Carriers[0];
+    public string Carrier(int meter) => MixedCarriers ? _carriers[meter % 10 < 7 ? 0 : meter % 10 < 9 ? 1 : 2] : _carriers[0];
 
-    public double Multiplier(int meter) => Multipliers[meter % Multipliers.Length];
+    public double Multiplier(int meter) => _multipliers[meter % _multipliers.Length];
 
     public long Ts(int step) => StartMs + step * StepMs;
 
@@ -86,7 +86,7 @@ internal sealed class BenchWorkload
             NameZh = $"计量表 {m}",
             Node = m % 2 == 0 ? $"ws{m % Workshops}" : $"ws{m % Workshops}.line",
             Carrier = Carrier(m),
-            Unit = Units[Array.IndexOf(Carriers, Carrier(m))],
+            Unit = _units[Array.IndexOf(_carriers, Carrier(m))],
             Multiplier = Multiplier(m),
             MaxGapMinutes = (int)Math.Max(60, StepMs / 60_000 * 2),
         }).ToList();
