@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 
@@ -35,8 +36,29 @@ public sealed class MeterCatalog(IGreenLoopStore store, TimeProvider clock)
         return snap.ById.GetValueOrDefault(meterId);
     }
 
+    /// <summary>
+    /// A meter's recorded replacements and resets. Cached for a few seconds: they change only when a site is applied
+    /// (which invalidates this process's cache; another process's apply is seen within the expiry).
+    /// </summary>
+    public async Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct)
+    {
+        var now = clock.GetTimestamp();
+        if (_events.TryGetValue(meterId, out var cached) && clock.GetElapsedTime(cached.At, now) < EventsExpiry) return cached.Events;
+        var events = await store.EventsAsync(meterId, ct);
+        _events[meterId] = (now, events);
+        return events;
+    }
+
+    private static readonly TimeSpan EventsExpiry = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<long, (long At, IReadOnlyList<CounterEvent> Events)> _events = new();
+
     /// <summary>Drops the cache; the next lookup reloads it.</summary>
-    public void Invalidate() => _snapshot = null;
+    public void Invalidate()
+    {
+        _snapshot = null;
+        _events.Clear();
+    }
 
     public SiteCalendar Calendar(string timeZone) => _calendars.GetOrAdd(timeZone, SiteCalendar.ForZone);
 

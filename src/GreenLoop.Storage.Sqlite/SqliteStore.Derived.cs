@@ -128,10 +128,17 @@ public sealed partial class SqliteStore
         private readonly Dictionary<(long Node, string Carrier, string Direction), List<(long From, long To)>> _ranges = [];
         private readonly HashSet<(long Node, string Carrier, string Direction, int Grain, long Ts)> _periods = [];
 
+        private SqliteCommand? _nodesOf;
+
         public void Add(SqliteConnection c, SqliteTransaction tx, DerivedSpan span)
         {
-            var nodes = ReadAll(c, tx, "SELECT nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id=$m;",
-                r => (r.GetInt64(0), r.GetString(1), r.GetString(2)), ("$m", span.MeterId));
+            _nodesOf ??= Command(c, "SELECT nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id=$m;", tx, ("$m", 0L));
+            _nodesOf.Parameters["$m"].Value = span.MeterId;
+            var nodes = new List<(long, string, string)>();
+            using (var r = _nodesOf.ExecuteReader())
+            {
+                while (r.Read()) nodes.Add((r.GetInt64(0), r.GetString(1), r.GetString(2)));
+            }
             foreach (var key in nodes)
             {
                 if (!_ranges.TryGetValue(key, out var list)) _ranges[key] = list = [];
@@ -143,6 +150,7 @@ public sealed partial class SqliteStore
 
         public void Apply(SqliteConnection c, SqliteTransaction tx)
         {
+            _nodesOf?.Dispose();
             const string Filter = " WHERE nm.node_id=$n AND m.carrier=$c AND m.direction=$d";
             using var delRange = Command(c, "DELETE FROM node_rollup WHERE node_id=$n AND carrier=$c AND direction=$d AND grain=$g AND ts >= $f AND ts < $t;", tx,
                 ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$f", 0L), ("$t", 0L));

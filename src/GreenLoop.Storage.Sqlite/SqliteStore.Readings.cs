@@ -126,9 +126,10 @@ public sealed partial class SqliteStore
     public Task<long> CountDirtyAsync(CancellationToken ct) =>
         ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM dirty;")!, ct);
 
-    public Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, CancellationToken ct) =>
+    public Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
         ReadAsync(c => (
-            Scalar(c, "SELECT max(ts) FROM reading WHERE meter_id=$m AND ts < $t;", null, ("$m", meterId), ("$t", minTs)) as long?,
+            Scalar(c, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=$m AND ts < $t ORDER BY ts DESC LIMIT $k);", null,
+                ("$m", meterId), ("$t", minTs), ("$k", Math.Max(1, back))) as long?,
             Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meterId), ("$t", maxTs)) as long?), ct);
 
     public Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>

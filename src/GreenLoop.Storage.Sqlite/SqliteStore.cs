@@ -104,7 +104,6 @@ public sealed partial class SqliteStore : IGreenLoopStore
     {
         await using var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(ct);
-        c.CreateAggregate("bit_or", 0L, (long acc, long v) => acc | v, acc => acc);
         return work(c);
     }
 

@@ -45,8 +45,11 @@ public interface IGreenLoopStore : IAsyncDisposable
 
     Task<long> CountDirtyAsync(CancellationToken ct);
 
-    /// <summary>The instant of the last reading before <paramref name="minTs"/> and of the first after <paramref name="maxTs"/>.</summary>
-    Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, CancellationToken ct);
+    /// <summary>
+    /// The instant of the <paramref name="back"/>-th reading before <paramref name="minTs"/> (1 = the one just before;
+    /// if there are fewer, the earliest) and of the first reading after <paramref name="maxTs"/>.
+    /// </summary>
+    Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct);
 
     /// <summary>Readings in [from, to] plus, if asked, the last reading before from and the first after to.</summary>
     Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct);

@@ -14,20 +14,30 @@ public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalo
 {
     private const long HourMs = 3_600_000;
 
-    /// <summary>Derives up to <paramref name="maxMeters"/> pending meters; returns how many were derived.</summary>
+    /// <summary>
+    /// Bound on one pass, in 15-minute buckets: a pass holds the single writer while it saves, and its spans are held
+    /// in memory, so a back-fill of long spans is derived in several passes rather than one huge one.
+    /// </summary>
+    public const long MaxBucketsPerPass = 100_000;
+
+    /// <summary>Derives up to <paramref name="maxMeters"/> pending meters (fewer if their spans are long); returns how many were derived.</summary>
     public async Task<int> RunOnceAsync(int maxMeters, CancellationToken ct)
     {
         var dirty = await store.GetDirtyAsync(maxMeters, ct);
         if (dirty.Count == 0) return 0;
         var spans = new List<DerivedSpan>(dirty.Count);
+        long buckets = 0;
         foreach (var d in dirty)
         {
             var meter = await catalog.FindAsync(d.MeterId, ct);
             if (meter is null) continue;
-            spans.Add(await DeriveAsync(meter, d.FromTs, d.ToTs, d.Version, ct));
+            var span = await DeriveAsync(meter, d.FromTs, d.ToTs, d.Version, ct);
+            spans.Add(span);
+            buckets += (span.To - span.From) / SiteCalendar.BucketMs;
+            if (buckets >= MaxBucketsPerPass) break;
         }
         await store.SaveDerivedAsync(spans, ct);
-        return dirty.Count;
+        return spans.Count;
     }
 
     /// <summary>Derives until nothing is pending (tests, CLI import, start-up recovery).</summary>
@@ -54,19 +64,15 @@ public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalo
         }
         else
         {
-            var (before, after) = await store.NeighbourInstantsAsync(meter.Id, minTs, maxTs, ct);
-            if (def.Kind == MeterKind.Cumulative && before is { } b)
-            {
-                // A new reading can turn the reading before it into a skipped bad reading (see Deriver), which
-                // changes the pair that ends there: start from the reading before that one.
-                before = (await store.NeighbourInstantsAsync(meter.Id, b, b, ct)).Before ?? before;
-            }
+            // A new counter reading can turn the reading before it into a skipped bad reading (see Deriver), which
+            // changes the pair that ends there: start two readings back.
+            var (before, after) = await store.NeighbourInstantsAsync(meter.Id, minTs, maxTs, def.Kind == MeterKind.Cumulative ? 2 : 1, ct);
             from = SiteCalendar.FloorBucket(before ?? minTs);
             to = SiteCalendar.FloorBucket(after ?? maxTs) + SiteCalendar.BucketMs;
             (from, to) = WholeHours(calendar, from, to);
             readings = await store.ReadingsAsync(meter.Id, from, to, withNeighbours: true, ct);
         }
-        var events = def.Kind == MeterKind.Cumulative ? await store.EventsAsync(meter.Id, ct) : [];
+        var events = def.Kind == MeterKind.Cumulative ? await catalog.EventsAsync(meter.Id, ct) : [];
         var result = Deriver.Derive(config, readings, events, from, to);
         return BuildSpan(meter.Id, calendar, from, to, result, version);
     }

@@ -23,5 +23,9 @@ public sealed class GreenLoopOptions
     [Range(1, 100_000)]
     public int DerivationBatch { get; set; } = 500;
 
+    /// <summary>Pause between derivation passes while work keeps arriving, in ms (bounds reading-to-roll-up latency). Default 100.</summary>
+    [Range(0, 5000)]
+    public int DerivationCoalesceMilliseconds { get; set; } = 100;
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "greenloop.db");
 }
