@@ -63,8 +63,8 @@ public static class EnergyCalculator
             var scale = acc.UnitScale == 1 ? "" : $" × {acc.UnitScale.ToString(CultureInfo.InvariantCulture)}";
             lines.Add(new Figure(
                 $"energy.{a.Carrier}{(a.Export ? ".export" : "")}",
-                a.Export ? $"{a.Carrier} supplied outside the boundary (deducted)" : a.Carrier,
-                a.Export ? $"{a.Carrier} 外供（扣除）" : a.Carrier,
+                a.Export ? $"{CarrierNames.En(a.Carrier)} supplied outside the boundary (deducted)" : CarrierNames.En(a.Carrier),
+                a.Export ? $"{CarrierNames.Zh(a.Carrier)} 外供（扣除）" : CarrierNames.Zh(a.Carrier),
                 kgce, "kgce",
                 $"{(a.Export ? "−" : "")}{Num(a.Quantity)} {a.Unit}{scale} × {Num(coefficient.Value)} {coefficient.Unit}",
                 [activity], [coefficient], []));

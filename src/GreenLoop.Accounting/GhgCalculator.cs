@@ -19,7 +19,7 @@ public sealed record GhgLine(int Scope, int IsoCategory, string Source, string C
 public sealed record GhgInventory(
     string Site, string Period, string Method, string GwpSet, IReadOnlyList<GhgLine> Lines,
     Figure Scope1, Figure Scope2Location, Figure Scope2Market, Figure TotalLocation, Figure TotalMarket,
-    Figure? IntensityLocation, IReadOnlyList<NotCounted> NotCounted);
+    Figure? IntensityLocation, IReadOnlyList<NotCounted> NotCounted, Figure? IntensityMarket = null);
 
 /// <summary>
 /// Scope 1 stationary combustion (Chinese guideline method: FC × NCV × CC × OF × 44/12, or IPCC 2006 per-gas factors
@@ -84,15 +84,17 @@ public static class GhgCalculator
         var s2m = Sum("ghg.scope2.market", "Scope 2, market-based", "范围二（基于市场）", lines.Where(l => l.Scope == 2 && l.Basis != "location"), "Σ (electricity − green certificates and contracts) × residual factor + Σ heat × factor");
         var totalL = new Figure("ghg.total.location", "Total (Scope 1 + Scope 2 location-based)", "合计（范围一+范围二基于位置）", scope1.Value + s2l.Value, "tCO2e", "Scope 1 + Scope 2 (location)", [], [], [scope1, s2l]);
         var totalM = new Figure("ghg.total.market", "Total (Scope 1 + Scope 2 market-based)", "合计（范围一+范围二基于市场）", scope1.Value + s2m.Value, "tCO2e", "Scope 1 + Scope 2 (market)", [], [], [scope1, s2m]);
-        Figure? intensity = null;
+        Figure? intensity = null, intensityMarket = null;
         if (output > 0)
         {
             var outFigure = new Figure("output", "Qualified output", "合格产品产量", output, outputUnit ?? "", "Σ output meters", outputActivity, [], []);
             intensity = new Figure("ghg.intensity", "Carbon intensity (location-based)", "碳排放强度（基于位置）", totalL.Value * 1000 / output, $"kgCO2e/{outputUnit}",
                 $"{Num(totalL.Value)} tCO2e × 1000 / {Num(output)} {outputUnit}", [], [], [totalL, outFigure]);
+            intensityMarket = new Figure("ghg.intensity.market", "Carbon intensity (market-based)", "碳排放强度（基于市场）", totalM.Value * 1000 / output, $"kgCO2e/{outputUnit}",
+                $"{Num(totalM.Value)} tCO2e × 1000 / {Num(output)} {outputUnit}", [], [], [totalM, outFigure]);
         }
         return new GhgInventory(input.Site, input.Period, ipcc ? "IPCC 2006 per-gas" : "Chinese guideline (NCV × CC × OF × 44/12)", profile.GwpSet,
-            lines, scope1, s2l, s2m, totalL, totalM, intensity, notCounted);
+            lines, scope1, s2l, s2m, totalL, totalM, intensity, notCounted, intensityMarket);
     }
 
     /// <summary>
@@ -132,7 +134,7 @@ public static class GhgCalculator
         var of = f.Require("cn_fuel_of", acc.Fuel!);
         var (gj, how) = Heat(a, Scaled(a, acc, f.Library), ncv);
         var co2 = gj / 1000 * cc.Value * of.Value * CarbonToCo2;
-        var figure = new Figure($"ghg.scope1.combustion.{a.Carrier}", $"Combustion: {a.Carrier}", $"化石燃料燃烧：{a.Carrier}", co2, "tCO2e",
+        var figure = new Figure($"ghg.scope1.combustion.{a.Carrier}", $"Combustion: {CarrierNames.En(a.Carrier)}", $"化石燃料燃烧：{CarrierNames.Zh(a.Carrier)}", co2, "tCO2e",
             $"{how} = {Num(gj)} GJ; × {Num(cc.Value)} tC/TJ / 1000 × {Num(of.Value)} × 44/12", [activity], [ncv, cc, of], []);
         return new GhgLine(1, 1, "combustion", a.Carrier, null, co2, 0, 0, figure);
     }
@@ -149,7 +151,7 @@ public static class GhgCalculator
         var gwpN2o = f.Require("gwp", $"{gwpSet}.N2O");
         double co2 = tj * efCo2.Value / 1000, ch4 = tj * efCh4.Value / 1000, n2o = tj * efN2o.Value / 1000;
         var co2e = co2 + ch4 * gwpCh4.Value + n2o * gwpN2o.Value;
-        var figure = new Figure($"ghg.scope1.combustion.{a.Carrier}", $"Combustion: {a.Carrier}", $"化石燃料燃烧：{a.Carrier}", co2e, "tCO2e",
+        var figure = new Figure($"ghg.scope1.combustion.{a.Carrier}", $"Combustion: {CarrierNames.En(a.Carrier)}", $"化石燃料燃烧：{CarrierNames.Zh(a.Carrier)}", co2e, "tCO2e",
             $"{how} = {Num(tj)} TJ; CO2 {Num(efCo2.Value)} + CH4 {Num(efCh4.Value)} × {Num(gwpCh4.Value)} + N2O {Num(efN2o.Value)} × {Num(gwpN2o.Value)} (kg/TJ) / 1000",
             [activity], [ncv, efCo2, efCh4, efN2o, gwpCh4, gwpN2o], []);
         return new GhgLine(1, 1, "combustion", a.Carrier, null, co2, ch4, n2o, figure);
@@ -166,7 +168,7 @@ public static class GhgCalculator
             _ => throw new AccountingException($"carbonate material '{a.Carrier}' must be metered in t or kg, not '{a.Unit}'"),
         };
         var co2 = tonnes * acc.CarbonateFraction * ef.Value * acc.CalcinedFraction;
-        var figure = new Figure($"ghg.scope1.process.{a.Carrier}", $"Process: {acc.Carbonate} in {a.Carrier}", $"过程排放：{a.Carrier} 中的 {acc.Carbonate}", co2, "tCO2e",
+        var figure = new Figure($"ghg.scope1.process.{a.Carrier}", $"Process: {acc.Carbonate} in {CarrierNames.En(a.Carrier)}", $"过程排放：{CarrierNames.Zh(a.Carrier)}中的 {acc.Carbonate}", co2, "tCO2e",
             $"{Num(tonnes)} t × {Num(acc.CarbonateFraction)} carbonate fraction × {Num(ef.Value)} tCO2/t × {Num(acc.CalcinedFraction)} calcined",
             [activity], [ef], []);
         return new GhgLine(1, 1, "process", a.Carrier, null, co2, 0, 0, figure);

@@ -15,10 +15,12 @@ public sealed record LockInfo(string Period, string LockedAt, string By);
 public sealed record Adjustment(string Key, string Unit, double Locked, double Current, double Difference);
 
 /// <summary>An energy report: the account (the locked one if the period is locked), the lock and any adjustments.</summary>
-public sealed record EnergyReport(string Site, string SiteName, string Period, string DataSet, EnergyAccount Account, LockInfo? Lock, IReadOnlyList<Adjustment> Adjustments, bool UsesUnverified, double Completeness);
+/// <remarks><see cref="HasData"/> is false when nothing was metered in the period: the zeros then mean "no data", not "no energy".</remarks>
+public sealed record EnergyReport(string Site, string SiteName, string? SiteNameZh, string Period, string DataSet, EnergyAccount Account, LockInfo? Lock, IReadOnlyList<Adjustment> Adjustments, bool UsesUnverified, double Completeness, bool HasData);
 
 /// <summary>A carbon report: the inventory (the locked one if the period is locked), the lock and any adjustments.</summary>
-public sealed record CarbonReport(string Site, string SiteName, string Period, string DataSet, GhgInventory Inventory, LockInfo? Lock, IReadOnlyList<Adjustment> Adjustments, bool UsesUnverified, double Completeness);
+/// <remarks><see cref="HasData"/> is false when nothing was metered in the period.</remarks>
+public sealed record CarbonReport(string Site, string SiteName, string? SiteNameZh, string Period, string DataSet, GhgInventory Inventory, LockInfo? Lock, IReadOnlyList<Adjustment> Adjustments, bool UsesUnverified, double Completeness, bool HasData);
 
 /// <summary>A site's override of a reference value as shown to people.</summary>
 public sealed record OverrideView(long Id, string FactorId, string? Year, double Value, string Unit, string Reason, string By, string At);
@@ -41,6 +43,15 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
         if (DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             return [d];
         throw new QueryException($"'{period}' is not a period; use a year (2025) or a month (2025-06)");
+    }
+
+    /// <summary>The site's current local month (<c>yyyy-MM</c>), the default period of a report.</summary>
+    public async Task<string?> CurrentPeriodAsync(long tenantId, string siteKey, CancellationToken ct)
+    {
+        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        if (site is null) return null;
+        var date = catalog.Calendar(site.Definition.TimeZone).LocalDate(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        return date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
 
     public async Task<AccountingInput?> InputAsync(long tenantId, string siteKey, string period, CancellationToken ct)
@@ -91,8 +102,9 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
         var account = snapshot?.Energy ?? current;
         var adjustments = snapshot is null ? [] : Differences(
             [(current.Total.Key, current.Total.Unit, snapshot.Energy.Total.Value, current.Total.Value)]);
-        return new EnergyReport(siteKey, site.Definition.Name, period, ReferenceLibrary.Version, account, lockInfo, adjustments,
-            account.Total.UsesUnverified || account.Verdict?.Unverified == true, account.Total.Completeness);
+        var hasData = input.Activity.Count > 0;
+        return new EnergyReport(siteKey, site.Definition.Name, site.Definition.NameZh, period, ReferenceLibrary.Version, account, lockInfo, adjustments,
+            account.Total.UsesUnverified || account.Verdict?.Unverified == true, hasData ? account.Total.Completeness : 0, hasData);
     }
 
     public async Task<CarbonReport?> CarbonAsync(long tenantId, string siteKey, string period, CancellationToken ct)
@@ -109,8 +121,10 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
             (current.Scope2Location.Key, "tCO2e", snapshot.Carbon.Scope2Location.Value, current.Scope2Location.Value),
             (current.Scope2Market.Key, "tCO2e", snapshot.Carbon.Scope2Market.Value, current.Scope2Market.Value),
         ]);
-        return new CarbonReport(siteKey, site.Definition.Name, period, ReferenceLibrary.Version, inventory, lockInfo, adjustments,
-            inventory.TotalMarket.UsesUnverified || inventory.TotalLocation.UsesUnverified, Math.Min(inventory.TotalLocation.Completeness, inventory.TotalMarket.Completeness));
+        var hasData = input.Activity.Count > 0;
+        return new CarbonReport(siteKey, site.Definition.Name, site.Definition.NameZh, period, ReferenceLibrary.Version, inventory, lockInfo, adjustments,
+            inventory.TotalMarket.UsesUnverified || inventory.TotalLocation.UsesUnverified,
+            hasData ? Math.Min(inventory.TotalLocation.Completeness, inventory.TotalMarket.Completeness) : 0, hasData);
     }
 
     /// <summary>Locks a period with its current figures. Later data shows as adjustments; the locked figures stay.</summary>
@@ -135,6 +149,7 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
     {
         var site = await store.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
+        if (string.IsNullOrWhiteSpace(factorId)) throw new QueryException("name the reference factor to override as kind/key, e.g. cn_fuel_ncv/natural_gas");
         var parts = factorId.Split('/', 2);
         var reference = parts.Length == 2 ? Library.Find(parts[0], parts[1]) : null;
         if (reference is null) throw new QueryException($"no reference factor '{factorId}' (use kind/key, e.g. cn_fuel_ncv/natural_gas)");

@@ -22,6 +22,16 @@ public static class UiRoutes
     public static string Meter(string site, string meter) =>
         "~/sites/" + Uri.EscapeDataString(site) + "/meters/" + Uri.EscapeDataString(meter);
 
+    /// <summary><c>~/sites/{site}/energy</c>: comprehensive energy, unit-product energy and the limit verdict (<c>?period=</c>).</summary>
+    public static string Energy(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/energy";
+
+    /// <summary><c>~/sites/{site}/carbon</c>: the GHG inventory with lineage (<c>?period=</c>).</summary>
+    public static string Carbon(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/carbon";
+
+    /// <summary><c>~/factors</c> for the default site, else <c>~/factors?site={site}</c> (the site whose overrides are shown).</summary>
+    public static string Factors(string site) =>
+        site == DefaultSite ? "~/factors" : "~/factors?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/lang/{code}</c>: sets the language cookie and returns to the page it came from.</summary>
     public static string Language(string code) => "~/lang/" + Uri.EscapeDataString(code);
 

@@ -177,7 +177,9 @@ function workshopBars(chart, rows, color, height) {
   const unit = sorted[0]?.unit ?? '';
   chart.setOption({
     ...baseOption(),
-    grid: { left: 12, right: 96, top: 12, bottom: 28, containLabel: true },
+    // containLabel only estimates from sampled labels and cut the start off a long workshop name; ECharts 6's outer
+    // bounds measure every axis label.
+    grid: { left: 12, right: 96, top: 12, bottom: 28, outerBoundsMode: 'same', outerBoundsContain: 'axisLabel' },
     tooltip: {
       ...baseOption().tooltip,
       axisPointer: { type: 'shadow' },
