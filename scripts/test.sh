@@ -9,6 +9,9 @@ command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is requi
 command -v npm >/dev/null || need_apt+=(nodejs npm)
 [ -d /usr/share/zoneinfo/Europe ] || need_apt+=(tzdata)
 command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
+# The UI tests drive Debian's Chromium (Playwright never downloads a browser here); CJK fonts so Chinese renders.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || need_apt+=(fonts-noto-cjk)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -8,7 +8,7 @@ namespace GreenLoop.Server.Hosting;
 /// Derives what ingest committed: woken by every accepted batch, and every second in any case (a crash leaves its
 /// pending work in the store's dirty table, so a restart resumes it).
 /// </summary>
-internal sealed partial class DerivationWorker(DerivationService derivation, DerivationSignal signal, IOptions<GreenLoopOptions> options, TimeProvider clock, ILogger<DerivationWorker> logger) : BackgroundService
+internal sealed partial class DerivationWorker(DerivationService derivation, DerivationSignal signal, IOptions<GreenLoopOptions> options, ILogger<DerivationWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,7 +23,8 @@ internal sealed partial class DerivationWorker(DerivationService derivation, Der
                 {
                     // Under a stream of batches, a short pause lets each pass take more readings per meter: the cost
                     // of a pass depends on how many meters and hours it touches, not on how many readings it holds.
-                    await Task.Delay(coalesce, clock, stoppingToken);
+                    // Real time on purpose: a throughput pause, not business time (a frozen test clock must not stop derivation).
+                    await Task.Delay(coalesce, stoppingToken);
                 }
                 failures = 0;
                 await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);

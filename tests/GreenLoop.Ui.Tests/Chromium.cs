@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace GreenLoop.Ui.Tests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright's bundled driver (shipped inside the NuGet package). Playwright never
+/// downloads a browser here: the tests launch <c>/usr/bin/chromium</c>, and fail (never skip) when it is missing.
+/// </summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    public const string ExecutablePath = "/usr/bin/chromium";
+
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium is not started.");
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(ExecutablePath),
+            $"{ExecutablePath} is missing: the UI tests drive Debian's Chromium. Install it with `apt-get install chromium` (scripts/test.sh does this).");
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context (no cookies) with one page that records console errors and page errors.</summary>
+    public async Task<WatchedPage> NewPageAsync(UiServer server, string locale = "en-US")
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = server.Address.ToString(),
+            Locale = locale,
+            // Far from the sites' time zones: the pages must show site-local wall times whatever the browser's zone.
+            TimezoneId = "America/Los_Angeles",
+            ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
+        });
+        context.SetDefaultTimeout(30_000);
+        return new WatchedPage(context, await context.NewPageAsync(), server.Log);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null) await _browser.DisposeAsync();
+        _playwright?.Dispose();
+    }
+}

@@ -1,0 +1,79 @@
+using Xunit.Abstractions;
+
+namespace GreenLoop.Ui.Tests;
+
+/// <summary>A smoke test of the pages on the built-in demo plant (two days of back-fill up to a fixed "now").</summary>
+[Collection(UiCollection.Name)]
+public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer demo, ITestOutputHelper output) : IClassFixture<DemoPlantTests.DemoServer>
+{
+    /// <summary>A server that feeds its demo plant; ready once the back-fill is derived.</summary>
+    public sealed class DemoServer : IAsyncLifetime
+    {
+        /// <summary>DemoGateway's "back-fill finished" log event.</summary>
+        private const int BackfillFinished = 4102;
+
+        /// <summary>15:31 on Monday 2026-11-23 in Foshan (Asia/Shanghai).</summary>
+        public static readonly DateTimeOffset Now = new(2026, 11, 23, 15, 31, 0, TimeSpan.FromHours(8));
+
+        private UiServer? _server;
+
+        public UiServer Server => _server ?? throw new InvalidOperationException("The server is not started.");
+
+        public async Task InitializeAsync()
+        {
+            // The wall clock stands still: the live feed finds nothing new to send and "today" never turns over during a run.
+            _server = await UiServer.StartAsync(["--GreenLoop:Demo:BackfillDays=2", "--GreenLoop:Demo:LiveIntervalSeconds=60"], new FixedWallClock(Now));
+            await Server.WaitForLogEventAsync(BackfillFinished, TimeSpan.FromMinutes(3));
+            await Server.WaitForDerivationAsync(TimeSpan.FromMinutes(2));
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_server is not null) await _server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Pages_DemoPlant_OverviewMetersAndMeterPageLoadWithoutErrors()
+    {
+        await using var watched = await chromium.NewPageAsync(demo.Server);
+        var page = watched.Page;
+        var overview = await demo.Server.GetJsonAsync("api/v1/sites/demo/overview");
+        var meters = overview.GetProperty("meters").EnumerateArray().Select(m => m.GetProperty("key").GetString()!).Order(StringComparer.Ordinal).ToList();
+        var carriers = overview.GetProperty("today").EnumerateArray().Select(r => r.GetProperty("carrier").GetString()!).ToList();
+
+        await watched.GotoAsync("/", "overview");
+
+        Assert.Equal(overview.GetProperty("name").GetString(), await page.Locator("#site-name").InnerTextAsync());
+        Assert.True(await page.Locator("#message").IsHiddenAsync());
+        Assert.True(await page.Locator("#load-chart canvas").CountAsync() >= 1);
+        Assert.True(await page.EvaluateAsync<int>(
+            "() => echarts.getInstanceByDom(document.getElementById('load-chart')).getOption().series[0].data.length") > 0);
+        Assert.Contains("electricity", carriers);
+        Assert.Equal(carriers.Count, await page.Locator("#carrier-cards article.kpi").CountAsync());
+        var elecToday = OverviewPageTests.Carrier(overview.GetProperty("today"), "electricity");
+        Assert.Equal(PageFormat.Quantity(elecToday.GetProperty("value").GetDouble(), "kWh"),
+            await page.Locator("#carrier-cards article.carrier-electricity .kpi-value").First.InnerTextAsync());
+        Assert.Equal(meters, (await OverviewPageTests.TableAsync(page, "#meter-rows")).Select(r => r[0]));
+        output.WriteLine(await watched.ScreenshotAsync("demo-overview"));
+        await watched.AssertChartTextInsideAsync();
+
+        await page.Locator(".mainnav a", new() { HasText = "Meters" }).ClickAsync();
+        await page.WaitForURLAsync("**/meters");
+        await watched.WaitLoadedAsync("meters");
+        Assert.Equal(meters.Count, await page.Locator("#meter-rows tr").CountAsync());
+        output.WriteLine(await watched.ScreenshotAsync("demo-meters"));
+
+        await page.Locator("#meter-rows a", new() { HasText = "demo.main.elec" }).ClickAsync();
+        await page.WaitForURLAsync("**/sites/demo/meters/demo.main.elec**");
+        await watched.WaitLoadedAsync("meter");
+        Assert.True(await page.Locator("#message").IsHiddenAsync());
+        Assert.True(await page.Locator("#data-rows tr:not(:has(.empty))").CountAsync() > 0);
+        Assert.Matches(@" kWh$", await page.Locator("#data-rows tr td.num").First.InnerTextAsync());
+        output.WriteLine(await watched.ScreenshotAsync("demo-meter-main-elec"));
+        await watched.AssertChartTextInsideAsync();
+
+        watched.AssertNoErrors();
+        Assert.Empty(demo.Server.Log.Errors);
+    }
+}

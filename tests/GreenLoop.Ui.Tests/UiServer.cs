@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using GreenLoop.Server;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace GreenLoop.Ui.Tests;
+
+/// <summary>
+/// The real GreenLoop server (GreenLoopServer.Build, as <c>greenloop serve</c> runs it) in this process on a real
+/// Kestrel port of 127.0.0.1, with its own SQLite file in a temporary folder. Pages, scripts and styles are served from
+/// this test's output folder, which the server project's build fills with its wwwroot.
+/// </summary>
+public sealed class UiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly string _dataDirectory;
+
+    private UiServer(WebApplication app, string dataDirectory, Uri address, ServerLog log)
+    {
+        _app = app;
+        _dataDirectory = dataDirectory;
+        Address = address;
+        Log = log;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public ServerLog Log { get; }
+
+    /// <summary>Starts a server; <paramref name="settings"/> are extra <c>--Key=Value</c> arguments, <paramref name="clock"/> replaces the system clock.</summary>
+    public static async Task<UiServer> StartAsync(IEnumerable<string> settings, TimeProvider? clock = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "greenloop-ui-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        var log = new ServerLog();
+        // Port 0: Kestrel picks a free port, so parallel runs never race for one.
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory}", .. settings];
+        var app = GreenLoopServer.Build(args, builder =>
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(log);
+            if (clock is not null) builder.Services.AddSingleton(clock);
+        });
+        await app.StartAsync();
+        var address = app.Urls.Single();
+        return new UiServer(app, dataDirectory, new Uri(address.TrimEnd('/') + "/"), log);
+    }
+
+    /// <summary>Polls <c>GET /health</c> until no derivation is pending.</summary>
+    public async Task WaitForDerivationAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var last = -1L;
+        while (!cts.IsCancellationRequested)
+        {
+            var health = await Client.GetFromJsonAsync<JsonElement>("health", cts.Token);
+            last = health.GetProperty("pendingDerivation").GetInt64();
+            if (last == 0) return;
+            await Task.Delay(50, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        Assert.Fail($"derivation still pending after {timeout} ({last} meters); server errors:\n{string.Join("\n", Log.Errors)}");
+    }
+
+    /// <summary>Polls until the server logged <paramref name="eventId"/>; fails after <paramref name="timeout"/>.</summary>
+    public async Task WaitForLogEventAsync(int eventId, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        while (!Log.Saw(eventId))
+        {
+            Assert.False(cts.IsCancellationRequested, $"the server did not log event {eventId} within {timeout}; errors: {string.Join("\n", Log.Errors)}");
+            await Task.Delay(100, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>GET a JSON document, asserting 200.</summary>
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(path.TrimStart('/'));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        using (var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await _app.StopAsync(cts.Token);
+        }
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+    }
+}
