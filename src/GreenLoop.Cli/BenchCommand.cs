@@ -16,6 +16,7 @@ internal static class BenchCommand
             await output.WriteLineAsync(BenchOptions.Usage);
             return 0;
         }
+        if (args.Count > 0 && args[0] == "report") return await ReportBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
         var (options, problem) = BenchOptions.Parse(args);
         if (options is null)
         {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace GreenLoop.Cli;
 
-/// <summary>The <c>greenloop</c> command line: serve, import, site apply|export, bench.</summary>
+/// <summary>The <c>greenloop</c> command line: serve, import, site apply|export, report, bench.</summary>
 public static class CliApp
 {
     public const string Usage = """
@@ -16,6 +16,7 @@ public static class CliApp
           greenloop import FILE [options] [--data DIR]      (greenloop import --help)
           greenloop site apply FILE.json [--data DIR]
           greenloop site export KEY [--out FILE.json] [--data DIR]
+          greenloop report energy|carbon --site KEY --period 2025|2025-06 [--format table|json] [--xlsx FILE] [--data DIR]
           greenloop bench [--meters N] [--days D] [--clients C] [--query-meters N]
 
         --data DIR  the data directory (default: GreenLoop:DataDirectory, i.e. ./data)
@@ -41,6 +42,7 @@ public static class CliApp
                 "import" => await ImportAsync(rest, data, output, error, ct),
                 "site" => await SiteAsync(rest, data, output, error, ct),
                 "bench" => await BenchCommand.RunAsync(rest, output, error, ct),
+                "report" => await ReportCommand.RunAsync(rest, data, output, error, ct),
                 _ => await UnknownAsync(args[0], error),
             };
         }

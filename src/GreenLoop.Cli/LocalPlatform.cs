@@ -1,4 +1,5 @@
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Accounting;
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Server.Hosting;
@@ -9,7 +10,7 @@ namespace GreenLoop.Cli;
 
 /// <summary>
 /// The platform's pipeline opened directly on the data directory, for commands that work without a running server
-/// (import, site apply/export). SQLite's locking lets them run beside a server on the same file.
+/// (import, site apply/export, report). SQLite's locking lets them run beside a server on the same file.
 /// </summary>
 internal sealed class LocalPlatform : IAsyncDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class LocalPlatform : IAsyncDisposable
         Ingest = new IngestService(store, Catalog, signal, clock);
         Derivation = new DerivationService(store, Catalog);
         Sites = new SiteService(store, Catalog, signal, clock);
+        Accounting = new AccountingService(store, Catalog, clock);
     }
 
     public SqliteStore Store { get; }
@@ -33,6 +35,7 @@ internal sealed class LocalPlatform : IAsyncDisposable
     public IngestService Ingest { get; }
     public DerivationService Derivation { get; }
     public SiteService Sites { get; }
+    public AccountingService Accounting { get; }
 
     /// <summary>Reads appsettings.json (beside the program), environment variables and <c>--data DIR</c>.</summary>
     public static async Task<LocalPlatform> OpenAsync(string? dataDirectory, CancellationToken ct)

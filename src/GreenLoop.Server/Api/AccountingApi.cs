@@ -14,6 +14,8 @@ public static class AccountingApi
         var sites = app.MapGroup("/api/v1/sites/{site}").WithTags("Accounting");
         sites.MapGet("/reports/energy", Energy).WithSummary("Comprehensive energy consumption (GB/T 2589-2020), unit-product energy and the limit verdict, with lineage");
         sites.MapGet("/reports/carbon", Carbon).WithSummary("GHG inventory: Scope 1 combustion and process, Scope 2 location- and market-based, with lineage");
+        sites.MapGet("/reports/energy.xlsx", EnergyWorkbook).WithSummary("The energy report as an Excel workbook: summary, by carrier, activity data, factors used");
+        sites.MapGet("/reports/carbon.xlsx", CarbonWorkbook).WithSummary("The GHG inventory as an Excel workbook: summary, by source, activity data, factors used");
         sites.MapGet("/factor-overrides", Overrides).WithSummary("The site's overrides of reference values");
         sites.MapPost("/factor-overrides", AddOverride).WithSummary("Override a reference value for this site (e.g. a measured calorific value), with a reason");
         sites.MapGet("/periods", Locks).WithSummary("Locked periods");
@@ -39,11 +41,37 @@ public static class AccountingApi
         return TypedResults.Ok(new FactorList(ReferenceLibrary.Version, rows.Count, rows));
     }
 
-    internal static Task<IResult> Energy(string site, string? period, AccountingService accounting, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
-        ApiResults.Answer(() => accounting.EnergyAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
+    internal static Task<IResult> Energy(string site, string? period, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
+        ApiResults.Answer(async () => (period ?? await accounting.CurrentPeriodAsync(tenant.TenantId, site, ct)) is { } p
+            ? await accounting.EnergyAsync(tenant.TenantId, site, p, ct) : null);
 
-    internal static Task<IResult> Carbon(string site, string? period, AccountingService accounting, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
-        ApiResults.Answer(() => accounting.CarbonAsync(tenant.TenantId, site, period ?? DefaultPeriod(clock), ct));
+    internal static Task<IResult> Carbon(string site, string? period, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
+        ApiResults.Answer(async () => (period ?? await accounting.CurrentPeriodAsync(tenant.TenantId, site, ct)) is { } p
+            ? await accounting.CarbonAsync(tenant.TenantId, site, p, ct) : null);
+
+    internal static async Task<IResult> EnergyWorkbook(string site, string? period, AccountingService accounting, TenantContext tenant, CancellationToken ct)
+    {
+        if ((period ?? await accounting.CurrentPeriodAsync(tenant.TenantId, site, ct)) is not { } p) return TypedResults.NotFound();
+        return await Workbook(() => accounting.EnergyAsync(tenant.TenantId, site, p, ct), ReportWorkbook.Energy, ReportWorkbook.FileName(site, "energy", p));
+    }
+
+    internal static async Task<IResult> CarbonWorkbook(string site, string? period, AccountingService accounting, TenantContext tenant, CancellationToken ct)
+    {
+        if ((period ?? await accounting.CurrentPeriodAsync(tenant.TenantId, site, ct)) is not { } p) return TypedResults.NotFound();
+        return await Workbook(() => accounting.CarbonAsync(tenant.TenantId, site, p, ct), ReportWorkbook.Carbon, ReportWorkbook.FileName(site, "carbon", p));
+    }
+
+    private static async Task<IResult> Workbook<T>(Func<Task<T?>> report, Func<T, byte[]> write, string fileName) where T : class
+    {
+        try
+        {
+            return await report() is { } r ? TypedResults.File(write(r), ReportWorkbook.ContentType, fileName) : TypedResults.NotFound();
+        }
+        catch (QueryException ex)
+        {
+            return ApiResults.BadRequest(ex);
+        }
+    }
 
     internal static Task<IResult> Overrides(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
         ApiResults.Answer(() => accounting.OverridesAsync(tenant.TenantId, site, ct));
@@ -74,5 +102,4 @@ public static class AccountingApi
         http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name ?? "user"
         : http.Request.Headers["X-GreenLoop-User"].FirstOrDefault() is { Length: > 0 and <= 64 } name ? name : "local";
 
-    private static string DefaultPeriod(TimeProvider clock) => clock.GetUtcNow().ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 }
