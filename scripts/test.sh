@@ -12,6 +12,9 @@ command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 # The UI tests drive Debian's Chromium (Playwright never downloads a browser here); CJK fonts so Chinese renders.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 [ -n "$(fc-list :lang=zh 2>/dev/null)" ] || need_apt+=(fonts-noto-cjk)
+# The e-mail notification tests run a real SMTP receiver (aiosmtpd) under Debian's own Python; a python3 earlier on
+# PATH (pyenv, venv) would not see the Debian package, so ask /usr/bin/python3.
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
