@@ -17,6 +17,7 @@ internal static class BenchCommand
             return 0;
         }
         if (args.Count > 0 && args[0] == "report") return await ReportBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
+        if (args.Count > 0 && args[0] == "alarms") return await AlarmLatencyBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
         var (options, problem) = BenchOptions.Parse(args);
         if (options is null)
         {

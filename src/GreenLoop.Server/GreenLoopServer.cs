@@ -17,6 +17,9 @@ public static class GreenLoopServer
         });
         builder.Services.AddGreenLoopCore(builder.Configuration);
         builder.Services.AddGreenLoopDemo(builder.Configuration);
+        builder.Services.AddGreenLoopAlarms(builder.Configuration);
+        builder.Services.AddGreenLoopNotifications();
+        builder.Services.AddGreenLoopLive(builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -31,6 +34,9 @@ public static class GreenLoopServer
         app.MapReadingsApi();
         app.MapSitesApi();
         app.MapAccountingApi();
+        app.MapNotificationsApi();
+        app.MapAlarmsApi();
+        app.MapLiveApi();
         app.MapGreenLoopUi();
         return app;
     }

@@ -155,5 +155,71 @@ internal static class SqliteMigrations
             snapshot TEXT NOT NULL,
             PRIMARY KEY(site_id, period));
         """,
+        // 3: alarms — rules per site, alarms (one open per rule and subject, enforced by a partial unique index), their
+        // history, and each rule's evaluation state per subject (a duration in progress survives a restart).
+        """
+        CREATE TABLE alarm_rule(
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL REFERENCES site(id),
+            key TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE(site_id, key));
+
+        CREATE TABLE alarm(
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL REFERENCES site(id),
+            rule_id INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            state TEXT NOT NULL,
+            severity TEXT NOT NULL,
+            started_at INTEGER NOT NULL,
+            ended_at INTEGER,
+            body TEXT NOT NULL);
+        CREATE UNIQUE INDEX alarm_one_open ON alarm(rule_id, subject) WHERE state IN ('active', 'acknowledged');
+        CREATE INDEX alarm_by_site ON alarm(site_id, started_at);
+        CREATE INDEX alarm_by_rule ON alarm(rule_id, subject, started_at);
+
+        CREATE TABLE alarm_event(
+            id INTEGER PRIMARY KEY,
+            alarm_id INTEGER NOT NULL REFERENCES alarm(id),
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            by TEXT NOT NULL,
+            text TEXT);
+        CREATE INDEX alarm_event_by_alarm ON alarm_event(alarm_id, id);
+
+        CREATE TABLE alarm_track(
+            rule_id INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            pending_since INTEGER,
+            cursor INTEGER,
+            suppressed INTEGER NOT NULL,
+            PRIMARY KEY(rule_id, subject)) WITHOUT ROWID;
+        """,
+        // 4: notification channels per tenant (definition JSON, secrets included: the file is the trust boundary until
+        // issue 6 encrypts them) and the delivery log of every attempt.
+        """
+        CREATE TABLE notification_channel(
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            key TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY(tenant_id, key));
+
+        CREATE TABLE delivery_log(
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL,
+            alarm_id TEXT NOT NULL,
+            transition TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            ok INTEGER NOT NULL,
+            status INTEGER,
+            error TEXT,
+            held_until INTEGER);
+        CREATE INDEX delivery_log_by_tenant ON delivery_log(tenant_id, id);
+        """,
     ];
 }

@@ -1,6 +1,7 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
+using GreenLoop.Pipeline.Live;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Derivation;
@@ -8,9 +9,10 @@ namespace GreenLoop.Pipeline.Derivation;
 /// <summary>
 /// Re-derives exactly the span that new readings touch: from the reading before the earliest new one to the reading
 /// after the latest (for interval meters, one period either side), widened to whole local hours; then hours, the
-/// local days and months they fall in, and the node totals above them.
+/// local days and months they fall in, and the node totals above them. With <paramref name="live"/>, every committed
+/// pass is announced to open pages; with <paramref name="changes"/>, the saved spans go to the alarm evaluator.
 /// </summary>
-public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalog)
+public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalog, LiveUpdates? live = null, DerivedChangeFeed? changes = null)
 {
     private const long HourMs = 3_600_000;
 
@@ -37,6 +39,8 @@ public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalo
             if (buckets >= MaxBucketsPerPass) break;
         }
         await store.SaveDerivedAsync(spans, ct);
+        changes?.Publish(spans);
+        if (live is not null) await live.PublishDerivedAsync(spans, ct);
         return spans.Count;
     }
 

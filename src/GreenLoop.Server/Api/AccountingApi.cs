@@ -77,7 +77,7 @@ public static class AccountingApi
         ApiResults.Answer(() => accounting.OverridesAsync(tenant.TenantId, site, ct));
 
     internal static Task<IResult> AddOverride(string site, OverrideRequest body, AccountingService accounting, TenantContext tenant, HttpContext http, CancellationToken ct) =>
-        ApiResults.Answer(() => accounting.AddOverrideAsync(tenant.TenantId, site, body.Factor, body.Year, body.Value, body.Unit, body.Reason, Actor(http), ct));
+        ApiResults.Answer(() => accounting.AddOverrideAsync(tenant.TenantId, site, body.Factor, body.Year, body.Value, body.Unit, body.Reason, ApiResults.Actor(http), ct));
 
     internal static Task<IResult> Locks(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
         ApiResults.Answer(() => accounting.LocksAsync(tenant.TenantId, site, ct));
@@ -86,7 +86,7 @@ public static class AccountingApi
     {
         try
         {
-            var (locked, error) = await accounting.LockAsync(tenant.TenantId, site, period, Actor(http), ct);
+            var (locked, error) = await accounting.LockAsync(tenant.TenantId, site, period, ApiResults.Actor(http), ct);
             if (locked) return TypedResults.Ok(new { site, period, locked = true });
             return error!.StartsWith("no site", StringComparison.Ordinal) ? TypedResults.NotFound()
                 : TypedResults.Problem(title: "The period cannot be locked", detail: error, statusCode: StatusCodes.Status409Conflict);
@@ -97,9 +97,5 @@ public static class AccountingApi
         }
     }
 
-    /// <summary>Who acts: the signed-in user once sign-in exists (issue 6); until then the client's stated name or "local".</summary>
-    private static string Actor(HttpContext http) =>
-        http.User.Identity?.IsAuthenticated == true ? http.User.Identity.Name ?? "user"
-        : http.Request.Headers["X-GreenLoop-User"].FirstOrDefault() is { Length: > 0 and <= 64 } name ? name : "local";
 
 }

@@ -1,5 +1,6 @@
 using GreenLoop.Demo;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Alarms;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -24,7 +25,7 @@ public static class DemoHosting
 /// </summary>
 internal sealed partial class DemoPlantService(
     IOptions<DemoOptions> options, SiteService sites, IGreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
-    TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger) : BackgroundService
+    TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -53,6 +54,8 @@ internal sealed partial class DemoPlantService(
             LogDemoInvalid(string.Join("; ", outcome.Errors.Select(e => $"{e.Path}: {e.Reason}")));
             return;
         }
+        // The demo's alarm rules exist before its back-fill is derived, so its planted events raise alarms as it lands.
+        if (alarms is not null) await alarms.EnsureRulesAsync(tenant.TenantId, DemoPlant.SiteKey, DemoAlarmRules.All, stoppingToken);
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (address is null)
         {
@@ -65,6 +68,9 @@ internal sealed partial class DemoPlantService(
         var gateway = new DemoGateway(plant, http, clock, loggers.CreateLogger<DemoGateway>());
         LogDemoStarting(uri, days);
         await gateway.BackfillAsync(days, stoppingToken);
+        // Judge the back-filled span once more as a whole (also covers a database filled before it had rules).
+        if (alarms is not null)
+            await alarms.EvaluateSiteAsync(tenant.TenantId, DemoPlant.SiteKey, (now - TimeSpan.FromDays(days)).ToUnixTimeMilliseconds(), clock.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken);
         await gateway.StreamAsync(TimeSpan.FromSeconds(Math.Max(1, o.LiveIntervalSeconds)), stoppingToken);
     }
 

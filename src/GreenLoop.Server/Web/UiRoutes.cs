@@ -32,6 +32,16 @@ public static class UiRoutes
     public static string Factors(string site) =>
         site == DefaultSite ? "~/factors" : "~/factors?site=" + Uri.EscapeDataString(site);
 
+    /// <summary><c>~/sites/{site}/alarms</c>: the site's alarms with filters, actions and history (<c>~/alarms</c> redirects here).</summary>
+    public static string Alarms(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/alarms";
+
+    /// <summary><c>~/sites/{site}/alarm-rules</c>: the site's alarm rules and the rule editor.</summary>
+    public static string AlarmRules(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/alarm-rules";
+
+    /// <summary><c>~/channels</c> (<c>?site={site}</c> for other sites, so the top bar keeps the site): notification channels and the delivery log.</summary>
+    public static string Channels(string site) =>
+        site == DefaultSite ? "~/channels" : "~/channels?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/lang/{code}</c>: sets the language cookie and returns to the page it came from.</summary>
     public static string Language(string code) => "~/lang/" + Uri.EscapeDataString(code);
 

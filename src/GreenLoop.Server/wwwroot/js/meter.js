@@ -1,17 +1,20 @@
 // Meter page (/sites/{site}/meters/{meter}): one meter's series at a chosen grain and date range, its flags and events.
 // The site comes from <body data-site>, the meter from <div id="meter" data-meter>; grain and range from the query
 // string (?grain=hour&from=2026-11-22&to=2026-11-23, dates inclusive and local to the site).
-// Data: GET /api/v1/sites/{site}/overview (the site's local date), .../meters/{meter}/series and .../events.
+// Data: GET /api/v1/sites/{site}/overview (the site's local date), .../meters/{meter}/series and .../events; loaded
+// again when the site's live stream reports new data of this meter in the range shown (at most every 2 s).
 import {
   ctx, t, getJson, sitePath, carrierLabel, kindLabel, flagLabel, displayName, unitLabel, formatQuantity,
   formatPercent, formatPeriod, formatWall, wallClock, dateMs, addDays, addMonths, el, pageUrl, showMessage, setBusy,
   ApiError,
 } from './common.js';
 import { createChart, baseOption, valueAxis, timeAxis, colors, flagColors, primaryFlag, escapeHtml, dot } from './charts.js';
+import { startLive, throttle } from './live.js';
 
 const GRAINS = ['15m', 'hour', 'day', 'month'];
 const MAX_TABLE_ROWS = 1000;
 const HOUR_MS = 3_600_000;
+const LIVE_REFRESH_MS = 2_000;
 
 const view = document.getElementById('meter');
 const meter = view.dataset.meter;
@@ -268,12 +271,15 @@ function notFound() {
     el('a', { href: pageUrl('sites', ctx.site, 'meters') }, t('meter.backToList')));
 }
 
-async function loadSeries() {
+/** Loads the series of the range in the form; quiet (a live update) keeps the page as it is until the data is in. */
+async function loadSeries(quiet = false) {
   const number = ++requestNumber;
   const s = state;
   const range = apiRange(s);
-  setBusy(view, true);
-  document.getElementById('range-label').textContent = t('common.loading');
+  if (!quiet) {
+    setBusy(view, true);
+    document.getElementById('range-label').textContent = t('common.loading');
+  }
   const base = sitePath(ctx.site, 'meters', meter);
   try {
     const [series, events] = await Promise.all([
@@ -356,6 +362,24 @@ async function start() {
   writeForm(state);
   writeUrl(state);
   await loadSeries();
+  const reload = throttle(() => loadSeries(true), LIVE_REFRESH_MS);
+  startLive({
+    onDerived: (event) => {
+      if (event.meters?.includes(meter) && overlapsShown(event)) reload();
+    },
+    // Back after an outage: the stream could not tell what changed meanwhile.
+    onState: (next, previous) => {
+      if (next === 'live' && previous === 'offline') reload();
+    },
+  });
+}
+
+/** Whether a derived span [from, to) (site-local ISO instants) touches the dates shown. */
+function overlapsShown(event) {
+  const range = apiRange(state);
+  const from = wallClock(event.from)?.date;
+  const to = wallClock(event.to)?.date;
+  return !from || !to || (from < range.to && to >= range.from);
 }
 
 start();

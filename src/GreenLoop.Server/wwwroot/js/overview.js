@@ -1,12 +1,15 @@
 // Overview page (/ and /sites/{site}): today's load curve, energy by carrier and workshop, completeness, meters.
-// Data: GET /api/v1/sites/{site}/overview, fetched again every 30 s.
+// Data: GET /api/v1/sites/{site}/overview, fetched again when the live stream reports new data of the site (at most
+// every 2 s), and every 30 s while the stream is down.
 import {
   ctx, t, getJson, sitePath, carrierLabel, kindLabel, displayName, formatQuantity, formatPercent, formatWall,
   wallClock, dateMs, completenessBadge, quantityElement, completenessClass, el, pageUrl, showMessage, setBusy, ApiError,
 } from './common.js';
 import { createChart, baseOption, valueAxis, timeAxis, colors, escapeHtml, dot } from './charts.js';
+import { startLive, throttle } from './live.js';
 
 const REFRESH_MS = 30_000;
+const LIVE_REFRESH_MS = 2_000;
 const QUARTER_MS = 15 * 60_000;
 
 const view = document.getElementById('overview');
@@ -20,6 +23,7 @@ const workshopsMonth = createChart('workshops-month');
 
 let last = null;
 let timer = 0;
+let live = null;
 
 carrierSelect.addEventListener('change', () => last && renderWorkshops(last));
 
@@ -260,7 +264,22 @@ async function refresh() {
     content.hidden = !last;
   }
   setBusy(view, false);
-  if (!document.hidden) timer = setTimeout(refresh, REFRESH_MS);
+  // Once the site is known to exist, its live stream tells when there is new data; polling is the fallback.
+  if (!live && last) live = startLive({ onDerived: throttle(refresh, LIVE_REFRESH_MS), onState: liveStateChanged });
+  if (!document.hidden && live?.state !== 'live') timer = setTimeout(refresh, REFRESH_MS);
+}
+
+function liveStateChanged(state, previous) {
+  const label = document.querySelector('.refresh-dot');
+  if (label) label.textContent = t(state === 'live' ? 'live.updatesLive' : 'common.autoRefresh');
+  if (state === 'live') {
+    clearTimeout(timer);
+    // Back after an outage: catch up on what the stream could not tell.
+    if (previous === 'offline') refresh();
+  } else if (previous === 'live' && !document.hidden) {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, REFRESH_MS);
+  }
 }
 
 // A hidden tab skips its refreshes and catches up when shown again.

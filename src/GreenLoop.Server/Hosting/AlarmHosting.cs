@@ -1,0 +1,84 @@
+using GreenLoop.Pipeline.Alarms;
+using GreenLoop.Pipeline.Derivation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace GreenLoop.Server.Hosting;
+
+/// <summary>Registers the alarm engine: the derived-change feed, the service, its worker, and a logging notifier unless one is registered.</summary>
+public static class AlarmHosting
+{
+    public static IServiceCollection AddGreenLoopAlarms(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<AlarmOptions>().Bind(configuration.GetSection(AlarmOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DerivedChangeFeed>();
+        services.AddSingleton<AlarmService>();
+        services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
+        services.AddHostedService<AlarmWorker>();
+        // Rule documents may put "type" anywhere in a condition object, not only first.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowOutOfOrderMetadataProperties = true);
+        return services;
+    }
+}
+
+/// <summary>
+/// Runs the alarm engine: evaluates every derived change as soon as it is queued, ticks the clock rules every
+/// <see cref="AlarmOptions.TickSeconds"/> and delivers notifications on its own loop, so a slow channel never delays evaluation.
+/// </summary>
+internal sealed partial class AlarmWorker(AlarmService alarms, DerivedChangeFeed feed, IOptions<AlarmOptions> options, ILogger<AlarmWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var delivery = DeliverAsync(stoppingToken);
+        // Real time on purpose: the tick is a cadence; what is due is judged on the injected clock.
+        var tick = TimeSpan.FromSeconds(options.Value.TickSeconds);
+        var nextTick = DateTime.UtcNow;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var changes = feed.Drain();
+                if (changes.Count > 0) await alarms.EvaluateChangesAsync(changes, stoppingToken);
+                if (DateTime.UtcNow >= nextTick)
+                {
+                    await alarms.TickAsync(stoppingToken);
+                    nextTick = DateTime.UtcNow + tick;
+                }
+                failures = 0;
+                var wait = nextTick - DateTime.UtcNow;
+                if (wait > TimeSpan.Zero && changes.Count == 0)
+                {
+                    using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                    timeout.CancelAfter(wait);
+                    await ((Task)feed.Reader.WaitToReadAsync(timeout.Token).AsTask()).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                LogEvaluationFailed(ex, failures);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+        await delivery;
+    }
+
+    private async Task DeliverAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (await alarms.WaitForNotificationsAsync(ct)) await alarms.DeliverQueuedAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Error, Message = "Alarm evaluation failed ({Failures} in a row); retrying")]
+    private partial void LogEvaluationFailed(Exception ex, int failures);
+}

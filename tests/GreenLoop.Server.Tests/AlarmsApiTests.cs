@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace GreenLoop.Server.Tests;
+
+/// <summary>The alarm API through WebApplicationFactory: rules with validation paths, a raise from posted readings, acknowledge and history.</summary>
+public sealed class AlarmsApiTests : IAsyncLifetime
+{
+    private const string SiteJson = """
+        {"key":"alarm","name":"Alarm test plant","timeZone":"Asia/Shanghai",
+         "meters":[{"key":"alarm.main","name":"Main incomer","carrier":"electricity","unit":"kWh","kind":"Interval","intervalMinutes":15,"stamp":"PeriodEnding"}]}
+        """;
+
+    private const string RuleJson = """
+        {"key":"quarter-limit","name":"Above 100 kWh in 15 minutes","nameZh":"15分钟用电超过100 kWh","severity":"critical",
+         "subject":{"kind":"meter","key":"alarm.main"},
+         "condition":{"per":"15m","limit":100,"type":"consumption"},
+         "recipients":["ops"]}
+        """;
+
+    private readonly GreenLoopAppFactory _factory = new();
+    private HttpClient _client = null!;
+
+    public Task InitializeAsync()
+    {
+        _client = _factory.CreateClient();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _factory.DisposeAsync();
+        Assert.Empty(_factory.ErrorLogs.Errors);
+    }
+
+    private async Task<HttpResponseMessage> PutAsync(string url, string json) =>
+        await _client.PutAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task PutRule_WithErrors_AnswersValidationProblemWithPaths()
+    {
+        (await PutAsync("/api/v1/sites/alarm", SiteJson)).EnsureSuccessStatusCode();
+
+        using var response = await PutAsync("/api/v1/sites/alarm/alarm-rules/bad", """
+            {"key":"bad","name":"Bad","subject":{"kind":"meter","key":"nope"},"condition":{"type":"range"},"clearRatio":2}
+            """);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Equal(["clearRatio", "condition", "subject.key"], errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostedReadingAboveTheLimit_RaisesAnAlarm_ThatCanBeAcknowledgedOnce()
+    {
+        (await PutAsync("/api/v1/sites/alarm", SiteJson)).EnsureSuccessStatusCode();
+        (await PutAsync("/api/v1/sites/alarm/alarm-rules/quarter-limit", RuleJson)).EnsureSuccessStatusCode();
+        var rules = await _client.GetFromJsonAsync<JsonElement>("/api/v1/sites/alarm/alarm-rules");
+        Assert.Equal("quarter-limit", rules[0].GetProperty("rule").GetProperty("key").GetString());
+
+        // The quarter that ended last: 500 kWh against a limit of 100.
+        var now = DateTimeOffset.UtcNow;
+        var quarterEnd = DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds() / 900_000 * 900_000);
+        var body = $$"""{"readings":[{"meter":"alarm.main","ts":"{{quarterEnd.ToString("O", CultureInfo.InvariantCulture)}}","value":500}]}""";
+        (await _client.PostAsync("/api/v1/readings", new StringContent(body, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+
+        var alarm = await WaitForAlarmAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal("active", alarm.GetProperty("state").GetString());
+        Assert.Equal("critical", alarm.GetProperty("severity").GetString());
+        Assert.Equal(500, alarm.GetProperty("value").GetDouble());
+        var id = alarm.GetProperty("id").GetInt64();
+
+        using var ack = await _client.PostAsJsonAsync($"/api/v1/alarms/{id}/ack", new { comment = "on it" });
+        using var again = await _client.PostAsJsonAsync($"/api/v1/alarms/{id}/ack", new { comment = "twice" });
+        var history = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/alarms/{id}/history");
+        var active = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alarms?state=acknowledged&severity=critical&site=alarm");
+
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(["raised", "acknowledged"], history.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        Assert.Equal(id, Assert.Single(active.EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    private async Task<JsonElement> WaitForAlarmAsync(TimeSpan timeout)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alarms?site=alarm");
+            if (list.GetArrayLength() > 0) return list[0];
+            Assert.True(watch.Elapsed < timeout, "no alarm was raised in time");
+            await Task.Delay(50);
+        }
+    }
+}
