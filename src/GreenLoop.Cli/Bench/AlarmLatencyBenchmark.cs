@@ -67,7 +67,7 @@ internal static class AlarmLatencyBenchmark
 
         var folder = Path.Combine(Path.GetTempPath(), "greenloop-bench-alarms-" + Guid.NewGuid().ToString("N")[..8]);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"greenloop bench alarms — {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {trials} trials, synchronous={sync}, data in {folder}"));
+            $"greenloop bench alarms — {TimeProvider.System.GetUtcNow():yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, {trials} trials, synchronous={sync}, data in {folder}"));
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var app = GreenLoopServer.Build(
         [
@@ -95,7 +95,7 @@ internal static class AlarmLatencyBenchmark
 
             // Quarters in the past, two per trial (trip, then clear), oldest first.
             var quarter = 900_000L;
-            var first = ((DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / quarter) - (2 * trials) - 2) * quarter;
+            var first = ((TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds() / quarter) - (2 * trials) - 2) * quarter;
             var fromAnswer = new List<double>(trials);
             var fromSend = new List<double>(trials);
             var timeouts = 0;

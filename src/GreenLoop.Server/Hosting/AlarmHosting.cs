@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GreenLoop.Pipeline.Alarms;
 using GreenLoop.Pipeline.Derivation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,9 +31,9 @@ internal sealed partial class AlarmWorker(AlarmService alarms, DerivedChangeFeed
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var delivery = DeliverAsync(stoppingToken);
-        // Real time on purpose: the tick is a cadence; what is due is judged on the injected clock.
+        // A monotonic cadence on purpose (Stopwatch, not the wall clock): what is due is judged on the injected clock.
         var tick = TimeSpan.FromSeconds(options.Value.TickSeconds);
-        var nextTick = DateTime.UtcNow;
+        var lastTick = Stopwatch.GetTimestamp() - (long)(tick.TotalSeconds * Stopwatch.Frequency);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -40,13 +41,13 @@ internal sealed partial class AlarmWorker(AlarmService alarms, DerivedChangeFeed
             {
                 var changes = feed.Drain();
                 if (changes.Count > 0) await alarms.EvaluateChangesAsync(changes, stoppingToken);
-                if (DateTime.UtcNow >= nextTick)
+                if (Stopwatch.GetElapsedTime(lastTick) >= tick)
                 {
                     await alarms.TickAsync(stoppingToken);
-                    nextTick = DateTime.UtcNow + tick;
+                    lastTick = Stopwatch.GetTimestamp();
                 }
                 failures = 0;
-                var wait = nextTick - DateTime.UtcNow;
+                var wait = tick - Stopwatch.GetElapsedTime(lastTick);
                 if (wait > TimeSpan.Zero && changes.Count == 0)
                 {
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);

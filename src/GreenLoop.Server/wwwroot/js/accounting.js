@@ -368,3 +368,21 @@ export function renderNotCounted(items) {
     el('td', { class: 'num' }, qty(n.quantity, n.unit)),
     el('td', { class: 'reason', lang: 'en' }, n.reason))));
 }
+
+/** A report page whose site does not exist: hide the content and the period form, point back to the overview. */
+export function showSiteNotFound(content, form) {
+  content.hidden = true;
+  form.hidden = true;
+  showMessage(t('error.siteNotFound', ctx.site), 'error', ' ', el('a', { href: pageUrl() }, t('nav.overview')));
+}
+
+/** A report that failed to load: 404 means the site is gone; anything else offers a retry. */
+export function showReportError(error, content, form, retry) {
+  if (error instanceof ApiError && error.status === 404) {
+    showSiteNotFound(content, form);
+    return;
+  }
+  content.hidden = true;
+  showMessage(t('error.load', error.message), 'error', ' ',
+    el('button', { type: 'button', class: 'button small', onclick: retry }, t('common.retry')));
+}

@@ -8,6 +8,7 @@ import {
 } from './common.js';
 import { createChart, baseOption, colors, escapeHtml, dot } from './charts.js';
 import {
+  showReportError, showSiteNotFound,
   qty, bigQuantity, figureLabel, figureBadges, overrideBadge, periodPicker, periodFromUrl, periodLabel, siteToday,
   setExportLink, lockButton, renderLock, renderNotCounted, completeness,
 } from './accounting.js';
@@ -185,14 +186,7 @@ async function load() {
     renderLock(r);
   } catch (error) {
     if (number !== requestNumber) return;
-    content.hidden = true;
-    if (error instanceof ApiError && error.status === 404) {
-      form.hidden = true;
-      showMessage(t('error.siteNotFound', ctx.site), 'error', ' ', el('a', { href: pageUrl() }, t('nav.overview')));
-    } else {
-      showMessage(t('error.load', error.message), 'error', ' ',
-        el('button', { type: 'button', class: 'button small', onclick: () => load() }, t('common.retry')));
-    }
+    showReportError(error, content, form, () => load());
   } finally {
     if (number === requestNumber) setBusy(view, false);
   }
@@ -201,9 +195,7 @@ async function load() {
 async function start() {
   const today = await siteToday();
   if (!today.found) {
-    content.hidden = true;
-    form.hidden = true;
-    showMessage(t('error.siteNotFound', ctx.site), 'error', ' ', el('a', { href: pageUrl() }, t('nav.overview')));
+    showSiteNotFound(content, form);
     setBusy(view, false);
     return;
   }
