@@ -1,3 +1,4 @@
+using GreenLoop.Pipeline.Tests.Accounting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

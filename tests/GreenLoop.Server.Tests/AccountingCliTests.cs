@@ -1,5 +1,7 @@
 extern alias cli;
 
+using GreenLoop.Pipeline.Tests.Accounting;
+
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
