@@ -15,6 +15,11 @@ command -v sqlite3 >/dev/null || need_apt+=(sqlite3)
 # The e-mail notification tests run a real SMTP receiver (aiosmtpd) under Debian's own Python; a python3 earlier on
 # PATH (pyenv, venv) would not see the Debian package, so ask /usr/bin/python3.
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need_apt+=(python3-aiosmtpd)
+# The connector tests run a real MQTT broker (mosquitto, with mosquitto_pub as an independent client) and a real Modbus
+# TCP device simulator (pymodbus, an independent implementation of the protocol).
+command -v mosquitto >/dev/null || [ -x /usr/sbin/mosquitto ] || need_apt+=(mosquitto)
+command -v mosquitto_pub >/dev/null || need_apt+=(mosquitto-clients)
+/usr/bin/python3 -c 'import pymodbus' 2>/dev/null || need_apt+=(python3-pymodbus)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -221,5 +221,35 @@ internal static class SqliteMigrations
             held_until INTEGER);
         CREATE INDEX delivery_log_by_tenant ON delivery_log(tenant_id, id);
         """,
+        // 5: connectors — configured data sources per tenant (kind + JSON definition, version for hot reload), and manual
+        // entries: every version of what a person typed in, with who, when, the document and why it was corrected.
+        """
+        CREATE TABLE data_source(
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            definition TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            PRIMARY KEY(tenant_id, key));
+
+        CREATE TABLE manual_entry(
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL,
+            version INTEGER NOT NULL,
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            meter_id INTEGER NOT NULL REFERENCES meter(id),
+            ts INTEGER NOT NULL,
+            value REAL NOT NULL,
+            entered_by TEXT NOT NULL,
+            entered_at INTEGER NOT NULL,
+            document TEXT,
+            note TEXT,
+            reason TEXT,
+            UNIQUE(entry_id, version));
+        CREATE INDEX manual_entry_by_meter ON manual_entry(meter_id, ts);
+        CREATE INDEX manual_entry_by_tenant ON manual_entry(tenant_id, entry_id);
+        """,
     ];
 }
