@@ -20,6 +20,7 @@ public static class GreenLoopServer
         builder.Services.AddGreenLoopAlarms(builder.Configuration);
         builder.Services.AddGreenLoopNotifications();
         builder.Services.AddGreenLoopLive(builder.Configuration);
+        builder.Services.AddGreenLoopConnectors(builder.Configuration);
         builder.Services.AddOpenApi();
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -37,6 +38,7 @@ public static class GreenLoopServer
         app.MapNotificationsApi();
         app.MapAlarmsApi();
         app.MapLiveApi();
+        app.MapDataSourcesApi();
         app.MapGreenLoopUi();
         return app;
     }

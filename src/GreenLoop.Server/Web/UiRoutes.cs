@@ -42,6 +42,10 @@ public static class UiRoutes
     public static string Channels(string site) =>
         site == DefaultSite ? "~/channels" : "~/channels?site=" + Uri.EscapeDataString(site);
 
+    /// <summary><c>~/data-sources</c> (<c>?site={site}</c> for other sites): MQTT brokers and Modbus devices with their health.</summary>
+    public static string DataSources(string site) =>
+        site == DefaultSite ? "~/data-sources" : "~/data-sources?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/lang/{code}</c>: sets the language cookie and returns to the page it came from.</summary>
     public static string Language(string code) => "~/lang/" + Uri.EscapeDataString(code);
 

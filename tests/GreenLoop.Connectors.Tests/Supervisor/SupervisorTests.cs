@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using GreenLoop.Domain.Model;
+using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Storage;
+using GreenLoop.Storage.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace GreenLoop.Connectors.Tests.Supervisor;
+
+public sealed class SupervisorTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "greenloop-supervisor-" + Guid.NewGuid().ToString("N"));
+    private SqliteStore _store = null!;
+    private ConnectorSupervisor _supervisor = null!;
+    private DataSourceService _sources = null!;
+    private long _tenant;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _running = Task.CompletedTask;
+
+    public async Task InitializeAsync()
+    {
+        _store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "greenloop.db") });
+        await _store.MigrateAsync(CancellationToken.None);
+        _tenant = await _store.EnsureTenantAsync("default", "default", CancellationToken.None);
+        var clock = TimeProvider.System;
+        var catalog = new MeterCatalog(_store, clock);
+        var signal = new DerivationSignal();
+        await new SiteService(_store, catalog, signal, clock).ApplyAsync(_tenant, new SiteDefinition
+        {
+            Key = "plant",
+            Name = "Plant",
+            TimeZone = "Asia/Shanghai",
+            Meters =
+            [
+                new MeterDefinition { Key = "a.temp", Name = "A", Quantity = MeterQuantity.ProcessVariable, Carrier = "kiln_temperature", Unit = "degC", Kind = MeterKind.Instantaneous },
+                new MeterDefinition { Key = "b.temp", Name = "B", Quantity = MeterQuantity.ProcessVariable, Carrier = "kiln_temperature", Unit = "degC", Kind = MeterKind.Instantaneous },
+            ],
+        }, CancellationToken.None);
+        var ingest = new IngestService(_store, catalog, signal, clock);
+        var options = new ConnectorOptions { ReloadInterval = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromMilliseconds(200) };
+        _supervisor = new ConnectorSupervisor(_store, [new ScriptedConnectorFactory()], ingest, options, NullLoggerFactory.Instance, clock);
+        _sources = new DataSourceService(_store, _supervisor, clock);
+        _running = _supervisor.RunAsync(_stop.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _running;
+        await _supervisor.DisposeAsync();
+        await _store.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static JsonObject Settings(string meter, double value, bool fault = false) =>
+        new() { ["meter"] = meter, ["value"] = value, ["everyMs"] = 20, ["fault"] = fault };
+
+    private async Task<SourceStatus> WaitForAsync(string key, Func<SourceStatus, bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_supervisor.Status(_tenant, key) is { } s && condition(s)) return s;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"data source '{key}' did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(_supervisor.Status(_tenant, key))}");
+    }
+
+    private async Task<double> NewestValueAsync(string meter)
+    {
+        var m = (await _store.LoadMetersAsync(_tenant, CancellationToken.None))[meter];
+        var readings = await _store.ReadingsAsync(m.Id, 0, long.MaxValue, false, CancellationToken.None);
+        return readings[^1].Value;
+    }
+
+    [Fact]
+    public async Task Save_NewSource_StartsWithoutRestartAndDeliversReadings()
+    {
+        var saved = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+
+        Assert.Empty(saved.Errors);
+        Assert.True(saved.Created);
+        var status = await WaitForAsync("line-a", s => s.Accepted >= 3);
+        Assert.Equal(SourceState.Connected, status.State);
+        Assert.Equal("a.temp", status.LastValue!.Meter);
+        Assert.Equal(850, await NewestValueAsync("a.temp"));
+    }
+
+    [Fact]
+    public async Task Save_ChangedSettings_RestartsWithNewVersionAndValue()
+    {
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        await WaitForAsync("line-a", s => s.Accepted >= 1);
+
+        var changed = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 900), CancellationToken.None);
+
+        Assert.Equal(2, changed.Saved!.Version);
+        var status = await WaitForAsync("line-a", s => s.Version == 2 && s.Accepted >= 2);
+        Assert.Equal(900, status.LastValue!.Value);
+    }
+
+    [Fact]
+    public async Task Save_Disabled_StopsTheConnector()
+    {
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        await WaitForAsync("line-a", s => s.Accepted >= 1);
+
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, Settings("a.temp", 850), CancellationToken.None);
+
+        var status = await WaitForAsync("line-a", s => s.Version == 2);
+        Assert.Equal(SourceState.Disabled, status.State);
+        var m = (await _store.LoadMetersAsync(_tenant, CancellationToken.None))["a.temp"];
+        var before = await _store.CountReadingsAsync(m.Id, CancellationToken.None);
+        await Task.Delay(300); // Long enough for several 20 ms cycles had it still run: a stopped connector adds nothing.
+        Assert.Equal(before, await _store.CountReadingsAsync(m.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Run_FaultingConnector_IsRestartedAndDoesNotStopTheOthers()
+    {
+        await _sources.SaveAsync(_tenant, "faulty", "scripted", true, Settings("a.temp", 1, fault: true), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "steady", "scripted", true, Settings("b.temp", 2), CancellationToken.None);
+
+        var faulty = await WaitForAsync("faulty", s => s.Starts >= 3);
+        var steady = await WaitForAsync("steady", s => s.Accepted >= 10);
+
+        Assert.Equal(faulty.Starts - 1, faulty.Problems["connector-fault"], tolerance: 1);
+        Assert.Contains("scripted fault", faulty.LastError, StringComparison.Ordinal);
+        Assert.Equal(SourceState.Connected, steady.State);
+        Assert.Equal(1, steady.Starts);
+    }
+
+    [Fact]
+    public async Task Save_InvalidSettingsOrKind_RefusedWithFieldNamesAndNothingStored()
+    {
+        var badSettings = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, new JsonObject { ["everyMs"] = -1 }, CancellationToken.None);
+        var badKind = await _sources.SaveAsync(_tenant, "line-b", "opc", true, Settings("a.temp", 1), CancellationToken.None);
+        var badKey = await _sources.SaveAsync(_tenant, "Line A", "scripted", true, Settings("a.temp", 1), CancellationToken.None);
+
+        Assert.Contains(badSettings.Errors, e => e.StartsWith("settings.meter:", StringComparison.Ordinal));
+        Assert.Contains(badSettings.Errors, e => e.StartsWith("settings.everyMs:", StringComparison.Ordinal));
+        Assert.Contains(badKind.Errors, e => e.StartsWith("kind: 'opc'", StringComparison.Ordinal) && e.Contains("scripted", StringComparison.Ordinal));
+        Assert.Contains(badKey.Errors, e => e.StartsWith("key:", StringComparison.Ordinal));
+        Assert.Empty(await _store.DataSourcesAsync(_tenant, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Delete_RunningSource_StopsAndForgetsIt()
+    {
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        await WaitForAsync("line-a", s => s.Accepted >= 1);
+
+        Assert.True(await _sources.DeleteAsync(_tenant, "line-a", CancellationToken.None));
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (_supervisor.Status(_tenant, "line-a") is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Null(_supervisor.Status(_tenant, "line-a"));
+        Assert.False(await _sources.DeleteAsync(_tenant, "line-a", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task View_Password_IsMaskedAndTheMaskKeepsTheStoredSecret()
+    {
+        var settings = Settings("a.temp", 1);
+        settings["password"] = "s3cret";
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, settings, CancellationToken.None);
+
+        var view = await _sources.GetAsync(_tenant, "line-a", CancellationToken.None);
+        Assert.Equal(DataSourceService.Mask, (string?)view!.Settings!["password"]);
+
+        var again = (JsonObject)view.Settings.DeepClone();
+        again["value"] = 2;
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, again, CancellationToken.None);
+        var stored = (await _store.DataSourcesAsync(_tenant, CancellationToken.None)).Single();
+        Assert.Equal("s3cret", (string?)JsonNode.Parse(stored.Definition)!["password"]);
+        Assert.Equal(2, (double?)JsonNode.Parse(stored.Definition)!["value"]);
+    }
+}
