@@ -151,4 +151,15 @@ public interface IGreenLoopStore : IAsyncDisposable
 
     /// <summary>Every version of one entry, oldest first; empty if the entry is not the tenant's.</summary>
     Task<IReadOnlyList<StoredManualEntry>> ManualEntryHistoryAsync(long tenantId, long entryId, CancellationToken ct);
+
+    // Audit trail (append-only, hash-chained; see AuditChain).
+
+    /// <summary>Chains and appends an entry after the newest one, atomically; returns it with its sequence number and hash.</summary>
+    Task<AuditEntry> AppendAuditAsync(AuditDraft draft, CancellationToken ct);
+
+    /// <summary>Entries of one tenant, newest first, before <paramref name="beforeSeq"/> if given.</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync(long tenantId, long? beforeSeq, int limit, CancellationToken ct);
+
+    /// <summary>Every entry of every tenant in chain order, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> (for verification).</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditChainAsync(long afterSeq, int limit, CancellationToken ct);
 }
