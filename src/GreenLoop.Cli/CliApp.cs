@@ -17,6 +17,7 @@ public static class CliApp
           greenloop site apply FILE.json [--data DIR]
           greenloop site export KEY [--out FILE.json] [--data DIR]
           greenloop report energy|carbon --site KEY --period 2025|2025-06 [--format table|json] [--xlsx FILE] [--data DIR]
+          greenloop audit verify|list [--data DIR]             (exit 4 if the hash chain is broken)
           greenloop bench [--meters N] [--days D] [--clients C] [--query-meters N]
 
         --data DIR  the data directory (default: GreenLoop:DataDirectory, i.e. ./data)
@@ -43,6 +44,7 @@ public static class CliApp
                 "site" => await SiteAsync(rest, data, output, error, ct),
                 "bench" => await BenchCommand.RunAsync(rest, output, error, ct),
                 "report" => await ReportCommand.RunAsync(rest, data, output, error, ct),
+                "audit" => await AuditCommand.RunAsync(rest, data, output, error, ct),
                 _ => await UnknownAsync(args[0], error),
             };
         }

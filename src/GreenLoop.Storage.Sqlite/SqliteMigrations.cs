@@ -265,5 +265,40 @@ internal static class SqliteMigrations
             hash TEXT NOT NULL);
         CREATE INDEX audit_log_by_tenant ON audit_log(tenant_id, seq);
         """,
+        // 7: users with roles per tenant or site, and API keys (prefix + hash of the secret only).
+        """
+        CREATE TABLE app_user(
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            user_name TEXT NOT NULL,
+            display_name TEXT,
+            password_hash TEXT NOT NULL,
+            failed_count INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL);
+        CREATE UNIQUE INDEX app_user_by_name ON app_user(lower(user_name));
+
+        CREATE TABLE user_role(
+            user_id INTEGER NOT NULL REFERENCES app_user(id),
+            role TEXT NOT NULL,
+            site TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY(user_id, role, site)) WITHOUT ROWID;
+
+        CREATE TABLE api_key(
+            id INTEGER PRIMARY KEY,
+            tenant_id INTEGER NOT NULL REFERENCES tenant(id),
+            site TEXT,
+            name TEXT NOT NULL,
+            prefix TEXT NOT NULL UNIQUE,
+            secret_hash TEXT NOT NULL,
+            permissions TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            revoked_at INTEGER,
+            last_used_at INTEGER);
+        CREATE INDEX api_key_by_tenant ON api_key(tenant_id, id);
+        """,
     ];
 }

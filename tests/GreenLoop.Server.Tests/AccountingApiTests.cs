@@ -141,11 +141,11 @@ public sealed class AccountingApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
         Assert.Contains("already locked", (await Http.JsonAsync(second)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         var l = Assert.Single(locks.EnumerateArray());
-        Assert.Equal((June, "accountant"), (l.GetProperty("period").GetString(), l.GetProperty("by").GetString()));
+        Assert.Equal((June, "accountant via key:bootstrap"), (l.GetProperty("period").GetString(), l.GetProperty("by").GetString()));
 
         // Locked: 69,600 kWh x 0.1229 + 8,742.96 = 17,296.8 kgce; the late 2,400 kWh add 294.96 kgce.
         Assert.Equal(17_296.8, Value(energy.GetProperty("account").GetProperty("total")), 6);
-        Assert.Equal("accountant", energy.GetProperty("lock").GetProperty("by").GetString());
+        Assert.Equal("accountant via key:bootstrap", energy.GetProperty("lock").GetProperty("by").GetString());
         var adjustment = Assert.Single(energy.GetProperty("adjustments").EnumerateArray());
         Assert.Equal(17_296.8, adjustment.GetProperty("locked").GetDouble(), 6);
         Assert.Equal(17_591.76, adjustment.GetProperty("current").GetDouble(), 6);
@@ -171,7 +171,7 @@ public sealed class AccountingApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         var o = Assert.Single(overrides.EnumerateArray());
-        Assert.Equal(("cn_fuel_ncv/natural_gas", "li.chemist", "GJ/10^4Nm3"), (o.GetProperty("factorId").GetString(), o.GetProperty("by").GetString(), o.GetProperty("unit").GetString()));
+        Assert.Equal(("cn_fuel_ncv/natural_gas", "li.chemist via key:bootstrap", "GJ/10^4Nm3"), (o.GetProperty("factorId").GetString(), o.GetProperty("by").GetString(), o.GetProperty("unit").GetString()));
         // 7,200 m3 / 10^4 x 380 GJ/10^4 Nm3 = 273.6 GJ; x 15.30 tC/TJ / 1000 x 0.99 x 44/12 = 15.1954704 tCO2
         // (15.5677594248 t with the guideline's 389.31); Scope 1 = 15.1954704 + 31.65912 = 46.8545904 t.
         var inv = carbon.GetProperty("inventory");
@@ -181,8 +181,8 @@ public sealed class AccountingApiTests : IAsyncLifetime
         var ncv = gas.GetProperty("factors").EnumerateArray().Single(f => f.GetProperty("id").GetString() == "cn_fuel_ncv/natural_gas");
         Assert.Equal(380, ncv.GetProperty("value").GetDouble());
         Assert.Equal("measured NCV, lab report 2025-031", ncv.GetProperty("override").GetProperty("reason").GetString());
-        Assert.Equal("li.chemist", ncv.GetProperty("override").GetProperty("by").GetString());
-        Assert.StartsWith("site override: measured NCV, lab report 2025-031 (by li.chemist, ", ncv.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Equal("li.chemist via key:bootstrap", ncv.GetProperty("override").GetProperty("by").GetString());
+        Assert.StartsWith("site override: measured NCV, lab report 2025-031 (by li.chemist via key:bootstrap, ", ncv.GetProperty("source").GetString(), StringComparison.Ordinal);
         // The override is for 2025 only: June 2024 (one day, 240 m3) uses the guideline's 389.31:
         // 0.024 x 389.31 x 15.30 / 1000 x 0.99 x 44/12 = 0.51892531416 t.
         var gas2024 = Line(otherYear.GetProperty("inventory"), "combustion");

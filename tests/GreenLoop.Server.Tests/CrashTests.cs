@@ -65,6 +65,7 @@ public sealed class CrashTests : IAsyncLifetime
         async Task ClientAsync()
         {
             using var http = new HttpClient { BaseAddress = first.Address, Timeout = TimeSpan.FromSeconds(60) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
             while (queue.TryDequeue(out var batch))
             {
                 try

@@ -23,7 +23,18 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.UseSetting("GreenLoop:DataDirectory", DataDirectory);
         builder.UseSetting("GreenLoop:Demo:Enabled", "false");
+        builder.UseSetting("GreenLoop:Security:BootstrapApiKey", GreenLoop.Tests.TestCredentials.AdminKey);
+        builder.UseSetting("GreenLoop:Security:InitialAdminPassword", GreenLoop.Tests.TestCredentials.AdminPassword);
+        builder.UseSetting("GreenLoop:Security:SignInPerMinute", "1000");
         builder.ConfigureLogging(logging => logging.AddProvider(ErrorLogs));
+    }
+
+    /// <summary>Clients act with the provisioned administrator key unless a test removes the header.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
     }
 
     public override async ValueTask DisposeAsync()

@@ -20,6 +20,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process = process;
         Address = address;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
     }
 
     public Uri Address { get; }
@@ -48,7 +49,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = dataDirectory,
         };
-        foreach (var arg in new[] { dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", dataDirectory, "--GreenLoop:Demo:Enabled=false" })
+        string[] args = [dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", dataDirectory, "--GreenLoop:Demo:Enabled=false", .. GreenLoop.Tests.TestCredentials.Arguments];
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
         info.Environment["DOTNET_NOLOGO"] = "1";
         var process = new Process { StartInfo = info };

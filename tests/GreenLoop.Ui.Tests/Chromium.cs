@@ -33,7 +33,7 @@ public sealed class Chromium : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (no cookies) with one page that records console errors and page errors.</summary>
-    public async Task<WatchedPage> NewPageAsync(UiServer server, string locale = "en-US")
+    public async Task<WatchedPage> NewPageAsync(UiServer server, string locale = "en-US", bool signIn = true)
     {
         ArgumentNullException.ThrowIfNull(server);
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -45,7 +45,18 @@ public sealed class Chromium : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1366, Height = 900 },
         });
         context.SetDefaultTimeout(30_000);
-        return new WatchedPage(context, await context.NewPageAsync(), server.Log);
+        var page = await context.NewPageAsync();
+        if (signIn)
+        {
+            // Through the real sign-in form, as a person would: the cookie (and the pages' anti-forgery token) then
+            // carry every page and API call of the test.
+            await page.GotoAsync("login");
+            await page.FillAsync("input[name=UserName]", GreenLoop.Tests.TestCredentials.AdminUser);
+            await page.FillAsync("input[name=Password]", GreenLoop.Tests.TestCredentials.AdminPassword);
+            await page.ClickAsync("button[type=submit]");
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        }
+        return new WatchedPage(context, page, server.Log);
     }
 
     public async Task DisposeAsync()

@@ -26,6 +26,7 @@ public sealed class UiServer : IAsyncDisposable
         Address = address;
         Log = log;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
     }
 
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
@@ -42,7 +43,7 @@ public sealed class UiServer : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var log = new ServerLog();
         // Port 0: Kestrel picks a free port, so parallel runs never race for one.
-        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory}", .. settings];
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory}", .. GreenLoop.Tests.TestCredentials.Arguments, .. settings];
         var app = GreenLoopServer.Build(args, builder =>
         {
             builder.Logging.ClearProviders();

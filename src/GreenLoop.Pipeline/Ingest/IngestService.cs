@@ -16,6 +16,9 @@ public sealed record IngestRequest(IReadOnlyList<ReadingInput> Readings, string 
     /// <summary>Original index of each reading; null means 0..n-1.</summary>
     public IReadOnlyList<int>? Indexes { get; init; }
     public IReadOnlyList<RejectedRow> ParseRejections { get; init; } = [];
+
+    /// <summary>When set, only meters of these sites may be written (a site-scoped API key); others are refused per row.</summary>
+    public IReadOnlySet<string>? OnlySites { get; init; }
 }
 
 /// <summary>
@@ -54,6 +57,11 @@ public sealed class IngestService(IGreenLoopStore store, MeterCatalog catalog, D
             if (string.IsNullOrWhiteSpace(r.Meter)) { Reject("meter", "meter key is missing"); continue; }
             var meter = await catalog.FindAsync(tenantId, r.Meter, ct);
             if (meter is null) { Reject("meter", $"unknown meter '{r.Meter}'; define it in a site document first, then replay the quarantine"); continue; }
+            if (request.OnlySites is { } allowed && !allowed.Contains(meter.SiteKey))
+            {
+                Reject("meter", $"meter '{r.Meter}' belongs to site '{meter.SiteKey}'; this API key may write to {string.Join(", ", allowed.Order().Select(x => $"'{x}'"))} only");
+                continue;
+            }
             if (!double.IsFinite(r.Value)) { Reject("value", "value must be a finite number (NaN and infinities are refused)"); continue; }
             if (r.Ts > now + MaxFuture) { Reject("ts", $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"); continue; }
             if (r.Ts < Earliest) { Reject("ts", $"instant {r.Ts:O} is before {Earliest:yyyy-MM-dd}; check the device clock"); continue; }

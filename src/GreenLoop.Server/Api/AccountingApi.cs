@@ -4,6 +4,8 @@ using GreenLoop.Pipeline.Query;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>Energy and carbon reports with lineage, the factor library, site overrides and period locks.</summary>
@@ -12,15 +14,15 @@ public static class AccountingApi
     public static IEndpointRouteBuilder MapAccountingApi(this IEndpointRouteBuilder app)
     {
         var sites = app.MapGroup("/api/v1/sites/{site}").WithTags("Accounting");
-        sites.MapGet("/reports/energy", Energy).WithSummary("Comprehensive energy consumption (GB/T 2589-2020), unit-product energy and the limit verdict, with lineage");
-        sites.MapGet("/reports/carbon", Carbon).WithSummary("GHG inventory: Scope 1 combustion and process, Scope 2 location- and market-based, with lineage");
-        sites.MapGet("/reports/energy.xlsx", EnergyWorkbook).WithSummary("The energy report as an Excel workbook: summary, by carrier, activity data, factors used");
-        sites.MapGet("/reports/carbon.xlsx", CarbonWorkbook).WithSummary("The GHG inventory as an Excel workbook: summary, by source, activity data, factors used");
-        sites.MapGet("/factor-overrides", Overrides).WithSummary("The site's overrides of reference values");
-        sites.MapPost("/factor-overrides", AddOverride).WithSummary("Override a reference value for this site (e.g. a measured calorific value), with a reason");
-        sites.MapGet("/periods", Locks).WithSummary("Locked periods");
-        sites.MapPost("/periods/{period}/lock", Lock).WithSummary("Lock a month or year: its figures stay; later data shows as adjustments");
-        app.MapGet("/api/v1/reference/factors", Factors).WithTags("Accounting").WithSummary("The reference data set: every factor with its source, year and UNVERIFIED flag");
+        sites.MapGet("/reports/energy", Energy).WithSummary("Comprehensive energy consumption (GB/T 2589-2020), unit-product energy and the limit verdict, with lineage").RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/reports/carbon", Carbon).WithSummary("GHG inventory: Scope 1 combustion and process, Scope 2 location- and market-based, with lineage").RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/reports/energy.xlsx", EnergyWorkbook).WithSummary("The energy report as an Excel workbook: summary, by carrier, activity data, factors used").RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/reports/carbon.xlsx", CarbonWorkbook).WithSummary("The GHG inventory as an Excel workbook: summary, by source, activity data, factors used").RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/factor-overrides", Overrides).WithSummary("The site's overrides of reference values").RequirePermission(Permissions.Read);
+        sites.MapPost("/factor-overrides", AddOverride).WithSummary("Override a reference value for this site (e.g. a measured calorific value), with a reason").RequirePermission(Permissions.Account);
+        sites.MapGet("/periods", Locks).WithSummary("Locked periods").RequirePermission(Permissions.ReadPark);
+        sites.MapPost("/periods/{period}/lock", Lock).WithSummary("Lock a month or year: its figures stay; later data shows as adjustments").RequirePermission(Permissions.Account);
+        app.MapGet("/api/v1/reference/factors", Factors).WithTags("Accounting").WithSummary("The reference data set: every factor with its source, year and UNVERIFIED flag").RequirePermission(Permissions.ReadPark);
         return app;
     }
 

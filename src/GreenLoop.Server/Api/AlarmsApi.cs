@@ -6,6 +6,8 @@ using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>Alarm rules per site, the alarm list with filters, acknowledge / comment / assign / clear, and each alarm's history.</summary>
@@ -14,20 +16,20 @@ public static class AlarmsApi
     public static IEndpointRouteBuilder MapAlarmsApi(this IEndpointRouteBuilder app)
     {
         var rules = app.MapGroup("/api/v1/sites/{site}/alarm-rules").WithTags("Alarms");
-        rules.MapGet("/", ListRules).WithSummary("The site's alarm rules");
-        rules.MapGet("/{key}", GetRule).WithSummary("One alarm rule");
-        rules.MapPost("/", CreateRule).WithSummary("Create an alarm rule (409 if its key exists)");
-        rules.MapPut("/{key}", PutRule).WithSummary("Create or replace an alarm rule");
-        rules.MapDelete("/{key}", DeleteRule).WithSummary("Delete an alarm rule; its open alarms are cleared, all alarms keep their history");
+        rules.MapGet("/", ListRules).WithSummary("The site's alarm rules").RequirePermission(Permissions.Read);
+        rules.MapGet("/{key}", GetRule).WithSummary("One alarm rule").RequirePermission(Permissions.Read);
+        rules.MapPost("/", CreateRule).WithSummary("Create an alarm rule (409 if its key exists)").RequirePermission(Permissions.Configure);
+        rules.MapPut("/{key}", PutRule).WithSummary("Create or replace an alarm rule").RequirePermission(Permissions.Configure);
+        rules.MapDelete("/{key}", DeleteRule).WithSummary("Delete an alarm rule; its open alarms are cleared, all alarms keep their history").RequirePermission(Permissions.Configure);
 
         var alarms = app.MapGroup("/api/v1/alarms").WithTags("Alarms");
-        alarms.MapGet("/", List).WithSummary("Alarms, newest first; filters: state, severity (comma-separated), site, rule, from, to (ISO 8601), limit");
-        alarms.MapGet("/{id:long}", Get).WithSummary("One alarm");
-        alarms.MapGet("/{id:long}/history", History).WithSummary("Every transition, comment and assignment of an alarm, with who, when and why");
-        alarms.MapPost("/{id:long}/ack", Acknowledge).WithSummary("Acknowledge (an active alarm stays open; a cleared one closes)");
-        alarms.MapPost("/{id:long}/comment", Comment).WithSummary("Add a comment");
-        alarms.MapPost("/{id:long}/assign", Assign).WithSummary("Assign to someone (empty assignee unassigns)");
-        alarms.MapPost("/{id:long}/clear", ClearAlarm).WithSummary("Clear by hand; the rule raises no new alarm for the subject until its condition has stopped once");
+        alarms.MapGet("/", List).WithSummary("Alarms, newest first; filters: state, severity (comma-separated), site, rule, from, to (ISO 8601), limit").RequirePermission(Permissions.Read);
+        alarms.MapGet("/{id:long}", Get).WithSummary("One alarm").RequirePermission(Permissions.Read);
+        alarms.MapGet("/{id:long}/history", History).WithSummary("Every transition, comment and assignment of an alarm, with who, when and why").RequirePermission(Permissions.Read);
+        alarms.MapPost("/{id:long}/ack", Acknowledge).WithSummary("Acknowledge (an active alarm stays open; a cleared one closes)").RequirePermission(Permissions.Operate);
+        alarms.MapPost("/{id:long}/comment", Comment).WithSummary("Add a comment").RequirePermission(Permissions.Operate);
+        alarms.MapPost("/{id:long}/assign", Assign).WithSummary("Assign to someone (empty assignee unassigns)").RequirePermission(Permissions.Operate);
+        alarms.MapPost("/{id:long}/clear", ClearAlarm).WithSummary("Clear by hand; the rule raises no new alarm for the subject until its condition has stopped once").RequirePermission(Permissions.Operate);
         return app;
     }
 

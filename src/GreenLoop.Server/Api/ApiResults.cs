@@ -22,18 +22,23 @@ internal static class ApiResults
         TypedResults.Problem(title: "The request cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>
-    /// Who acts: the signed-in user once sign-in exists (issue 6); until then the name the client states in
-    /// <c>X-GreenLoop-User</c> (percent-encoded, since headers are ASCII: a Chinese name arrives as %E7%8E%8B...), else "local".
+    /// Who acts: the signed-in user, or the API key that authenticated the request. An integration acting with a key on
+    /// behalf of a person may name that person in <c>X-GreenLoop-User</c> (percent-encoded, since headers are ASCII: a
+    /// Chinese name arrives as %E7%8E%8B...); the record then says both, e.g. <c>li.chemist via key:erp</c>, so the name
+    /// is never taken on trust alone. A signed-in user's own name cannot be overridden.
     /// </summary>
     public static string Actor(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
-        if (http.User.Identity?.IsAuthenticated == true) return http.User.Identity.Name ?? "user";
+        var identity = http.User.Identity;
+        if (identity?.IsAuthenticated != true) return "anonymous";
+        var name = identity.Name ?? "unknown";
+        if (http.User.FindFirst(Security.Permissions.KindClaim)?.Value != "key") return name;
         var raw = http.Request.Headers["X-GreenLoop-User"].FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(raw)) return "local";
-        string name;
-        try { name = Uri.UnescapeDataString(raw).Trim(); }
-        catch (UriFormatException) { name = raw.Trim(); }
-        return name.Length is > 0 and <= 64 ? name : "local";
+        if (string.IsNullOrWhiteSpace(raw)) return name;
+        string onBehalf;
+        try { onBehalf = Uri.UnescapeDataString(raw).Trim(); }
+        catch (UriFormatException) { onBehalf = raw.Trim(); }
+        return onBehalf.Length is > 0 and <= 64 ? $"{onBehalf} via {name}" : name;
     }
 }

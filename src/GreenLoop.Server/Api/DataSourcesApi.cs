@@ -3,6 +3,8 @@ using GreenLoop.Connectors;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>The body of a data-source definition: its kind, whether it runs, and the kind's settings.</summary>
@@ -14,11 +16,11 @@ public static class DataSourcesApi
     public static IEndpointRouteBuilder MapDataSourcesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/data-sources").WithTags("Data sources");
-        api.MapGet("/", List).WithSummary("Every data source with its settings (secrets masked) and health");
-        api.MapGet("/{key}", Get).WithSummary("One data source with its settings and health");
-        api.MapPut("/{key}", Put).WithSummary("Create or replace a data source; it (re)starts at once, no restart needed. Sending the mask keeps a stored password");
-        api.MapDelete("/{key}", Delete).WithSummary("Stop and delete a data source (the readings it delivered stay)");
-        api.MapGet("/{key}/status", Status).WithSummary("Health only: state, counters, problems by kind, last error, last value");
+        api.MapGet("/", List).WithSummary("Every data source with its settings (secrets masked) and health").RequirePermission(Permissions.Configure);
+        api.MapGet("/{key}", Get).WithSummary("One data source with its settings and health").RequirePermission(Permissions.Configure);
+        api.MapPut("/{key}", Put).WithSummary("Create or replace a data source; it (re)starts at once, no restart needed. Sending the mask keeps a stored password").RequirePermission(Permissions.Configure);
+        api.MapDelete("/{key}", Delete).WithSummary("Stop and delete a data source (the readings it delivered stay)").RequirePermission(Permissions.Configure);
+        api.MapGet("/{key}/status", Status).WithSummary("Health only: state, counters, problems by kind, last error, last value").RequirePermission(Permissions.Configure);
         return app;
     }
 

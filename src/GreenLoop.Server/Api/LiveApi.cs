@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static partial class LiveApi
         app.MapGroup("/api/v1/sites").WithTags("Live")
             .MapGet("/{site}/live", Stream)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .WithSummary("Server-sent events of a site: 'derived' (new data of its meters) and 'alarm' (an alarm changed)");
+            .WithSummary("Server-sent events of a site: 'derived' (new data of its meters) and 'alarm' (an alarm changed)").RequirePermission(Permissions.Read);
         return app;
     }
 

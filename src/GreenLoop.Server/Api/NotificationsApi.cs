@@ -4,6 +4,8 @@ using GreenLoop.Pipeline.Query;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>Notification channels (webhook, WeCom, DingTalk, Feishu, e-mail), "send test", and the delivery log.</summary>
@@ -12,11 +14,11 @@ public static class NotificationsApi
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Notifications");
-        api.MapGet("/notification-channels", List).WithSummary("Channels; secrets and passwords are shown masked");
-        api.MapPut("/notification-channels/{key}", Put).WithSummary("Create or replace a channel; sending the mask keeps the stored secret");
-        api.MapDelete("/notification-channels/{key}", Delete).WithSummary("Delete a channel");
-        api.MapPost("/notification-channels/{key}/test", Test).WithSummary("Send a test message now and return the delivery result");
-        api.MapGet("/notification-deliveries", Deliveries).WithSummary("The delivery log, newest first");
+        api.MapGet("/notification-channels", List).WithSummary("Channels; secrets and passwords are shown masked").RequirePermission(Permissions.Configure);
+        api.MapPut("/notification-channels/{key}", Put).WithSummary("Create or replace a channel; sending the mask keeps the stored secret").RequirePermission(Permissions.Configure);
+        api.MapDelete("/notification-channels/{key}", Delete).WithSummary("Delete a channel").RequirePermission(Permissions.Configure);
+        api.MapPost("/notification-channels/{key}/test", Test).WithSummary("Send a test message now and return the delivery result").RequirePermission(Permissions.Configure);
+        api.MapGet("/notification-deliveries", Deliveries).WithSummary("The delivery log, newest first").RequirePermission(Permissions.Read);
         return app;
     }
 

@@ -4,6 +4,8 @@ using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>The gateway contract: <c>POST /api/v1/readings</c> (JSON or CSV) and the quarantine.</summary>
@@ -15,9 +17,9 @@ public static class ReadingsApi
         api.MapPost("/readings", PostReadings)
             .Accepts<ReadingsBody>("application/json", "text/csv")
             .WithSummary("Ingest a batch of meter readings")
-            .WithDescription("JSON {\"readings\":[{\"meter\",\"ts\",\"value\"}]} or text/csv with header meter,ts,value. Valid rows are accepted; the rest are answered by index, field and reason and quarantined.");
-        api.MapGet("/quarantine", ListQuarantine).WithSummary("Rejected rows with their reasons");
-        api.MapPost("/quarantine/replay", Replay).WithSummary("Try every quarantined row again");
+            .WithDescription("JSON {\"readings\":[{\"meter\",\"ts\",\"value\"}]} or text/csv with header meter,ts,value. Valid rows are accepted; the rest are answered by index, field and reason and quarantined.").RequirePermission(Permissions.Ingest).RequireRateLimiting(SecurityHosting.IngestLimit);
+        api.MapGet("/quarantine", ListQuarantine).WithSummary("Rejected rows with their reasons").RequirePermission(Permissions.Read);
+        api.MapPost("/quarantine/replay", Replay).WithSummary("Try every quarantined row again").RequirePermission(Permissions.Configure);
         return app;
     }
 
@@ -27,6 +29,7 @@ public static class ReadingsApi
     /// <summary>One reading: meter key, ISO 8601 instant with offset, raw value.</summary>
     public sealed record ReadingDto(string Meter, string Ts, double Value);
 
+    [NotAudited]
     internal static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> PostReadings(HttpRequest request, IngestService ingest, TenantContext tenant, CancellationToken ct)
     {
         ParsedBatch parsed;
@@ -54,7 +57,12 @@ public static class ReadingsApi
         }
         if (parsed.BodyError is not null)
             return TypedResults.Problem(title: "The body cannot be read as a batch of readings", detail: parsed.BodyError, statusCode: StatusCodes.Status400BadRequest);
-        return TypedResults.Ok(await ingest.IngestAsync(tenant.TenantId, parsed.Request, ct));
+        // A key or user allowed to write to some sites only: each reading of a meter elsewhere is refused (and kept).
+        var everywhere = Permissions.Has(request.HttpContext.User, Permissions.Ingest, null);
+        var onlySites = everywhere ? null : request.HttpContext.User.FindAll(Permissions.ClaimType)
+            .Select(c => c.Value).Where(v => v.StartsWith(Permissions.Ingest + "@", StringComparison.Ordinal))
+            .Select(v => v[(Permissions.Ingest.Length + 1)..]).ToHashSet(StringComparer.Ordinal);
+        return TypedResults.Ok(await ingest.IngestAsync(tenant.TenantId, parsed.Request with { OnlySites = onlySites }, ct));
     }
 
     /// <summary>A quarantined row as shown to a person.</summary>

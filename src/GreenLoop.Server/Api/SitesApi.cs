@@ -5,6 +5,8 @@ using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
+using GreenLoop.Server.Security;
+
 namespace GreenLoop.Server.Api;
 
 /// <summary>Site documents, series, energy by carrier, the overview, meter events and balances.</summary>
@@ -13,22 +15,22 @@ public static class SitesApi
     public static IEndpointRouteBuilder MapSitesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1/sites").WithTags("Sites");
-        api.MapGet("/", ListSites).WithSummary("Sites of the tenant");
-        api.MapGet("/{site}", GetSite).WithSummary("The site document (same format as 'greenloop site export')");
-        api.MapPut("/{site}", PutSite).WithSummary("Apply a site document (idempotent)");
-        api.MapGet("/{site}/overview", Overview).WithSummary("Today's dashboard figures in the site's local time");
-        api.MapGet("/{site}/energy", Energy).WithSummary("Energy by carrier per node and period");
-        api.MapGet("/{site}/meters/{meter}/series", MeterSeries).WithSummary("A meter's series at 15m, hour, day or month grain");
-        api.MapGet("/{site}/meters/{meter}/events", MeterEvents).WithSummary("Drops, rollovers, replacements, resets, gaps and spikes found in a meter's readings");
-        api.MapGet("/{site}/meters/{meter}/balance", MeterBalance).WithSummary("A meter against the sum of its sub-meters");
-        api.MapGet("/{site}/nodes/{node}/series", NodeSeries).WithSummary("A node's total of one carrier ('_site' for the whole site)");
+        api.MapGet("/", ListSites).WithSummary("Sites of the tenant that the caller may see (site-level figures for at least that site)");
+        api.MapGet("/{site}", GetSite).WithSummary("The site document (same format as 'greenloop site export')").RequirePermission(Permissions.Read);
+        api.MapPut("/{site}", PutSite).WithSummary("Apply a site document (idempotent)").RequirePermission(Permissions.Configure);
+        api.MapGet("/{site}/overview", Overview).WithSummary("Today's dashboard figures in the site's local time").RequirePermission(Permissions.ReadPark);
+        api.MapGet("/{site}/energy", Energy).WithSummary("Energy by carrier per node and period").RequirePermission(Permissions.ReadPark);
+        api.MapGet("/{site}/meters/{meter}/series", MeterSeries).WithSummary("A meter's series at 15m, hour, day or month grain").RequirePermission(Permissions.Read);
+        api.MapGet("/{site}/meters/{meter}/events", MeterEvents).WithSummary("Drops, rollovers, replacements, resets, gaps and spikes found in a meter's readings").RequirePermission(Permissions.Read);
+        api.MapGet("/{site}/meters/{meter}/balance", MeterBalance).WithSummary("A meter against the sum of its sub-meters").RequirePermission(Permissions.Read);
+        api.MapGet("/{site}/nodes/{node}/series", NodeSeries).WithSummary("A node's total of one carrier ('_site' for the whole site)").RequirePermission(Permissions.Read);
         return app;
     }
 
     public sealed record ApplyAnswer(int Created, int Updated, int Unchanged);
 
-    internal static async Task<Ok<IReadOnlyList<SiteSummary>>> ListSites(QueryService query, TenantContext tenant, CancellationToken ct) =>
-        TypedResults.Ok(await query.SitesAsync(tenant.TenantId, ct));
+    internal static async Task<Ok<List<SiteSummary>>> ListSites(QueryService query, TenantContext tenant, HttpContext http, CancellationToken ct) =>
+        TypedResults.Ok((await query.SitesAsync(tenant.TenantId, ct)).Where(s => Permissions.Has(http.User, Permissions.ReadPark, s.Key)).ToList());
 
     internal static async Task<Results<Ok<SiteDefinition>, NotFound>> GetSite(string site, SiteService sites, TenantContext tenant, CancellationToken ct) =>
         await sites.ExportAsync(tenant.TenantId, site, ct) is { } def ? TypedResults.Ok(def) : TypedResults.NotFound();

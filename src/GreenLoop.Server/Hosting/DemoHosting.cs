@@ -65,6 +65,9 @@ internal sealed partial class DemoPlantService(
         // Kestrel may report a wildcard host; the demo always talks to this machine.
         var uri = new UriBuilder(address.Replace("://+", "://127.0.0.1", StringComparison.Ordinal).Replace("://*", "://127.0.0.1", StringComparison.Ordinal).Replace("://[::]", "://127.0.0.1", StringComparison.Ordinal).Replace("://0.0.0.0", "://127.0.0.1", StringComparison.Ordinal)).Uri;
         using var http = new HttpClient { BaseAddress = uri, Timeout = TimeSpan.FromMinutes(2) };
+        // The demo gateway authenticates like any other: an ingest key for the demo site only, made afresh at every
+        // start (the previous one is revoked, so no key outlives the process that knows its secret).
+        http.DefaultRequestHeaders.Add(Security.ApiKeyAuthenticationHandler.Header, await DemoGatewayKeyAsync(stoppingToken));
         var gateway = new DemoGateway(plant, http, clock, loggers.CreateLogger<DemoGateway>());
         LogDemoStarting(uri, days);
         await gateway.BackfillAsync(days, stoppingToken);
@@ -72,6 +75,27 @@ internal sealed partial class DemoPlantService(
         if (alarms is not null)
             await alarms.EvaluateSiteAsync(tenant.TenantId, DemoPlant.SiteKey, (now - TimeSpan.FromDays(days)).ToUnixTimeMilliseconds(), clock.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken);
         await gateway.StreamAsync(TimeSpan.FromSeconds(Math.Max(1, o.LiveIntervalSeconds)), stoppingToken);
+    }
+
+    private async Task<string> DemoGatewayKeyAsync(CancellationToken ct)
+    {
+        const string Name = "demo-gateway";
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var old in (await store.ListApiKeysAsync(tenant.TenantId, ct)).Where(k => k.Name == Name && k.RevokedAt is null))
+            await store.RevokeApiKeyAsync(tenant.TenantId, old.Id, now, ct);
+        var (key, prefix, hash) = Security.ApiKeys.Generate();
+        await store.CreateApiKeyAsync(new StoredApiKey
+        {
+            TenantId = tenant.TenantId,
+            Site = DemoPlant.SiteKey,
+            Name = Name,
+            Prefix = prefix,
+            SecretHash = hash,
+            Permissions = [Security.Permissions.Ingest],
+            CreatedBy = "demo",
+            CreatedAt = now,
+        }, ct);
+        return key;
     }
 
     private async Task<bool> WaitForStartAsync(CancellationToken ct)

@@ -3,7 +3,6 @@ using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Pipeline.Query;
 using GreenLoop.Storage;
-using GreenLoop.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace GreenLoop.Server.Hosting;
@@ -15,11 +14,7 @@ public static class GreenLoopHosting
     {
         services.AddOptions<GreenLoopOptions>().Bind(configuration.GetSection(GreenLoopOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IGreenLoopStore>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value;
-            return new SqliteStore(new SqliteStoreOptions { Path = o.DatabasePath, Synchronous = o.Synchronous });
-        });
+        services.AddGreenLoopStore(configuration);
         services.AddSingleton<TenantContext>();
         services.AddSingleton<MeterCatalog>();
         services.AddSingleton<DerivationSignal>();
@@ -28,6 +23,15 @@ public static class GreenLoopHosting
         services.AddSingleton<QueryService>();
         services.AddSingleton<SiteService>();
         services.AddSingleton<GreenLoop.Pipeline.Accounting.AccountingService>();
+        services.AddSingleton<GreenLoop.Pipeline.Audit.AuditTrail>();
+        services.AddSingleton<GreenLoop.Pipeline.Import.ImportDryRun>();
+        services.AddSingleton(sp => new GreenLoop.Pipeline.Import.ImportSessionOptions
+        {
+            Directory = Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.DataDirectory), "imports"),
+            MaxUploadBytes = sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.MaxUploadMegabytes * 1024L * 1024L,
+        });
+        services.AddSingleton<GreenLoop.Pipeline.Import.ImportSessions>();
+        services.AddSingleton<GreenLoop.Pipeline.Manual.ManualEntryService>();
         // Start-up runs first (migrations, tenant), then the workers.
         services.AddHostedService<StartupService>();
         services.AddHostedService<DerivationWorker>();
@@ -36,13 +40,14 @@ public static class GreenLoopHosting
 }
 
 /// <summary>Migrates the store and resolves the default tenant before anything else runs.</summary>
-internal sealed partial class StartupService(IGreenLoopStore store, TenantContext tenant, IOptions<GreenLoopOptions> options, ILogger<StartupService> logger) : IHostedService
+internal sealed partial class StartupService(IGreenLoopStore store, TenantContext tenant, IOptions<GreenLoopOptions> options, IOptions<StorageOptions> storage,
+    ILogger<StartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken);
         tenant.Set(await store.EnsureTenantAsync(options.Value.DefaultTenant, options.Value.DefaultTenant, cancellationToken));
-        LogStarted(options.Value.DatabasePath);
+        LogStarted(storage.Value.Describe(options.Value));
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

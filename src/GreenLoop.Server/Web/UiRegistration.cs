@@ -63,7 +63,7 @@ public static class UiRegistration
     public static WebApplication MapGreenLoopUi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.UseStaticFiles();
+        // Static files are served (to anyone, before authentication) by UseGreenLoopSecurity.
         // The API speaks JSON in the invariant culture; only pages follow the visitor's language.
         app.UseWhen(context => !context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase),
             branch => branch.UseRequestLocalization());

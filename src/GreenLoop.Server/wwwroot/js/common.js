@@ -12,6 +12,25 @@ export const ctx = Object.freeze({
   site: body.dataset.site || 'demo',
 });
 
+// Changes made with the sign-in cookie must carry the page's anti-forgery token: every same-origin POST, PUT, PATCH
+// and DELETE of every page script gets it here, in one place.
+const csrfToken = document.querySelector('meta[name="csrf-token"]')?.content;
+if (csrfToken && !window.fetch.greenloopCsrf) {
+  const plainFetch = window.fetch.bind(window);
+  const withToken = (input, init = {}) => {
+    const method = String(init.method || (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    const url = new URL(input instanceof Request ? input.url : String(input), window.location.href);
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(method) && url.origin === window.location.origin) {
+      const headers = new Headers(init.headers || (input instanceof Request ? input.headers : undefined));
+      headers.set('X-CSRF-TOKEN', csrfToken);
+      return plainFetch(input, { ...init, headers });
+    }
+    return plainFetch(input, init);
+  };
+  withToken.greenloopCsrf = true;
+  window.fetch = withToken;
+}
+
 const texts = JSON.parse(document.getElementById('ui-text')?.textContent || '{}');
 
 /** UI text for a key, with {0}, {1}... replaced; an unknown key shows itself so a typo is visible, not blank. */

@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Security;
+using GreenLoop.Storage;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace GreenLoop.Server.Api;
+
+public sealed record SignInRequest(string? UserName, string? Password);
+
+public sealed record MeView(string Name, string? DisplayName, string Kind, long Tenant, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions);
+
+public sealed record UserView(long Id, string UserName, string? DisplayName, bool Disabled, bool LockedOut, IReadOnlyList<StoredRole> Roles, DateTimeOffset CreatedAt);
+
+public sealed record UserRequest(string? UserName, string? DisplayName, string? Password, bool Disabled, IReadOnlyList<StoredRole>? Roles);
+
+/// <summary>The answer to creating a user: the user and, if none was given, the generated password (shown only here).</summary>
+public sealed record CreatedUser(UserView User, string? GeneratedPassword);
+
+public sealed record ApiKeyRequest(string? Name, string? Site, IReadOnlyList<string>? Permissions, int? ExpiresInDays);
+
+public sealed record ApiKeyView(long Id, string Name, string Prefix, string? Site, IReadOnlyList<string> Permissions, string CreatedBy,
+    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
+
+/// <summary>The answer to creating a key: the full key, shown only here (only its hash is stored).</summary>
+public sealed record CreatedApiKey(ApiKeyView ApiKey, string Key);
+
+/// <summary>Sign-in and sign-out, who am I, and the administration of users and API keys.</summary>
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/api/v1/auth").WithTags("Sign-in");
+        auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SecurityHosting.SignInLimit).WithSummary("Sign in with user name and password (sets the sign-in cookie); locked for 15 min after 5 failures");
+        auth.MapPost("/sign-out", SignOut).WithSummary("Sign out (clears the cookie)");
+        auth.MapGet("/me", Me).WithSummary("Who the request acts as: user or key, tenant, roles and permissions");
+
+        var users = app.MapGroup("/api/v1/users").WithTags("Users and keys").RequirePermission(Permissions.Admin);
+        users.MapGet("/", ListUsers).WithSummary("Users of the tenant with their roles");
+        users.MapPost("/", CreateUser).WithSummary("Create a user; without a password one is generated and returned once");
+        users.MapPut("/{id:long}", UpdateUser).WithSummary("Change display name, roles, disabled, or set a new password");
+
+        var keys = app.MapGroup("/api/v1/api-keys").WithTags("Users and keys").RequirePermission(Permissions.Admin);
+        keys.MapGet("/", ListKeys).WithSummary("API keys of the tenant (never their secrets)");
+        keys.MapPost("/", CreateKey).WithSummary("Create a key for a gateway (ingest) or an integration (read), for the tenant or one site; the key is returned once");
+        keys.MapDelete("/{id:long}", RevokeKey).WithSummary("Revoke a key; requests with it fail from now on");
+        return app;
+    }
+
+    [NotAudited]
+    internal static async Task<IResult> SignIn(SignInRequest body, UserService users, GreenLoop.Pipeline.Audit.AuditTrail audit, HttpContext http, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(body.UserName) || string.IsNullOrEmpty(body.Password))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["signIn"] = ["userName and password are required"] });
+        var result = await users.SignInAsync(body.UserName, body.Password, ct);
+        switch (result.Status)
+        {
+            case SignInStatus.Succeeded:
+                var principal = UserService.Principal(result.User!, SecurityHosting.CookieScheme);
+                await http.SignInAsync(SecurityHosting.CookieScheme, principal);
+                await audit.RecordAsync(result.User!.TenantId, result.User.UserName, "auth.sign-in", $"user:{result.User.UserName}", null, ct);
+                return TypedResults.Ok(MeOf(principal));
+            case SignInStatus.LockedOut:
+                if (result.User is { } locked) await audit.RecordAsync(locked.TenantId, locked.UserName, "auth.locked-out", $"user:{locked.UserName}", new { until = result.LockedUntil }, ct);
+                return TypedResults.Problem(title: "Account locked", statusCode: StatusCodes.Status403Forbidden,
+                    detail: $"too many failed sign-ins; try again after {result.LockedUntil:yyyy-MM-dd HH:mm} UTC or ask an administrator");
+            default:
+                // One answer for an unknown name, a wrong password and a disabled account: it does not tell which.
+                return TypedResults.Problem(title: "Sign-in failed", statusCode: StatusCodes.Status401Unauthorized, detail: "the user name or password is wrong, or the account is disabled");
+        }
+    }
+
+    [NotAudited]
+    internal static async Task<IResult> SignOut(HttpContext http, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        await http.SignOutAsync(SecurityHosting.CookieScheme);
+        return TypedResults.NoContent();
+    }
+
+    internal static Ok<MeView> Me(HttpContext http) => TypedResults.Ok(MeOf(http.User));
+
+    private static MeView MeOf(ClaimsPrincipal user) => new(
+        user.Identity?.Name ?? "",
+        user.FindFirstValue(ClaimTypes.GivenName),
+        user.FindFirstValue(Permissions.KindClaim) ?? "",
+        long.Parse(user.FindFirstValue(Permissions.TenantClaim) ?? "0", System.Globalization.CultureInfo.InvariantCulture),
+        user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList(),
+        user.FindAll(Permissions.ClaimType).Select(c => c.Value).ToList());
+
+    private static UserView View(StoredUser u, TimeProvider clock) => new(u.Id, u.UserName, u.DisplayName, u.Disabled,
+        u.LockedUntil is { } until && until > clock.GetUtcNow().ToUnixTimeMilliseconds(), u.Roles, DateTimeOffset.FromUnixTimeMilliseconds(u.CreatedAt));
+
+    internal static async Task<Ok<List<UserView>>> ListUsers(IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListUsersAsync(tenant.TenantId, ct)).Select(u => View(u, clock)).ToList());
+
+    private static async Task<List<string>> RoleErrorsAsync(IReadOnlyList<StoredRole> roles, IGreenLoopStore store, long tenantId, CancellationToken ct)
+    {
+        var sites = (await store.ListSitesAsync(tenantId, ct)).Select(s => s.Definition.Key).ToHashSet(StringComparer.Ordinal);
+        return roles.Where(r => r.Site is not null && !sites.Contains(r.Site)).Select(r => $"roles: site '{r.Site}' does not exist in this tenant").ToList();
+    }
+
+    internal static async Task<IResult> CreateUser(UserRequest body, UserService users, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var roles = body.Roles ?? [];
+        var errors = UserService.Validate(body.UserName, body.Password, roles).Concat(await RoleErrorsAsync(roles, store, tenant.TenantId, ct)).ToList();
+        if (errors.Count > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [.. errors] });
+        var password = body.Password ?? UserService.GeneratePassword();
+        var created = await users.CreateAsync(tenant.TenantId, body.UserName!, body.DisplayName, password, roles, ct);
+        if (created is null) return TypedResults.Problem(title: "User name taken", statusCode: 409, detail: $"a user named '{body.UserName}' exists already");
+        return TypedResults.Created($"/api/v1/users/{created.Id}", new CreatedUser(View(created, clock), body.Password is null ? password : null));
+    }
+
+    internal static async Task<IResult> UpdateUser(long id, UserRequest body, UserService users, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    {
+        var user = await store.GetUserAsync(tenant.TenantId, id, ct);
+        if (user is null) return TypedResults.NotFound();
+        var roles = body.Roles ?? user.Roles;
+        var errors = UserService.Validate(user.UserName, body.Password, roles).Concat(await RoleErrorsAsync(roles, store, tenant.TenantId, ct)).ToList();
+        if (errors.Count > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [.. errors] });
+        var updated = user with
+        {
+            DisplayName = body.DisplayName ?? user.DisplayName,
+            Disabled = body.Disabled,
+            Roles = roles,
+            PasswordHash = body.Password is null ? user.PasswordHash : users.HashPassword(user, body.Password),
+            FailedCount = body.Password is null ? user.FailedCount : 0,
+            LockedUntil = body.Password is null ? user.LockedUntil : null,
+        };
+        await store.UpdateUserAsync(updated, ct);
+        return TypedResults.Ok(View(updated, clock));
+    }
+
+    private static ApiKeyView View(StoredApiKey k) => new(k.Id, k.Name, k.Prefix, k.Site, k.Permissions, k.CreatedBy,
+        DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedAt), Instant(k.ExpiresAt), Instant(k.RevokedAt), Instant(k.LastUsedAt));
+
+    private static DateTimeOffset? Instant(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+
+    internal static async Task<Ok<List<ApiKeyView>>> ListKeys(IGreenLoopStore store, TenantContext tenant, CancellationToken ct) =>
+        TypedResults.Ok((await store.ListApiKeysAsync(tenant.TenantId, ct)).Select(View).ToList());
+
+    internal static async Task<IResult> CreateKey(ApiKeyRequest body, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 64) errors.Add("name: 1-64 characters");
+        var permissions = body.Permissions ?? [];
+        if (permissions.Count == 0) errors.Add($"permissions: at least one of {string.Join(", ", Permissions.ForKeys)}");
+        errors.AddRange(permissions.Where(p => !Permissions.ForKeys.Contains(p)).Select(p => $"permissions: '{p}' cannot be given to a key; use {string.Join(", ", Permissions.ForKeys)}"));
+        if (body.Site is not null && await store.GetSiteAsync(tenant.TenantId, body.Site, ct) is null) errors.Add($"site: '{body.Site}' does not exist in this tenant");
+        if (body.ExpiresInDays is < 1 or > 3650) errors.Add("expiresInDays: 1 to 3650, or leave it out for a key that does not expire");
+        if (errors.Count > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["apiKey"] = [.. errors] });
+        var now = clock.GetUtcNow();
+        var (key, prefix, hash) = ApiKeys.Generate();
+        var stored = await store.CreateApiKeyAsync(new StoredApiKey
+        {
+            TenantId = tenant.TenantId,
+            Site = body.Site,
+            Name = body.Name!.Trim(),
+            Prefix = prefix,
+            SecretHash = hash,
+            Permissions = permissions.Distinct().ToList(),
+            CreatedBy = ApiResults.Actor(http),
+            CreatedAt = now.ToUnixTimeMilliseconds(),
+            ExpiresAt = body.ExpiresInDays is { } days ? now.AddDays(days).ToUnixTimeMilliseconds() : null,
+        }, ct);
+        return TypedResults.Created($"/api/v1/api-keys/{stored.Id}", new CreatedApiKey(View(stored), key));
+    }
+
+    internal static async Task<Results<NoContent, NotFound>> RevokeKey(long id, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
+        await store.RevokeApiKeyAsync(tenant.TenantId, id, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+}

@@ -1,0 +1,164 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using GreenLoop.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace GreenLoop.Server.Security;
+
+/// <summary>
+/// Sign-in (cookie) and API keys, permission policies, rate limits, request size limits, anti-forgery for cookie
+/// callers of the API, and security headers.
+/// </summary>
+public static class SecurityHosting
+{
+    /// <summary>The default scheme: an API key when the request presents one, else the sign-in cookie.</summary>
+    public const string Scheme = "GreenLoop";
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+    public const string SignInLimit = "sign-in";
+    public const string IngestLimit = "ingest";
+    public const string CsrfHeader = "X-CSRF-TOKEN";
+
+    public static IServiceCollection AddGreenLoopSecurity(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<UserService>();
+        services.AddSingleton<ApiKeyUsage>();
+        services.AddHostedService<SecurityBootstrap>();
+        services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestMegabytes * 1024L * 1024L);
+
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "API key or sign-in", o =>
+                o.ForwardDefaultSelector = http => ApiKeyAuthenticationHandler.Presented(http.Request) is not null ? ApiKeyAuthenticationHandler.SchemeName : CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(CookieScheme, o =>
+            {
+                o.Cookie.Name = "greenloop.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(options.SessionHours);
+                o.SlidingExpiration = true;
+                o.LoginPath = "/login";
+                o.LogoutPath = "/logout";
+                o.AccessDeniedPath = "/login";
+                o.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized,
+                    "sign in, or present an API key in X-Api-Key");
+                o.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden,
+                    "your roles do not allow this request, or not for this site");
+                o.Events.OnValidatePrincipal = RefreshPrincipalAsync;
+            });
+
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
+            .AddPermissionPolicies();
+        services.AddAntiforgery(o => o.HeaderName = CsrfHeader);
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, ct) =>
+            {
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry))
+                    context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Results.Problem(title: "Too many requests", statusCode: 429,
+                    detail: "this client sent more requests than allowed; wait and retry (see Retry-After)").ExecuteAsync(context.HttpContext);
+            };
+            o.AddPolicy(SignInLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = options.SignInPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.AddPolicy(IngestLimit, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.FindFirstValue(ClaimTypes.NameIdentifier) ?? http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.IngestBurst,
+                    TokensPerPeriod = options.IngestPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                }));
+        });
+        return services;
+    }
+
+    private static AuthorizationBuilder AddPermissionPolicies(this AuthorizationBuilder builder)
+    {
+        foreach (var permission in Permissions.All)
+            builder.AddPolicy(PermissionRequirement.PolicyName(permission), p => p.AddAuthenticationSchemes(Scheme).AddRequirements(new PermissionRequirement(permission)));
+        return builder;
+    }
+
+    private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string detail)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+        context.Response.StatusCode = status;
+        return Results.Problem(title: status == 401 ? "Authentication required" : "Not allowed", statusCode: status, detail: detail).ExecuteAsync(context.HttpContext);
+    }
+
+    /// <summary>A signed-in user's roles are read again on every request, so a role change or a disabled account takes effect at once.</summary>
+    private static async Task RefreshPrincipalAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal;
+        var store = context.HttpContext.RequestServices.GetRequiredService<IGreenLoopStore>();
+        if (principal is null
+            || !long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            || !long.TryParse(principal.FindFirstValue(Permissions.TenantClaim), out var tenant)
+            || await store.GetUserAsync(tenant, id, context.HttpContext.RequestAborted) is not { Disabled: false } user)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(CookieScheme);
+            return;
+        }
+        context.ReplacePrincipal(UserService.Principal(user, CookieScheme));
+    }
+
+    /// <summary>Security headers, static files (public), then authentication, rate limits, authorization and anti-forgery.</summary>
+    public static WebApplication UseGreenLoopSecurity(this WebApplication app)
+    {
+        app.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "same-origin";
+            headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+                "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+            await next();
+        });
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        app.Use(async (context, next) =>
+        {
+            // A browser sends the sign-in cookie with any request to this host, so an API change made with the cookie
+            // must also carry the page's anti-forgery token (the pages' scripts send it in X-CSRF-TOKEN).
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+                && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method) && !HttpMethods.IsOptions(context.Request.Method)
+                && context.User.Identity is { IsAuthenticated: true, AuthenticationType: CookieScheme })
+            {
+                var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
+                if (!await antiforgery.IsRequestValidAsync(context))
+                {
+                    context.Response.StatusCode = StatusCodes.Status400BadRequest;
+                    await Results.Problem(title: "Missing or invalid anti-forgery token", statusCode: 400,
+                        detail: "reload the page and try again (requests made with the sign-in cookie must carry the page's X-CSRF-TOKEN)").ExecuteAsync(context);
+                    return;
+                }
+            }
+            await next();
+        });
+        return app;
+    }
+}

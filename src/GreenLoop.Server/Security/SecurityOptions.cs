@@ -1,0 +1,42 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace GreenLoop.Server.Security;
+
+/// <summary>Security settings under <c>GreenLoop:Security</c>.</summary>
+public sealed class SecurityOptions
+{
+    public const string Section = "GreenLoop:Security";
+
+    /// <summary>Sign-in attempts per client address per minute. Default 10.</summary>
+    [Range(1, 10_000)]
+    public int SignInPerMinute { get; set; } = 10;
+
+    /// <summary>Ingest requests per key (or address) per second, sustained. Default 200.</summary>
+    [Range(1, 1_000_000)]
+    public int IngestPerSecond { get; set; } = 200;
+
+    /// <summary>Ingest requests a key may send in a burst above the sustained rate. Default 400.</summary>
+    [Range(1, 1_000_000)]
+    public int IngestBurst { get; set; } = 400;
+
+    /// <summary>Largest request body in MB (uploads have their own limit). Default 32.</summary>
+    [Range(1, 4096)]
+    public int MaxRequestMegabytes { get; set; } = 32;
+
+    /// <summary>How long a sign-in lasts without activity, in hours. Default 8.</summary>
+    [Range(1, 24 * 30)]
+    public int SessionHours { get; set; } = 8;
+
+    /// <summary>
+    /// An API key (the full <c>gl_..._...</c> text) that start-up ensures exists with every permission of the default
+    /// tenant: for provisioning and automated tests, set from a secret store or environment variable, never in a
+    /// committed file. Empty: none.
+    /// </summary>
+    public string? BootstrapApiKey { get; set; }
+
+    /// <summary>
+    /// The first administrator's password when no user exists yet. Empty (default): a random one is generated and
+    /// printed once to the console.
+    /// </summary>
+    public string? InitialAdminPassword { get; set; }
+}
