@@ -18,6 +18,8 @@ internal static class BenchCommand
         }
         if (args.Count > 0 && args[0] == "report") return await ReportBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
         if (args.Count > 0 && args[0] == "alarms") return await AlarmLatencyBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
+        if (args.Count > 0 && args[0] == "modbus") return await ModbusBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
+        if (args.Count > 0 && args[0] == "mqtt") return await MqttBenchmark.RunAsync(args.Skip(1).ToList(), output, error, ct);
         var (options, problem) = BenchOptions.Parse(args);
         if (options is null)
         {

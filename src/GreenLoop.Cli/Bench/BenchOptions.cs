@@ -11,6 +11,10 @@ internal sealed record BenchOptions
           ingest (default)  end-to-end HTTP ingest into SQLite, with a raw SQLite insert baseline in the same run
           query             1 year of hourly data for 1000 meters, then series and energy queries through HTTP
           all               both
+          report            energy and carbon report generation (greenloop bench report --help)
+          alarms            alarm evaluation latency (greenloop bench alarms --help)
+          modbus            Modbus TCP points/s against the pymodbus simulator (greenloop bench modbus --help)
+          mqtt              MQTT readings/s through mosquitto into the store (greenloop bench mqtt --help)
 
           --meters N          ingest: cumulative electricity meters (default 200, 1..10000)
           --days D            ingest: days of readings per meter (default 2, 1..366)

@@ -9,6 +9,8 @@ public static class ConnectorHosting
     {
         var options = configuration.GetSection(ConnectorOptions.Section).Get<ConnectorOptions>() ?? new ConnectorOptions();
         services.AddSingleton(options);
+        services.AddSingleton<IConnectorFactory, GreenLoop.Connectors.Modbus.ModbusConnectorFactory>();
+        services.AddSingleton<IConnectorFactory, GreenLoop.Connectors.Mqtt.MqttConnectorFactory>();
         services.AddSingleton<ConnectorSupervisor>();
         services.AddSingleton<DataSourceService>();
         if (options.Enabled) services.AddHostedService<ConnectorWorker>();
