@@ -15,6 +15,7 @@ public sealed partial class ConnectorSupervisor(
     IGreenLoopStore store,
     IEnumerable<IConnectorFactory> factories,
     IngestService ingest,
+    ConnectorKeys keys,
     ConnectorOptions options,
     ILoggerFactory loggers,
     TimeProvider clock) : IAsyncDisposable
@@ -126,13 +127,19 @@ public sealed partial class ConnectorSupervisor(
             health.SetState(SourceState.Invalid, string.Join("; ", errors), now);
             return new Slot(tenantId, source, health, null, null);
         }
+        if (source.ApiKeyId is null)
+        {
+            health.SetState(SourceState.Invalid, "no API key: a data source writes with a key that has the 'ingest' permission", now);
+            return new Slot(tenantId, source, health, null, null);
+        }
         if (!source.Enabled)
         {
             health.SetState(SourceState.Disabled, null, now);
             return new Slot(tenantId, source, health, null, null);
         }
         var logger = loggers.CreateLogger($"GreenLoop.Connectors.{factory.Kind}");
-        var context = new ConnectorContext(tenantId, source.Key, (request, ct) => ingest.IngestAsync(tenantId, request, ct), health, logger, clock);
+        var keyId = source.ApiKeyId.Value;
+        var context = new ConnectorContext(tenantId, source.Key, (request, ct) => IngestWithKeyAsync(tenantId, keyId, request, ct), health, logger, clock);
         var cts = new CancellationTokenSource();
         var connector = factory.Create(source.Definition);
         LogStarting(source.Kind, source.Key, source.Version);
@@ -163,6 +170,21 @@ public sealed partial class ConnectorSupervisor(
             try { await Task.Delay(options.RestartDelay, clock, ct); }
             catch (OperationCanceledException) { return; }
         }
+    }
+
+    /// <summary>
+    /// Writes a connector's batch with its key's scope; if the key no longer allows writing (revoked, expired), every
+    /// reading is kept in quarantine with that reason instead, so nothing is lost and nothing slips in.
+    /// </summary>
+    private async Task<IngestResult> IngestWithKeyAsync(long tenantId, long keyId, IngestRequest request, CancellationToken ct)
+    {
+        var verdict = await keys.CheckAsync(tenantId, keyId, ct);
+        if (verdict.Error is null) return await ingest.IngestAsync(tenantId, request with { OnlySites = verdict.OnlySites }, ct);
+        var refused = request.Readings.Select((r, i) => new RejectedRow(
+                new RowRejection(request.Indexes?[i] ?? i, "apiKey", verdict.Error + "; readings are kept in quarantine until the source has a valid key"),
+                r.Meter, r.Ts.ToString("O", System.Globalization.CultureInfo.InvariantCulture), r.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))
+            .Concat(request.ParseRejections).ToList();
+        return await ingest.IngestAsync(tenantId, new IngestRequest([], request.Source) { ParseRejections = refused }, ct);
     }
 
     /// <summary>Health of every data source of a tenant that the supervisor has seen, by key.</summary>

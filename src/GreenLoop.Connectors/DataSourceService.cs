@@ -6,7 +6,7 @@ using GreenLoop.Storage;
 namespace GreenLoop.Connectors;
 
 /// <summary>A data source as people see it: its definition (secrets masked) and how it is doing now.</summary>
-public sealed record DataSourceView(string Key, string Kind, bool Enabled, long Version, DateTimeOffset UpdatedAt, JsonNode? Settings, SourceStatus? Status);
+public sealed record DataSourceView(string Key, string Kind, bool Enabled, long? ApiKeyId, long Version, DateTimeOffset UpdatedAt, JsonNode? Settings, SourceStatus? Status);
 
 /// <summary>The outcome of saving a definition: the stored source, or every problem with it.</summary>
 public sealed record DataSourceSaveResult(DataSourceView? Saved, bool Created, IReadOnlyList<string> Errors);
@@ -16,7 +16,7 @@ public sealed record DataSourceSaveResult(DataSourceView? Saved, bool Created, I
 /// reload). Secrets (any <c>password</c> field of the settings) are masked when a definition is shown; saving the mask
 /// back keeps the stored secret.
 /// </summary>
-public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSupervisor supervisor, TimeProvider clock)
+public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSupervisor supervisor, ConnectorKeys keys, TimeProvider clock)
 {
     /// <summary>What a masked secret reads as.</summary>
     public const string Mask = "********";
@@ -37,7 +37,7 @@ public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSu
     }
 
     /// <summary>Checks and stores a definition; the supervisor (re)starts its connector right after.</summary>
-    public async Task<DataSourceSaveResult> SaveAsync(long tenantId, string key, string? kind, bool enabled, JsonNode? settings, CancellationToken ct)
+    public async Task<DataSourceSaveResult> SaveAsync(long tenantId, string key, string? kind, bool enabled, long? apiKeyId, JsonNode? settings, CancellationToken ct)
     {
         var errors = new List<string>();
         if (string.IsNullOrEmpty(key) || !KeyPattern().IsMatch(key))
@@ -45,6 +45,7 @@ public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSu
         var factory = kind is null ? null : supervisor.Factory(kind);
         if (factory is null)
             errors.Add($"kind: '{kind}' is not a data-source kind; use one of {string.Join(", ", supervisor.Kinds.Order())}");
+        if (await keys.ProblemForDefinitionAsync(tenantId, apiKeyId, ct) is { } keyProblem) errors.Add(keyProblem);
         if (settings is not JsonObject settingsObject)
         {
             errors.Add("settings: an object with the connector's settings is required");
@@ -59,7 +60,7 @@ public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSu
         if (errors.Count > 0) return new DataSourceSaveResult(null, false, errors);
 
         var saved = await store.SaveDataSourceAsync(tenantId,
-            new StoredDataSource(key, factory!.Kind, json, enabled, clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
+            new StoredDataSource(key, factory!.Kind, json, enabled, clock.GetUtcNow().ToUnixTimeMilliseconds()) { ApiKeyId = apiKeyId }, ct);
         supervisor.RequestReload();
         return new DataSourceSaveResult(View(tenantId, saved), existing is null, []);
     }
@@ -78,7 +79,7 @@ public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSu
         var status = supervisor.Status(tenantId, s.Key);
         // The supervisor may not have caught up with a save yet: show its status only for the stored version.
         if (status is not null && status.Version != s.Version) status = null;
-        return new DataSourceView(s.Key, s.Kind, s.Enabled, s.Version, DateTimeOffset.FromUnixTimeMilliseconds(s.UpdatedAt), settings, status);
+        return new DataSourceView(s.Key, s.Kind, s.Enabled, s.ApiKeyId, s.Version, DateTimeOffset.FromUnixTimeMilliseconds(s.UpdatedAt), settings, status);
     }
 
     private static bool IsSecret(string name) => name.Equals("password", StringComparison.OrdinalIgnoreCase);

@@ -232,6 +232,7 @@ internal static class SqliteMigrations
             enabled INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
             version INTEGER NOT NULL,
+            api_key_id INTEGER,
             PRIMARY KEY(tenant_id, key));
 
         CREATE TABLE manual_entry(

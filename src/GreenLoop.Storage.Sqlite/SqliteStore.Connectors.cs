@@ -4,10 +4,13 @@ namespace GreenLoop.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    private const string DataSourceColumns = "key, kind, definition, enabled, updated_at, version";
+    private const string DataSourceColumns = "key, kind, definition, enabled, updated_at, version, api_key_id";
 
     private static StoredDataSource MapDataSource(SqliteDataReader r, int at) =>
-        new(r.GetString(at), r.GetString(at + 1), r.GetString(at + 2), r.GetInt64(at + 3) == 1, r.GetInt64(at + 4), r.GetInt64(at + 5));
+        new(r.GetString(at), r.GetString(at + 1), r.GetString(at + 2), r.GetInt64(at + 3) == 1, r.GetInt64(at + 4), r.GetInt64(at + 5))
+        {
+            ApiKeyId = r.IsDBNull(at + 6) ? null : r.GetInt64(at + 6),
+        };
 
     public Task<IReadOnlyList<StoredDataSource>> DataSourcesAsync(long tenantId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<StoredDataSource>>(c => ReadAll(c, null,
@@ -24,11 +27,11 @@ public sealed partial class SqliteStore
         return WriteAsync((c, tx) =>
         {
             Scalar(c, """
-                INSERT INTO data_source(tenant_id, key, kind, definition, enabled, updated_at, version) VALUES($t,$k,$kind,$d,$e,$u,1)
+                INSERT INTO data_source(tenant_id, key, kind, definition, enabled, updated_at, version, api_key_id) VALUES($t,$k,$kind,$d,$e,$u,1,$key)
                 ON CONFLICT(tenant_id, key) DO UPDATE SET kind=excluded.kind, definition=excluded.definition, enabled=excluded.enabled,
-                    updated_at=excluded.updated_at, version=version+1;
+                    updated_at=excluded.updated_at, version=version+1, api_key_id=excluded.api_key_id;
                 """, tx, ("$t", tenantId), ("$k", source.Key), ("$kind", source.Kind), ("$d", source.Definition),
-                ("$e", source.Enabled ? 1 : 0), ("$u", source.UpdatedAt));
+                ("$e", source.Enabled ? 1 : 0), ("$u", source.UpdatedAt), ("$key", source.ApiKeyId));
             return ReadAll(c, tx, $"SELECT {DataSourceColumns} FROM data_source WHERE tenant_id=$t AND key=$k;",
                 r => MapDataSource(r, 0), ("$t", tenantId), ("$k", source.Key))[0];
         }, ct);

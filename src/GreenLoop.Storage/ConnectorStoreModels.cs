@@ -1,10 +1,15 @@
 namespace GreenLoop.Storage;
 
 /// <summary>
-/// A configured data source (an MQTT broker subscription set, a Modbus TCP device) as stored: its kind and its
-/// definition as JSON. <see cref="Version"/> grows on every save, so a running connector can tell it is stale.
+/// A configured data source (an MQTT broker subscription set, a Modbus TCP device) as stored: its kind, its
+/// definition as JSON, and the API key it ingests with (whose scope and validity bound what it may write).
+/// <see cref="Version"/> grows on every save, so a running connector can tell it is stale.
 /// </summary>
-public sealed record StoredDataSource(string Key, string Kind, string Definition, bool Enabled, long UpdatedAt, long Version = 0);
+public sealed record StoredDataSource(string Key, string Kind, string Definition, bool Enabled, long UpdatedAt, long Version = 0)
+{
+    /// <summary>Id of the API key the source's readings are written with (required to run).</summary>
+    public long? ApiKeyId { get; init; }
+}
 
 /// <summary>A data source with the tenant it belongs to (the connector supervisor serves every tenant).</summary>
 public sealed record TenantDataSource(long TenantId, StoredDataSource Source);

@@ -7,8 +7,8 @@ using GreenLoop.Server.Security;
 
 namespace GreenLoop.Server.Api;
 
-/// <summary>The body of a data-source definition: its kind, whether it runs, and the kind's settings.</summary>
-public sealed record DataSourceBody(string? Kind, bool Enabled, JsonObject? Settings);
+/// <summary>The body of a data-source definition: its kind, whether it runs, the API key it writes with, and the kind's settings.</summary>
+public sealed record DataSourceBody(string? Kind, bool Enabled, long? ApiKeyId, JsonObject? Settings);
 
 /// <summary>Data sources (MQTT brokers, Modbus TCP devices): definitions with hot reload, and their live health.</summary>
 public static class DataSourcesApi
@@ -32,7 +32,7 @@ public static class DataSourcesApi
 
     internal static async Task<IResult> Put(string key, DataSourceBody body, DataSourceService sources, TenantContext tenant, CancellationToken ct)
     {
-        var result = await sources.SaveAsync(tenant.TenantId, key, body.Kind, body.Enabled, body.Settings, ct);
+        var result = await sources.SaveAsync(tenant.TenantId, key, body.Kind, body.Enabled, body.ApiKeyId, body.Settings, ct);
         if (result.Saved is null)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["dataSource"] = [.. result.Errors] },
                 title: "The data-source definition is not valid; nothing was changed");

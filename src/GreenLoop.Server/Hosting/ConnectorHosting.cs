@@ -11,6 +11,7 @@ public static class ConnectorHosting
         services.AddSingleton(options);
         services.AddSingleton<IConnectorFactory, GreenLoop.Connectors.Modbus.ModbusConnectorFactory>();
         services.AddSingleton<IConnectorFactory, GreenLoop.Connectors.Mqtt.MqttConnectorFactory>();
+        services.AddSingleton<ConnectorKeys>();
         services.AddSingleton<ConnectorSupervisor>();
         services.AddSingleton<DataSourceService>();
         if (options.Enabled) services.AddHostedService<ConnectorWorker>();

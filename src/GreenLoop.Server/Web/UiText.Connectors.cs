@@ -42,6 +42,8 @@ public sealed partial class UiText
         ("sources.noProblems", "没有错误。", "No problems."),
         ("sources.settings", "配置（JSON）", "Settings (JSON)"),
         ("sources.settingsHelp", "字段说明见 docs/modbus.md 与 docs/mqtt.md。密码显示为 ********，保留该值即沿用已保存的密码。", "Fields are described in docs/modbus.md and docs/mqtt.md. Passwords show as ********; leaving the mask keeps the stored password."),
+        ("sources.apiKey", "API 密钥编号", "API key id"),
+        ("sources.apiKeyHelp", "数据源以一个具有“写入读数”权限的 API 密钥写入数据（由管理员在“用户与密钥”页创建）；密钥被吊销或过期后，新读数进入隔离区。", "A data source writes with an API key that has the 'Write readings' permission (an administrator creates it on the Users and keys page); once the key is revoked or expires, new readings go to quarantine."),
         ("sources.example", "插入示例配置", "Insert example settings"),
         ("sources.hotReload", "保存后立即按新配置重新连接", "Saving reconnects with the new settings at once"),
         ("sources.badJson", "配置不是有效的 JSON：{0}", "The settings are not valid JSON: {0}"),

@@ -15,6 +15,7 @@ public sealed class SupervisorTests : IAsyncLifetime
     private ConnectorSupervisor _supervisor = null!;
     private DataSourceService _sources = null!;
     private long _tenant;
+    private long _key;
     private readonly CancellationTokenSource _stop = new();
     private Task _running = Task.CompletedTask;
 
@@ -38,9 +39,14 @@ public sealed class SupervisorTests : IAsyncLifetime
             ],
         }, CancellationToken.None);
         var ingest = new IngestService(_store, catalog, signal, clock);
+        _key = (await _store.CreateApiKeyAsync(new StoredApiKey
+        {
+            TenantId = _tenant, Name = "line gateway", Prefix = "supervis", SecretHash = "not used here", Permissions = ["ingest"], CreatedBy = "test", CreatedAt = 0,
+        }, CancellationToken.None)).Id;
         var options = new ConnectorOptions { ReloadInterval = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromMilliseconds(200) };
-        _supervisor = new ConnectorSupervisor(_store, [new ScriptedConnectorFactory()], ingest, options, NullLoggerFactory.Instance, clock);
-        _sources = new DataSourceService(_store, _supervisor, clock);
+        var keys = new ConnectorKeys(_store, clock);
+        _supervisor = new ConnectorSupervisor(_store, [new ScriptedConnectorFactory()], ingest, keys, options, NullLoggerFactory.Instance, clock);
+        _sources = new DataSourceService(_store, _supervisor, keys, clock);
         _running = _supervisor.RunAsync(_stop.Token);
     }
 
@@ -78,7 +84,7 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Save_NewSource_StartsWithoutRestartAndDeliversReadings()
     {
-        var saved = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        var saved = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, Settings("a.temp", 850), CancellationToken.None);
 
         Assert.Empty(saved.Errors);
         Assert.True(saved.Created);
@@ -91,10 +97,10 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Save_ChangedSettings_RestartsWithNewVersionAndValue()
     {
-        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, Settings("a.temp", 850), CancellationToken.None);
         await WaitForAsync("line-a", s => s.Accepted >= 1);
 
-        var changed = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 900), CancellationToken.None);
+        var changed = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, Settings("a.temp", 900), CancellationToken.None);
 
         Assert.Equal(2, changed.Saved!.Version);
         var status = await WaitForAsync("line-a", s => s.Version == 2 && s.Accepted >= 2);
@@ -104,10 +110,10 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Save_Disabled_StopsTheConnector()
     {
-        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, Settings("a.temp", 850), CancellationToken.None);
         await WaitForAsync("line-a", s => s.Accepted >= 1);
 
-        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, Settings("a.temp", 850), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, _key, Settings("a.temp", 850), CancellationToken.None);
 
         var status = await WaitForAsync("line-a", s => s.Version == 2);
         Assert.Equal(SourceState.Disabled, status.State);
@@ -120,8 +126,8 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Run_FaultingConnector_IsRestartedAndDoesNotStopTheOthers()
     {
-        await _sources.SaveAsync(_tenant, "faulty", "scripted", true, Settings("a.temp", 1, fault: true), CancellationToken.None);
-        await _sources.SaveAsync(_tenant, "steady", "scripted", true, Settings("b.temp", 2), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "faulty", "scripted", true, _key, Settings("a.temp", 1, fault: true), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "steady", "scripted", true, _key, Settings("b.temp", 2), CancellationToken.None);
 
         var faulty = await WaitForAsync("faulty", s => s.Starts >= 3);
         var steady = await WaitForAsync("steady", s => s.Accepted >= 10);
@@ -135,9 +141,9 @@ public sealed class SupervisorTests : IAsyncLifetime
     [Fact]
     public async Task Save_InvalidSettingsOrKind_RefusedWithFieldNamesAndNothingStored()
     {
-        var badSettings = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, new JsonObject { ["everyMs"] = -1 }, CancellationToken.None);
-        var badKind = await _sources.SaveAsync(_tenant, "line-b", "opc", true, Settings("a.temp", 1), CancellationToken.None);
-        var badKey = await _sources.SaveAsync(_tenant, "Line A", "scripted", true, Settings("a.temp", 1), CancellationToken.None);
+        var badSettings = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, new JsonObject { ["everyMs"] = -1 }, CancellationToken.None);
+        var badKind = await _sources.SaveAsync(_tenant, "line-b", "opc", true, _key, Settings("a.temp", 1), CancellationToken.None);
+        var badKey = await _sources.SaveAsync(_tenant, "Line A", "scripted", true, _key, Settings("a.temp", 1), CancellationToken.None);
 
         Assert.Contains(badSettings.Errors, e => e.StartsWith("settings.meter:", StringComparison.Ordinal));
         Assert.Contains(badSettings.Errors, e => e.StartsWith("settings.everyMs:", StringComparison.Ordinal));
@@ -147,9 +153,40 @@ public sealed class SupervisorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Run_KeyRevoked_ReadingsGoToQuarantineWithTheReason()
+    {
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, Settings("a.temp", 850), CancellationToken.None);
+        await WaitForAsync("line-a", s => s.Accepted >= 1);
+
+        Assert.True(await _store.RevokeApiKeyAsync(_tenant, _key, 1, CancellationToken.None));
+
+        // The verdict is cached for 5 s, so within a few seconds every new batch is refused, none accepted.
+        var status = await WaitForAsync("line-a", s => s.Problems.ContainsKey("rejected-apiKey"));
+        Assert.Contains("revoked", status.LastError, StringComparison.Ordinal);
+        var quarantined = await _store.ListQuarantineAsync(_tenant, 100, CancellationToken.None);
+        Assert.Contains(quarantined, q => q.Field == "apiKey" && q.Meter == "a.temp" && q.Reason.Contains("'line gateway' was revoked", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Save_WithoutKeyOrWithReadOnlyKey_Refused()
+    {
+        var readOnly = (await _store.CreateApiKeyAsync(new StoredApiKey
+        {
+            TenantId = _tenant, Name = "reader", Prefix = "readonly", SecretHash = "x", Permissions = ["read"], CreatedBy = "test", CreatedAt = 0,
+        }, CancellationToken.None)).Id;
+
+        var none = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, null, Settings("a.temp", 1), CancellationToken.None);
+        var reader = await _sources.SaveAsync(_tenant, "line-a", "scripted", true, readOnly, Settings("a.temp", 1), CancellationToken.None);
+
+        Assert.Contains(none.Errors, e => e.StartsWith("apiKeyId: a data source writes with an API key", StringComparison.Ordinal));
+        Assert.Contains(reader.Errors, e => e.Contains("lacks the 'ingest' permission", StringComparison.Ordinal));
+        Assert.Empty(await _store.DataSourcesAsync(_tenant, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Delete_RunningSource_StopsAndForgetsIt()
     {
-        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, Settings("a.temp", 850), CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", true, _key, Settings("a.temp", 850), CancellationToken.None);
         await WaitForAsync("line-a", s => s.Accepted >= 1);
 
         Assert.True(await _sources.DeleteAsync(_tenant, "line-a", CancellationToken.None));
@@ -165,14 +202,14 @@ public sealed class SupervisorTests : IAsyncLifetime
     {
         var settings = Settings("a.temp", 1);
         settings["password"] = "s3cret";
-        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, settings, CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, _key, settings, CancellationToken.None);
 
         var view = await _sources.GetAsync(_tenant, "line-a", CancellationToken.None);
         Assert.Equal(DataSourceService.Mask, (string?)view!.Settings!["password"]);
 
         var again = (JsonObject)view.Settings.DeepClone();
         again["value"] = 2;
-        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, again, CancellationToken.None);
+        await _sources.SaveAsync(_tenant, "line-a", "scripted", false, _key, again, CancellationToken.None);
         var stored = (await _store.DataSourcesAsync(_tenant, CancellationToken.None)).Single();
         Assert.Equal("s3cret", (string?)JsonNode.Parse(stored.Definition)!["password"]);
         Assert.Equal(2, (double?)JsonNode.Parse(stored.Definition)!["value"]);

@@ -120,6 +120,7 @@ function openEditor(s) {
   f.key.readOnly = Boolean(s);
   f.kind.value = s?.kind ?? 'modbus';
   f.enabled.checked = s?.enabled ?? true;
+  f.apiKeyId.value = s?.apiKeyId ?? '';
   f.settings.value = s ? JSON.stringify(s.settings, null, 2) : JSON.stringify(EXAMPLES[f.kind.value], null, 2);
   editor.hidden = false;
   editor.scrollIntoView({ behavior: 'smooth', block: 'start' });
@@ -143,7 +144,7 @@ async function save(event) {
   }
   const key = f.key.value.trim();
   try {
-    await send('PUT', `/data-sources/${encodeURIComponent(key)}`, { kind: f.kind.value, enabled: f.enabled.checked, settings });
+    await send('PUT', `/data-sources/${encodeURIComponent(key)}`, { kind: f.kind.value, enabled: f.enabled.checked, apiKeyId: f.apiKeyId.value ? Number(f.apiKeyId.value) : null, settings });
     editor.hidden = true;
     editing = null;
     showMessage(t('sources.saved', key), 'info');
