@@ -23,7 +23,8 @@ public sealed partial class ConnectorContext(long tenantId, string sourceKey, In
 
     /// <summary>
     /// Sends readings (and rows that could not be read, kept in quarantine with their raw text) through ingest and
-    /// records the outcome in <see cref="Health"/>. Rejections are counted per field and logged once per kind.
+    /// records the outcome in <see cref="Health"/>. Rows ingest refused are counted per field (<c>rejected-meter</c>...)
+    /// and logged once per kind; the connector counts its own unreadable rows with <see cref="ReportProblem"/>.
     /// </summary>
     public async Task<IngestResult> IngestAsync(IReadOnlyList<ReadingInput> readings, IReadOnlyList<RejectedRow>? unreadable, CancellationToken ct)
     {
@@ -31,8 +32,11 @@ public sealed partial class ConnectorContext(long tenantId, string sourceKey, In
         var request = new IngestRequest(readings, SourceName) { ParseRejections = unreadable ?? [] };
         var result = await sink(request, ct);
         Health.RecordIngest(result, readings, Clock.GetUtcNow());
+        // Rows the connector could not read itself it has counted under its own, more specific kind (malformed-json,
+        // not-finite...); only what ingest refused is counted here, so nothing is counted twice.
+        var own = unreadable is { Count: > 0 } ? unreadable.Select(u => u.Rejection).ToHashSet(ReferenceEqualityComparer.Instance) : null;
         foreach (var rejection in result.Rejected)
-            ReportProblem("rejected-" + rejection.Field, rejection.Reason);
+            if (own is null || !own.Contains(rejection)) ReportProblem("rejected-" + rejection.Field, rejection.Reason);
         return result;
     }
 

@@ -122,20 +122,21 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         Assert.Equal("1", await page.Locator("#fact-open").InnerTextAsync());
         await Expect(page.Locator("#nav-alarm-count")).ToHaveTextAsync("1");
 
-        await page.Locator("#user-name").FillAsync("Wang Fang");
+        // Actions are recorded under the signed-in user (the test signs in as the administrator).
+        Assert.Equal("Administrator", await page.Locator("#acting-user").InnerTextAsync());
         await row.Locator("button[data-action='ack']").ClickAsync();
 
         await Expect(row.Locator(".state-badge")).ToHaveTextAsync("Acknowledged");
         var after = await Server.GetJsonAsync($"api/v1/alarms/{id}");
         Assert.Equal("acknowledged", after.GetProperty("state").GetString());
-        Assert.Equal("Wang Fang", after.GetProperty("acknowledgedBy").GetString());
+        Assert.Equal(GreenLoop.Tests.TestCredentials.AdminUser, after.GetProperty("acknowledgedBy").GetString());
 
         await row.Locator("button.expander").ClickAsync();
         var history = page.Locator($"tr[data-detail-of='{id}'] .history-rows tr");
         await Expect(history).ToHaveCountAsync(2);
         Assert.Equal(["Raised", "Acknowledged"], await page.EvaluateAsync<string[]>(
             $"() => [...document.querySelectorAll(\"tr[data-detail-of='{id}'] .history-rows tr td:nth-child(2)\")].map((c) => c.innerText.trim())"));
-        Assert.Equal("Wang Fang", await history.Nth(1).Locator("td").Nth(2).InnerTextAsync());
+        Assert.Equal(GreenLoop.Tests.TestCredentials.AdminUser, await history.Nth(1).Locator("td").Nth(2).InnerTextAsync());
         output.WriteLine(await watched.ScreenshotAsync("alarms-en"));
         watched.AssertNoErrors();
         Assert.Empty(Server.Log.Errors);

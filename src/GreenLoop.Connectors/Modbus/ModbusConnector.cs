@@ -127,6 +127,7 @@ public sealed partial class ModbusConnector(ModbusSettings settings) : IConnecto
                 var reason = $"{_settings.Device}, points[{index}] ({points[index].Describe()}) decoded to {text}; "
                     + "a device writes NaN or infinity when it has no valid measurement, so nothing was stored for this poll";
                 (unreadable ??= []).Add(new RejectedRow(new RowRejection(index, "value", reason), points[index].Meter, ts, text));
+                context.ReportProblem("not-finite", reason);
             }
         }
         if (readings.Count == 0 && unreadable is null) return;

@@ -73,16 +73,17 @@ public sealed class MqttBadInputTests
         // The raw element is kept for the rows the connector could not read.
         Assert.Contains(rows, r => r.Value is not null && r.Value.Contains("\"value\":true", StringComparison.Ordinal));
 
-        // Kinds the connector counts while reading (NaN and 1e400 are both not finite), and the context's count of
-        // every quarantined row by field: value 3 (NaN, true, 1e400), ts 1, meter 2 (unknown, missing).
+        // Kinds the connector counts while reading (NaN and 1e400 are both not finite); the context counts only what
+        // ingest itself refused (the unknown meter), so no row is counted twice.
         var status = h.Health.Snapshot();
         Assert.Equal(2, status.Problems["not-finite"]);
         Assert.Equal(1, status.Problems["wrong-type"]);
         Assert.Equal(1, status.Problems["ts-without-offset"]);
         Assert.Equal(1, status.Problems["missing-field"]);
-        Assert.Equal(3, status.Problems["rejected-value"]);
-        Assert.Equal(1, status.Problems["rejected-ts"]);
-        Assert.Equal(2, status.Problems["rejected-meter"]);
+        Assert.Equal(1, status.Problems["rejected-meter"]);
+        Assert.False(status.Problems.ContainsKey("rejected-value"));
+        Assert.False(status.Problems.ContainsKey("rejected-ts"));
+        Assert.Equal(6, status.ProblemCount);
         Assert.Equal(2, status.Accepted);
         Assert.Equal(6, status.Rejected);
     }

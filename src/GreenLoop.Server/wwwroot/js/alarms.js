@@ -279,7 +279,9 @@ function liveStateChanged(state) {
 
 async function start() {
   const ruleKey = readUrl();
-  bindUserField(document.getElementById('user-name'));
+  // Actions are recorded under the signed-in user; a stored name from before sign-in existed is not sent.
+  const userField = document.getElementById('user-name');
+  if (userField) bindUserField(userField);
   try {
     site = await loadSite();
     if (!site) {
