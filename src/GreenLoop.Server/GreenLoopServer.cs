@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using GreenLoop.Server.Api;
 using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Security;
 using GreenLoop.Server.Web;
 
 namespace GreenLoop.Server;
@@ -25,20 +26,29 @@ public static class GreenLoopServer
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddGreenLoopUi();
+        builder.Services.AddGreenLoopSecurity(builder.Configuration);
         configure?.Invoke(builder);
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.UseGreenLoopSecurity();
+        app.MapOpenApi().AllowAnonymous();
         app.MapHealthApi();
-        app.MapReadingsApi();
-        app.MapSitesApi();
-        app.MapAccountingApi();
-        app.MapNotificationsApi();
-        app.MapAlarmsApi();
-        app.MapLiveApi();
-        app.MapDataSourcesApi();
+        // Every change made through the API below is written to the hash-chained audit trail (except readings, which
+        // are data, not configuration: their own trail is the append-only reading table and the quarantine).
+        var api = app.MapGroup("").Audited();
+        api.MapReadingsApi();
+        api.MapSitesApi();
+        api.MapAccountingApi();
+        api.MapNotificationsApi();
+        api.MapAlarmsApi();
+        api.MapLiveApi();
+        api.MapImportsApi();
+        api.MapManualEntriesApi();
+        api.MapDataSourcesApi();
+        api.MapAuditApi();
+        api.MapAuthApi();
         app.MapGreenLoopUi();
         return app;
     }

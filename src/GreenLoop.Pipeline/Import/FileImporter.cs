@@ -39,12 +39,7 @@ public sealed class FileImporter
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var kind = KindOf(path) ?? throw new ImportFormatException(
-            $"Cannot import '{Path.GetFileName(path)}': only .csv, .txt, .tsv and .xlsx files are supported (save .xls files as .xlsx or CSV).");
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, useAsync: true);
-        using var reader = kind == FileKind.Xlsx
-            ? (RowReader)new XlsxRowReader(stream, leaveOpen: false)
-            : new CsvRowReader(stream, _options.Delimiter, leaveOpen: false);
+        using var reader = OpenReader(path, _options.Delimiter);
         await foreach (var chunk in ReadAsync(reader, progress, cancellationToken).ConfigureAwait(false)) yield return chunk;
     }
 
@@ -116,6 +111,21 @@ public sealed class FileImporter
         yield return chunk;
         progress?.Report(new ImportProgress(rows, reader.BytesRead, reader.TotalBytes, Completed: true));
     }
+
+    /// <summary>Opens a file's rows, choosing CSV or Excel by its extension (shared with <see cref="FilePreview"/>).</summary>
+    /// <exception cref="ImportFormatException">Unsupported file type, or not a readable workbook.</exception>
+    internal static RowReader OpenReader(string path, char? delimiter)
+    {
+        var kind = KindOf(path) ?? throw new ImportFormatException(
+            $"Cannot import '{Path.GetFileName(path)}': only .csv, .txt, .tsv and .xlsx files are supported (save .xls files as .xlsx or CSV).");
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096, useAsync: true);
+        return kind == FileKind.Xlsx
+            ? new XlsxRowReader(stream, leaveOpen: false)
+            : new CsvRowReader(stream, delimiter, leaveOpen: false);
+    }
+
+    /// <summary>Whether the file is an Excel workbook (.xlsx) rather than delimited text.</summary>
+    public static bool IsWorkbook(string path) => KindOf(path) == FileKind.Xlsx;
 
     private static FileKind? KindOf(string path) => Path.GetExtension(path).ToUpperInvariant() switch
     {

@@ -7,7 +7,10 @@ public sealed class GreenLoopOptions
 {
     public const string Section = "GreenLoop";
 
-    /// <summary>Folder of the embedded database (<c>greenloop.db</c>). Relative paths are from the working directory. Default <c>data</c>.</summary>
+    /// <summary>
+    /// Folder of the embedded database (<c>greenloop.db</c>) and of uploads. Relative paths are from the working
+    /// directory. Default <c>data</c>. The store itself is chosen under <c>GreenLoop:Storage</c> (see <see cref="StorageOptions"/>).
+    /// </summary>
     [Required]
     public string DataDirectory { get; set; } = "data";
 
@@ -26,6 +29,10 @@ public sealed class GreenLoopOptions
     /// <summary>Pause between derivation passes while work keeps arriving, in ms (bounds reading-to-roll-up latency). Default 100.</summary>
     [Range(0, 5000)]
     public int DerivationCoalesceMilliseconds { get; set; } = 100;
+
+    /// <summary>Largest file the web import accepts, in MB (uploads are kept under <c>{DataDirectory}/imports</c> until imported). Default 50.</summary>
+    [Range(1, 2048)]
+    public int MaxUploadMegabytes { get; set; } = 50;
 
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), "greenloop.db");
 }

@@ -13,7 +13,7 @@ namespace GreenLoop.Server.Web;
 public sealed partial class UiText
 {
     private static readonly FrozenDictionary<string, (string Zh, string En)> _entries =
-        CoreStrings().Concat(AccountingStrings()).Concat(MonitoringStrings()).Concat(ConnectorStrings())
+        CoreStrings().Concat(AccountingStrings()).Concat(MonitoringStrings()).Concat(ConnectorStrings()).Concat(SecurityStrings()).Concat(DataStrings())
             .ToFrozenDictionary(e => e.Key, e => (e.Zh, e.En), StringComparer.Ordinal);
 
     /// <summary>Shell, overview and meter pages, shared labels: key, Chinese, English.</summary>

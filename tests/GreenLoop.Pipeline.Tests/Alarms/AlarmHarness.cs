@@ -17,7 +17,7 @@ internal sealed class RecordingNotifier : IAlarmNotifier
 {
     public List<(NotificationMessage Message, IReadOnlyList<string> To)> Sent { get; } = [];
 
-    public Task NotifyAsync(NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct)
+    public Task NotifyAsync(long tenantId, NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct)
     {
         lock (Sent) Sent.Add((message, channelKeys));
         return Task.CompletedTask;
