@@ -12,10 +12,10 @@ namespace GreenLoop.Pipeline.Import;
 /// or waking derivation. The checks mirror <see cref="IngestService"/>; a test imports the same file both ways and
 /// compares the outcomes, so the two cannot drift apart unnoticed.
 /// </summary>
-public sealed class ImportDryRun(IGreenLoopStore store, MeterCatalog catalog, TimeProvider clock)
+public sealed class ImportDryRun(IGreenLoopStore store, IngestService ingest, TimeProvider clock)
 {
     /// <summary>The answer the ingest would give to <paramref name="readings"/> now; nothing is written.</summary>
-    public async Task<IngestResult> CheckAsync(long tenantId, IReadOnlyList<ReadingInput> readings, CancellationToken ct)
+    public async Task<IngestResult> CheckAsync(long tenantId, IReadOnlyList<ReadingInput> readings, CancellationToken ct, IReadOnlySet<string>? onlySites = null)
     {
         ArgumentNullException.ThrowIfNull(readings);
         var now = clock.GetUtcNow();
@@ -29,28 +29,9 @@ public sealed class ImportDryRun(IGreenLoopStore store, MeterCatalog catalog, Ti
             var r = readings[i];
             void Reject(string field, string reason) => rejected.Add(new RowRejection(i, field, reason));
 
-            if (string.IsNullOrWhiteSpace(r.Meter)) { Reject("meter", "meter key is missing"); continue; }
-            var meter = await catalog.FindAsync(tenantId, r.Meter, ct).ConfigureAwait(false);
-            if (meter is null) { Reject("meter", $"unknown meter '{r.Meter}'; define it in a site document first, then replay the quarantine"); continue; }
-            if (!double.IsFinite(r.Value)) { Reject("value", "value must be a finite number (NaN and infinities are refused)"); continue; }
-            if (r.Ts > now + IngestService.MaxFuture)
-            {
-                Reject("ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is more than {IngestService.MaxFuture.TotalHours:0} h in the future; check the device clock and offset"));
-                continue;
-            }
-
-            if (r.Ts < IngestService.Earliest)
-            {
-                Reject("ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is before {IngestService.Earliest:yyyy-MM-dd}; check the device clock"));
-                continue;
-            }
-
+            var (meter, field, reason) = await ingest.CheckAsync(tenantId, r, onlySites, now, ct).ConfigureAwait(false);
+            if (meter is null) { Reject(field!, reason!); continue; }
             var def = meter.Definition;
-            if (def.Kind == MeterKind.Interval && def.Quantity != MeterQuantity.ProcessVariable && r.Value < 0)
-            {
-                Reject("value", $"negative consumption {r.Value} for interval meter '{def.Key}'; export is metered by a meter with direction Export");
-                continue;
-            }
 
             var ts = r.Ts.ToUnixTimeMilliseconds();
             if (seen.TryGetValue((meter.Id, ts), out var earlier))

@@ -54,23 +54,9 @@ public sealed class IngestService(IGreenLoopStore store, MeterCatalog catalog, D
             void Reject(string field, string reason) =>
                 rejected.Add(new RejectedRow(new RowRejection(index, field, reason), r.Meter, r.Ts.ToString("O", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
 
-            if (string.IsNullOrWhiteSpace(r.Meter)) { Reject("meter", "meter key is missing"); continue; }
-            var meter = await catalog.FindAsync(tenantId, r.Meter, ct);
-            if (meter is null) { Reject("meter", $"unknown meter '{r.Meter}'; define it in a site document first, then replay the quarantine"); continue; }
-            if (request.OnlySites is { } allowed && !allowed.Contains(meter.SiteKey))
-            {
-                Reject("meter", $"meter '{r.Meter}' belongs to site '{meter.SiteKey}'; this API key may write to {string.Join(", ", allowed.Order().Select(x => $"'{x}'"))} only");
-                continue;
-            }
-            if (!double.IsFinite(r.Value)) { Reject("value", "value must be a finite number (NaN and infinities are refused)"); continue; }
-            if (r.Ts > now + MaxFuture) { Reject("ts", $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"); continue; }
-            if (r.Ts < Earliest) { Reject("ts", $"instant {r.Ts:O} is before {Earliest:yyyy-MM-dd}; check the device clock"); continue; }
+            var (meter, field, reason) = await CheckAsync(tenantId, r, request.OnlySites, now, ct);
+            if (meter is null) { Reject(field!, reason!); continue; }
             var def = meter.Definition;
-            if (def.Kind == MeterKind.Interval && def.Quantity != MeterQuantity.ProcessVariable && r.Value < 0)
-            {
-                Reject("value", $"negative consumption {r.Value} for interval meter '{def.Key}'; export is metered by a meter with direction Export");
-                continue;
-            }
             var ts = r.Ts.ToUnixTimeMilliseconds();
             if (seen.TryGetValue((meter.Id, ts), out var earlier))
             {
@@ -121,6 +107,31 @@ public sealed class IngestService(IGreenLoopStore store, MeterCatalog catalog, D
         }
         rejected.Sort((a, b) => a.Rejection.Index.CompareTo(b.Rejection.Index));
         return new IngestResult(readings.Count + request.ParseRejections.Count, accepted, duplicates, rejected.Select(x => x.Rejection).ToList());
+    }
+
+    /// <summary>
+    /// The checks one reading must pass before it may be stored, without touching the store: the meter exists (and, for
+    /// a site-scoped key, belongs to an allowed site), the value is finite, the instant is plausible, interval
+    /// consumption is not negative. Returns the meter, or the field at fault and the reason. Shared by ingest and the
+    /// import's dry run, so the two can never disagree.
+    /// </summary>
+    public async ValueTask<(MeterRef? Meter, string? Field, string? Reason)> CheckAsync(
+        long tenantId, ReadingInput r, IReadOnlySet<string>? onlySites, DateTimeOffset now, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r.Meter)) return (null, "meter", "meter key is missing");
+        var meter = await catalog.FindAsync(tenantId, r.Meter, ct);
+        if (meter is null) return (null, "meter", $"unknown meter '{r.Meter}'; define it in a site document first, then replay the quarantine");
+        if (onlySites is not null && !onlySites.Contains(meter.SiteKey))
+            return (null, "meter", $"meter '{r.Meter}' belongs to site '{meter.SiteKey}'; this API key may write to {string.Join(", ", onlySites.Order().Select(x => $"'{x}'"))} only");
+        if (!double.IsFinite(r.Value)) return (null, "value", "value must be a finite number (NaN and infinities are refused)");
+        if (r.Ts > now + MaxFuture)
+            return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"));
+        if (r.Ts < Earliest)
+            return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is before {Earliest:yyyy-MM-dd}; check the device clock"));
+        var def = meter.Definition;
+        if (def.Kind == MeterKind.Interval && def.Quantity != MeterQuantity.ProcessVariable && r.Value < 0)
+            return (null, "value", $"negative consumption {r.Value} for interval meter '{def.Key}'; export is metered by a meter with direction Export");
+        return (meter, null, null);
     }
 
     /// <summary>
