@@ -28,8 +28,8 @@ public sealed partial class AlarmService(
     ILogger<AlarmService> logger, LiveUpdates? live = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly Channel<(NotificationMessage Message, IReadOnlyList<string> To)> _outbox =
-        Channel.CreateUnbounded<(NotificationMessage, IReadOnlyList<string>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(long TenantId, NotificationMessage Message, IReadOnlyList<string> To)> _outbox =
+        Channel.CreateUnbounded<(long, NotificationMessage, IReadOnlyList<string>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, (long At, SiteModel Site)> _sites = [];
     private State? _state;
 
@@ -168,7 +168,7 @@ public sealed partial class AlarmService(
         {
             try
             {
-                await notifier.NotifyAsync(item.Message, item.To, ct);
+                await notifier.NotifyAsync(item.TenantId, item.Message, item.To, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -235,7 +235,9 @@ public sealed partial class AlarmService(
         foreach (var n in batch.Notices)
         {
             if (n.To.Count == 0 || n.Holder.Alarm.Historical || batch.Now - n.DataAt > maxAge) continue;
-            _outbox.Writer.TryWrite((AlarmMessages.Build(n.Holder.Alarm, n.Transition, n.En, n.Zh), n.To));
+            // The recipients are channel keys of the rule's tenant; every notice comes from a rule this round holds.
+            if (_state?.Rules.GetValueOrDefault(n.Holder.Alarm.RuleId) is not { } noticeRule) continue;
+            _outbox.Writer.TryWrite((noticeRule.TenantId, AlarmMessages.Build(n.Holder.Alarm, n.Transition, n.En, n.Zh), n.To));
         }
     }
 }

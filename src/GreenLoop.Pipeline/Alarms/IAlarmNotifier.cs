@@ -5,17 +5,18 @@ namespace GreenLoop.Pipeline.Alarms;
 
 /// <summary>
 /// The seam between the alarm engine and notification delivery: the engine says what happened and to which channel
-/// keys; delivery (formatting per platform, quiet hours, retries, the delivery log) is the notifier's business.
+/// keys of which tenant (the rule's: another tenant may use the same keys); delivery (formatting per platform, quiet
+/// hours, retries, the delivery log) is the notifier's business.
 /// </summary>
 public interface IAlarmNotifier
 {
-    Task NotifyAsync(NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct);
+    Task NotifyAsync(long tenantId, NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct);
 }
 
 /// <summary>The default notifier until channels are configured: writes each message to the log.</summary>
 public sealed partial class LoggingAlarmNotifier(ILogger<LoggingAlarmNotifier> logger) : IAlarmNotifier
 {
-    public Task NotifyAsync(NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct)
+    public Task NotifyAsync(long tenantId, NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(channelKeys);

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using static GreenLoop.Server.Tests.Isolation.IsolationPlant;
+
+namespace GreenLoop.Server.Tests.Isolation;
+
+/// <summary>How a route value relates to tenant A.</summary>
+internal enum ValueKind
+{
+    /// <summary>A key both tenants use (B has its own object under it), or a value that names no object (a period).</summary>
+    Shared,
+
+    /// <summary>A key only A uses; B may create its own under it with PUT.</summary>
+    AOnlyKey,
+
+    /// <summary>The id of one of A's objects: B must never find it.</summary>
+    AOnlyId,
+
+    /// <summary>An id guessed from A's (next to them, small integers): may be nobody's, or B's own.</summary>
+    Guessed,
+}
+
+internal sealed record RouteValue(string Value, ValueKind Kind);
+
+/// <summary>What a body builder gets: the plant, the route values of the call, and a number unique to the call.</summary>
+internal sealed record CaseInput(IsolationPlant Plant, IReadOnlyDictionary<string, string> Values, int Serial);
+
+/// <summary>How to call one route as tenant B: its body (never with A's marks), and whether it streams or signs out.</summary>
+internal sealed record RouteCase(Func<CaseInput, HttpContent?>? Body = null, bool Streams = false, bool ChangesSignIn = false);
+
+/// <summary>
+/// A case for every API route. A route the app maps without a case here fails the walk, so a route added later
+/// cannot go unchecked; a case whose route is gone fails it too.
+/// </summary>
+internal static class ApiRouteCases
+{
+    private static readonly RouteCase _get = new();
+    private static readonly RouteCase _empty = new(_ => null);
+
+    private static RouteCase Json(Func<CaseInput, string> json) => new(input => new StringContent(json(input), Encoding.UTF8, "application/json"));
+
+    private const string Mapping = """
+        {"layout":"wide","timeColumn":"time","map":[{"column":"b_walk","meter":"shared.main"}],"dateFormats":["yyyy-MM-dd HH:mm"],"timeZone":"Asia/Shanghai"}
+        """;
+
+    public static readonly IReadOnlyDictionary<string, RouteCase> All = new Dictionary<string, RouteCase>(StringComparer.Ordinal)
+    {
+        // Readings and the quarantine.
+        ["POST /api/v1/readings"] = Json(i => ReadingsJson((SharedMain, i.Plant.Quarter.AddMinutes(-45), 3.25), (AlphaGas, i.Plant.Quarter.AddMinutes(-45), 3.25))),
+        ["GET /api/v1/quarantine"] = _get,
+        ["POST /api/v1/quarantine/replay"] = _empty,
+
+        // Sites, series, balances.
+        ["GET /api/v1/sites"] = _get,
+        ["GET /api/v1/sites/{site}"] = _get,
+        ["PUT /api/v1/sites/{site}"] = Json(i => i.Values["site"] == Shared ? SiteJson(Shared, "B-only", "乙方专用") : $$"""
+            {"key":"{{i.Values["site"]}}","name":"B walk site","timeZone":"Asia/Shanghai",
+             "meters":[{"key":"{{i.Values["site"]}}.bwalk","name":"B walk meter","carrier":"electricity","unit":"kWh","kind":"Cumulative"}]}
+            """),
+        ["GET /api/v1/sites/{site}/overview"] = _get,
+        ["GET /api/v1/sites/{site}/energy"] = _get,
+        ["GET /api/v1/sites/{site}/meters/{meter}/series"] = _get,
+        ["GET /api/v1/sites/{site}/meters/{meter}/events"] = _get,
+        ["GET /api/v1/sites/{site}/meters/{meter}/balance"] = _get,
+        ["GET /api/v1/sites/{site}/nodes/{node}/series"] = _get,
+        ["GET /api/v1/sites/{site}/live"] = new(Streams: true),
+
+        // Accounting.
+        ["GET /api/v1/sites/{site}/reports/energy"] = _get,
+        ["GET /api/v1/sites/{site}/reports/carbon"] = _get,
+        ["GET /api/v1/sites/{site}/reports/energy.xlsx"] = _get,
+        ["GET /api/v1/sites/{site}/reports/carbon.xlsx"] = _get,
+        ["GET /api/v1/sites/{site}/factor-overrides"] = _get,
+        ["POST /api/v1/sites/{site}/factor-overrides"] = Json(_ => """{"factor":"cn_fuel_ncv/natural_gas","year":"2025","value":111,"unit":"GJ/10^4Nm3","reason":"B walk"}"""),
+        ["GET /api/v1/sites/{site}/periods"] = _get,
+        ["POST /api/v1/sites/{site}/periods/{period}/lock"] = _empty,
+        ["GET /api/v1/reference/factors"] = _get,
+
+        // Notifications.
+        ["GET /api/v1/notification-channels"] = _get,
+        ["PUT /api/v1/notification-channels/{key}"] = Json(i => $$"""
+            {"key":"{{i.Values["key"]}}","kind":"webhook","name":"B walk channel","url":"{{i.Plant.Hooks.Url("B-walk")}}","enabled":false}
+            """),
+        ["DELETE /api/v1/notification-channels/{key}"] = _empty,
+        ["POST /api/v1/notification-channels/{key}/test"] = _empty,
+        ["GET /api/v1/notification-deliveries"] = _get,
+
+        // Alarm rules and alarms.
+        ["GET /api/v1/sites/{site}/alarm-rules"] = _get,
+        ["POST /api/v1/sites/{site}/alarm-rules"] = Json(i => RuleJson($"b-walk-{i.Serial}", "B walk", "乙方巡查", 1e9)),
+        ["GET /api/v1/sites/{site}/alarm-rules/{key}"] = _get,
+        ["PUT /api/v1/sites/{site}/alarm-rules/{key}"] = Json(i => RuleJson(i.Values["key"], "B walk", "乙方巡查", 1e9)),
+        ["DELETE /api/v1/sites/{site}/alarm-rules/{key}"] = _empty,
+        ["GET /api/v1/alarms"] = _get,
+        ["GET /api/v1/alarms/{id}"] = _get,
+        ["GET /api/v1/alarms/{id}/history"] = _get,
+        ["POST /api/v1/alarms/{id}/ack"] = Json(_ => """{"comment":"B walk"}"""),
+        ["POST /api/v1/alarms/{id}/comment"] = Json(_ => """{"text":"B walk"}"""),
+        ["POST /api/v1/alarms/{id}/assign"] = Json(_ => """{"assignee":"B walk"}"""),
+        ["POST /api/v1/alarms/{id}/clear"] = Json(_ => """{"reason":"B walk"}"""),
+
+        // File import.
+        ["POST /api/v1/imports"] = new(_ =>
+        {
+            var file = new ByteArrayContent(Encoding.UTF8.GetBytes("time,b_walk\n2025-05-01 00:15,1.5\n"));
+            file.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+            return new MultipartFormDataContent { { file, "file", "b-walk.csv" } };
+        }),
+        ["GET /api/v1/imports/{id}"] = _get,
+        ["GET /api/v1/imports/{id}/preview"] = _get,
+        ["POST /api/v1/imports/{id}/validate"] = Json(_ => Mapping),
+        ["POST /api/v1/imports/{id}/commit"] = Json(_ => Mapping),
+        ["DELETE /api/v1/imports/{id}"] = _empty,
+
+        // Manual entry: the same meter key and the same instant as A's entry (free in B's meter).
+        ["POST /api/v1/manual-entries"] = Json(_ => $$"""
+            {"meter":"{{SharedWater}}","ts":"{{Iso(EntryTs)}}","value":55,"document":"B walk","note":"B walk"}
+            """),
+        ["POST /api/v1/manual-entries/{entryId}/corrections"] = Json(_ => """{"value":66,"reason":"B walk"}"""),
+        ["GET /api/v1/manual-entries"] = _get,
+        ["GET /api/v1/manual-entries/{entryId}"] = _get,
+
+        // Data sources: a disabled Modbus device (nothing connects) that names A's ingest key, which B must not be able to use.
+        ["GET /api/v1/data-sources"] = _get,
+        ["GET /api/v1/data-sources/{key}"] = _get,
+        ["PUT /api/v1/data-sources/{key}"] = Json(i => ModbusSourceJson(15999, i.Plant.AGatewayKeyId)),
+        ["DELETE /api/v1/data-sources/{key}"] = _empty,
+        ["GET /api/v1/data-sources/{key}/status"] = _get,
+
+        // Audit trail.
+        ["GET /api/v1/audit"] = _get,
+        ["GET /api/v1/audit/verify"] = _get,
+
+        // Sign-in, users and keys.
+        ["POST /api/v1/auth/sign-in"] = Json(_ => $$"""{"userName":"{{BUserName}}","password":"{{BPassword}}"}""") with { ChangesSignIn = true },
+        ["POST /api/v1/auth/sign-out"] = _empty with { ChangesSignIn = true },
+        ["GET /api/v1/auth/me"] = _get,
+        ["GET /api/v1/users"] = _get,
+        ["POST /api/v1/users"] = Json(i => $$"""
+            {"userName":"b-walk-{{i.Serial}}","displayName":"B walk","password":"b-walk-password-1","roles":[{"role":"viewer"}]}
+            """),
+        ["PUT /api/v1/users/{id}"] = Json(_ => """{"displayName":"B walk","disabled":false}"""),
+        ["GET /api/v1/api-keys"] = _get,
+        ["POST /api/v1/api-keys"] = Json(i => $$"""{"name":"b-walk-{{i.Serial}}","permissions":["read"]}"""),
+        ["DELETE /api/v1/api-keys/{id}"] = _empty,
+    };
+
+    /// <summary>
+    /// Lists of ids a GET answers, and A's ids of that kind: none of A's may appear in B's answer (the token check
+    /// catches names and texts; these catch rows that carry no text of A's, such as a delivery).
+    /// </summary>
+    public static IReadOnlyList<(string Property, IReadOnlyList<long> AIds)> IdChecks(string route, TenantAObjects a) => route switch
+    {
+        "GET /api/v1/alarms" => [("id", a.AlarmIds)],
+        "GET /api/v1/notification-deliveries" => [("id", a.DeliveryIds)],
+        "GET /api/v1/manual-entries" => [("entryId", a.EntryIds)],
+        "GET /api/v1/users" => [("id", a.UserIds)],
+        "GET /api/v1/api-keys" => [("id", a.KeyIds)],
+        "GET /api/v1/quarantine" => [("id", a.QuarantineIds)],
+        "GET /api/v1/audit" => [("seq", a.AuditSeqs)],
+        _ => [],
+    };
+
+    /// <summary>
+    /// The values a route parameter is walked with: A's real keys and ids, and guesses next to A's ids. Null when the
+    /// parameter is not known here (the walk then fails for that route).
+    /// </summary>
+    public static IReadOnlyList<RouteValue>? Values(AppRoute route, string parameter, IsolationPlant plant)
+    {
+        var a = plant.AObjects;
+        var p = route.Pattern;
+        return parameter switch
+        {
+            "site" => [new(Shared, ValueKind.Shared), new(Alpha, ValueKind.AOnlyKey)],
+            "meter" => [new(SharedMain, ValueKind.Shared), new(SharedPress, ValueKind.Shared), new(SharedWater, ValueKind.Shared), new(AlphaGas, ValueKind.AOnlyKey)],
+            "node" => [new("press", ValueKind.Shared), new("_site", ValueKind.Shared)],
+            "period" => [new(LockedPeriod, ValueKind.Shared)],
+            "key" when p.Contains("/alarm-rules/", StringComparison.Ordinal) => [new(RuleKey, ValueKind.Shared)],
+            "key" when p.Contains("/notification-channels/", StringComparison.Ordinal) => [new(ChannelKey, ValueKind.Shared)],
+            "key" when p.Contains("/data-sources/", StringComparison.Ordinal) => [new(SharedSource, ValueKind.Shared), new(AlphaSource, ValueKind.AOnlyKey)],
+            "id" when p.StartsWith("/api/v1/alarms/", StringComparison.Ordinal) => Ids(a.AlarmIds, []),
+            "id" when p.StartsWith("/api/v1/users/", StringComparison.Ordinal) => Ids(a.UserIds, [plant.BUserId]),
+            "id" when p.StartsWith("/api/v1/api-keys/", StringComparison.Ordinal) => Ids(a.KeyIds, [plant.BKeyId]),
+            "id" when p.StartsWith("/api/v1/imports/", StringComparison.Ordinal) =>
+                [new(a.ImportId, ValueKind.AOnlyId), new(Mutate(a.ImportId), ValueKind.Guessed), new("1", ValueKind.Guessed)],
+            "entryId" => Ids(a.EntryIds, []),
+            _ => null,
+        };
+    }
+
+    /// <summary>A's ids, and guesses: each id's neighbours and the first small integers, except ids of B's own.</summary>
+    private static List<RouteValue> Ids(IReadOnlyList<long> aIds, IReadOnlyList<long> bIds)
+    {
+        var values = aIds.Select(id => new RouteValue(id.ToString(CultureInfo.InvariantCulture), ValueKind.AOnlyId)).ToList();
+        var guesses = aIds.SelectMany(id => new[] { id - 1, id + 1 }).Concat([-1, 0, 1, 2, 3, 1_000_000])
+            .Where(id => !aIds.Contains(id) && !bIds.Contains(id)).Distinct().Order();
+        values.AddRange(guesses.Select(id => new RouteValue(id.ToString(CultureInfo.InvariantCulture), ValueKind.Guessed)));
+        return values;
+    }
+
+    /// <summary>An upload id with its last character changed: the shape of a real id that is nobody's.</summary>
+    private static string Mutate(string id) => id[..^1] + (id[^1] == '0' ? '1' : '0');
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GreenLoop.Storage;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GreenLoop.Server.Tests.Isolation;
+
+/// <summary>
+/// Everything tenant A can see of its own data, read as A: taken before and after tenant B's calls, the two must be
+/// equal. Fields that change by A's own reading are left out: the last use of A's key, and data-source health.
+/// </summary>
+internal static class TenantASnapshot
+{
+    private static readonly HashSet<string> _volatile = ["lastUsedAt", "status"];
+
+    public static async Task<IReadOnlyList<(string What, string Json)>> TakeAsync(IsolationPlant plant)
+    {
+        await Http.WaitForDerivationAsync(plant.A, TimeSpan.FromSeconds(60));
+        var day = plant.Quarter.ToOffset(TimeSpan.FromHours(8));
+        var from = day.AddDays(-1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var to = day.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var a = plant.AObjects;
+        string[] urls =
+        [
+            "/api/v1/sites",
+            $"/api/v1/sites/{IsolationPlant.Shared}",
+            $"/api/v1/sites/{IsolationPlant.Alpha}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/meters/{IsolationPlant.SharedMain}/series?grain=15m&from={from}&to={to}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/meters/{IsolationPlant.SharedPress}/series?grain=15m&from={from}&to={to}",
+            $"/api/v1/sites/{IsolationPlant.Alpha}/meters/{IsolationPlant.AlphaGas}/series?grain=15m&from={from}&to={to}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/meters/{IsolationPlant.SharedWater}/series?grain=day&from=2025-05-01&to=2025-06-01",
+            $"/api/v1/sites/{IsolationPlant.Shared}/factor-overrides",
+            $"/api/v1/sites/{IsolationPlant.Shared}/periods",
+            $"/api/v1/sites/{IsolationPlant.Alpha}/periods",
+            $"/api/v1/sites/{IsolationPlant.Shared}/alarm-rules",
+            "/api/v1/alarms",
+            $"/api/v1/alarms/{a.AlarmId}/history",
+            "/api/v1/notification-channels",
+            "/api/v1/notification-deliveries",
+            "/api/v1/data-sources",
+            "/api/v1/manual-entries",
+            $"/api/v1/manual-entries/{a.EntryId}",
+            $"/api/v1/imports/{a.ImportId}",
+            "/api/v1/users",
+            "/api/v1/api-keys",
+            "/api/v1/quarantine",
+            "/api/v1/audit?limit=1000",
+        ];
+        var snapshot = new List<(string, string)>();
+        foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));
+
+        var store = plant.Factory.Services.GetRequiredService<IGreenLoopStore>();
+        foreach (var (key, meter) in (await store.LoadMetersAsync(plant.TenantA, CancellationToken.None)).OrderBy(m => m.Key, StringComparer.Ordinal))
+            snapshot.Add(($"readings of {key}", (await store.CountReadingsAsync(meter.Id, CancellationToken.None)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        snapshot.Add(("calls to A's webhook", plant.Hooks.Bodies("A-only").Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        return snapshot;
+    }
+
+    private static string Stable(JsonElement element)
+    {
+        var node = JsonNode.Parse(element.GetRawText());
+        Strip(node);
+        return node?.ToJsonString() ?? "null";
+    }
+
+    private static void Strip(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var name in o.Select(p => p.Key).Where(_volatile.Contains).ToList()) o.Remove(name);
+                foreach (var (_, child) in o) Strip(child);
+                break;
+            case JsonArray array:
+                foreach (var item in array) Strip(item);
+                break;
+        }
+    }
+}
