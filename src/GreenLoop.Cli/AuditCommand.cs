@@ -4,7 +4,7 @@ using GreenLoop.Pipeline.Audit;
 namespace GreenLoop.Cli;
 
 /// <summary>
-/// <c>greenloop audit verify</c>: checks the hash chain of the audit trail in the data directory and prints the head
+/// <c>greenloop audit verify</c>: checks every tenant's hash chain of the audit trail in the data directory and prints the head
 /// hash (keep it elsewhere: a later verify that prints an earlier head proves nothing was cut off the end).
 /// <c>greenloop audit list [--limit N]</c>: the newest entries of the default tenant.
 /// Exit codes: 0 intact, 4 broken.
@@ -37,15 +37,25 @@ internal static class AuditCommand
                     $"{e.Seq,6}  {e.At:yyyy-MM-dd HH:mm:ss}Z  {e.Actor,-16}  {e.Action}  {e.Subject}"));
             return 0;
         }
-        var result = await audit.VerifyAsync(ct);
-        if (result.Intact)
+        var results = await audit.VerifyAllAsync(ct);
+        if (results.Count == 0)
         {
-            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"audit trail intact: {result.Entries} entries; head hash {result.HeadHash}"));
+            await output.WriteLineAsync("audit trail empty: nothing has been changed through the API yet");
             return 0;
         }
-        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"audit trail BROKEN at entry {result.BrokenAt}: {result.Problem}. {result.Entries} entries before it are intact (head {result.HeadHash})."));
-        return 4;
+        var intact = true;
+        foreach (var (tenant, result) in results)
+        {
+            if (result.Intact)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"tenant {tenant}: audit trail intact: {result.Entries} entries; head hash {result.HeadHash}"));
+                continue;
+            }
+            intact = false;
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"tenant {tenant}: audit trail BROKEN at entry {result.BrokenAt}: {result.Problem}. {result.Entries} entries before it are intact (head {result.HeadHash})."));
+        }
+        return intact ? 0 : 4;
     }
 }

@@ -252,19 +252,19 @@ internal static class SqliteMigrations
         CREATE INDEX manual_entry_by_meter ON manual_entry(meter_id, ts);
         CREATE INDEX manual_entry_by_tenant ON manual_entry(tenant_id, entry_id);
         """,
-        // 6: the audit trail — append-only and hash-chained (AuditChain); seq is the chain position, never reused.
+        // 6: the audit trail — append-only and hash-chained (AuditChain), one chain per tenant; seq is the chain position.
         """
         CREATE TABLE audit_log(
-            seq INTEGER PRIMARY KEY,
-            tenant_id INTEGER,
+            tenant_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
             at INTEGER NOT NULL,
             actor TEXT NOT NULL,
             action TEXT NOT NULL,
             subject TEXT NOT NULL,
             detail TEXT NOT NULL,
             prev_hash TEXT NOT NULL,
-            hash TEXT NOT NULL);
-        CREATE INDEX audit_log_by_tenant ON audit_log(tenant_id, seq);
+            hash TEXT NOT NULL,
+            PRIMARY KEY(tenant_id, seq)) WITHOUT ROWID;
         """,
         // 7: users with roles per tenant or site, and API keys (prefix + hash of the secret only).
         """

@@ -9,7 +9,7 @@ public sealed partial class SqliteStore
     private static AuditEntry MapAudit(SqliteDataReader r) => new()
     {
         Seq = r.GetInt64(0),
-        TenantId = r.IsDBNull(1) ? null : r.GetInt64(1),
+        TenantId = r.GetInt64(1),
         At = r.GetInt64(2),
         Actor = r.GetString(3),
         Action = r.GetString(4),
@@ -25,7 +25,8 @@ public sealed partial class SqliteStore
         // The single writer lock serialises appends, so reading the head and inserting after it cannot interleave.
         return WriteAsync((c, tx) =>
         {
-            var head = ReadAll(c, tx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1;", r => (Seq: r.GetInt64(0), Hash: r.GetString(1)));
+            var head = ReadAll(c, tx, "SELECT seq, hash FROM audit_log WHERE tenant_id=$t ORDER BY seq DESC LIMIT 1;",
+                r => (Seq: r.GetInt64(0), Hash: r.GetString(1)), ("$t", draft.TenantId));
             var (seq, prev) = head.Count == 0 ? (1L, AuditChain.Genesis) : (head[0].Seq + 1, head[0].Hash);
             var entry = AuditChain.Link(prev, seq, draft);
             Scalar(c, $"INSERT INTO audit_log({AuditColumns}) VALUES($s,$t,$at,$who,$a,$sub,$d,$p,$h);", tx,
@@ -40,7 +41,11 @@ public sealed partial class SqliteStore
             $"SELECT {AuditColumns} FROM audit_log WHERE tenant_id=$t AND ($b IS NULL OR seq<$b) ORDER BY seq DESC LIMIT $l;",
             MapAudit, ("$t", tenantId), ("$b", beforeSeq), ("$l", limit)), ct);
 
-    public Task<IReadOnlyList<AuditEntry>> AuditChainAsync(long afterSeq, int limit, CancellationToken ct) =>
+    public Task<IReadOnlyList<AuditEntry>> AuditChainAsync(long tenantId, long afterSeq, int limit, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<AuditEntry>>(c => ReadAll(c, null,
-            $"SELECT {AuditColumns} FROM audit_log WHERE seq>$a ORDER BY seq LIMIT $l;", MapAudit, ("$a", afterSeq), ("$l", limit)), ct);
+            $"SELECT {AuditColumns} FROM audit_log WHERE tenant_id=$t AND seq>$a ORDER BY seq LIMIT $l;", MapAudit,
+            ("$t", tenantId), ("$a", afterSeq), ("$l", limit)), ct);
+
+    public Task<IReadOnlyList<long>> AuditTenantsAsync(CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<long>>(c => ReadAll(c, null, "SELECT DISTINCT tenant_id FROM audit_log ORDER BY tenant_id;", r => r.GetInt64(0)), ct);
 }

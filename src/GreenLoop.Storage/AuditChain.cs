@@ -7,10 +7,10 @@ namespace GreenLoop.Storage;
 /// <summary>One entry of the audit trail as stored: what changed, who did it, when, and its link in the hash chain.</summary>
 public sealed record AuditEntry
 {
-    /// <summary>Position in the chain: 1, 2, 3... without gaps.</summary>
+    /// <summary>The tenant the change belongs to: each tenant has its own chain.</summary>
+    public long TenantId { get; init; }
+    /// <summary>Position in the tenant's chain: 1, 2, 3... without gaps.</summary>
     public long Seq { get; init; }
-    /// <summary>The tenant the change belongs to; null for platform-wide changes (e.g. a tenant created).</summary>
-    public long? TenantId { get; init; }
     /// <summary>Unix ms.</summary>
     public long At { get; init; }
     public required string Actor { get; init; }
@@ -27,13 +27,14 @@ public sealed record AuditEntry
 }
 
 /// <summary>An audit entry before it is chained.</summary>
-public sealed record AuditDraft(long? TenantId, long At, string Actor, string Action, string Subject, string Detail);
+public sealed record AuditDraft(long TenantId, long At, string Actor, string Action, string Subject, string Detail);
 
 /// <summary>Whether the chain is intact; if not, the first entry where it breaks and why.</summary>
 public sealed record AuditVerification(bool Intact, long Entries, string HeadHash, long? BrokenAt, string? Problem);
 
 /// <summary>
-/// The hash chain of the audit trail: each entry's hash covers the previous entry's hash and all of its own fields, so
+/// The hash chain of the audit trail, one chain per tenant (so one tenant learns nothing, not even how much, of another's
+/// changes): each entry's hash covers the previous entry's hash and all of its own fields, so
 /// editing, deleting or reordering any stored entry breaks every hash after it. Fields are length-prefixed (so that
 /// "ab"+"c" and "a"+"bc" hash differently) and encoded as UTF-8. Truncating the newest entries cannot be seen from the
 /// chain alone: record the head hash (<c>greenloop audit verify</c> prints it) somewhere else to detect that too.
@@ -49,7 +50,7 @@ public static class AuditChain
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         AppendText(sha, prevHash);
         AppendLong(sha, seq);
-        AppendLong(sha, draft.TenantId ?? -1);
+        AppendLong(sha, draft.TenantId);
         AppendLong(sha, draft.At);
         AppendText(sha, draft.Actor);
         AppendText(sha, draft.Action);

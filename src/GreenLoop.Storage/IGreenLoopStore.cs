@@ -154,14 +154,17 @@ public interface IGreenLoopStore : IAsyncDisposable
 
     // Audit trail (append-only, hash-chained; see AuditChain).
 
-    /// <summary>Chains and appends an entry after the newest one, atomically; returns it with its sequence number and hash.</summary>
+    /// <summary>Chains and appends an entry after the tenant's newest one, atomically; returns it with its sequence number and hash.</summary>
     Task<AuditEntry> AppendAuditAsync(AuditDraft draft, CancellationToken ct);
 
     /// <summary>Entries of one tenant, newest first, before <paramref name="beforeSeq"/> if given.</summary>
     Task<IReadOnlyList<AuditEntry>> AuditEntriesAsync(long tenantId, long? beforeSeq, int limit, CancellationToken ct);
 
-    /// <summary>Every entry of every tenant in chain order, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> (for verification).</summary>
-    Task<IReadOnlyList<AuditEntry>> AuditChainAsync(long afterSeq, int limit, CancellationToken ct);
+    /// <summary>A tenant's entries in chain order, after <paramref name="afterSeq"/>, at most <paramref name="limit"/> (for verification).</summary>
+    Task<IReadOnlyList<AuditEntry>> AuditChainAsync(long tenantId, long afterSeq, int limit, CancellationToken ct);
+
+    /// <summary>The tenants that have an audit trail.</summary>
+    Task<IReadOnlyList<long>> AuditTenantsAsync(CancellationToken ct);
 
     // Users and API keys.
 

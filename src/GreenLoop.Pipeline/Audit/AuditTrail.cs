@@ -19,7 +19,7 @@ public sealed class AuditTrail(IGreenLoopStore store, TimeProvider clock)
     };
 
     /// <summary>Appends one entry; <paramref name="detail"/> is serialised as JSON (never pass secrets).</summary>
-    public Task<AuditEntry> RecordAsync(long? tenantId, string actor, string action, string subject, object? detail, CancellationToken ct)
+    public Task<AuditEntry> RecordAsync(long tenantId, string actor, string action, string subject, object? detail, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(action);
         ArgumentException.ThrowIfNullOrEmpty(subject);
@@ -39,15 +39,23 @@ public sealed class AuditTrail(IGreenLoopStore store, TimeProvider clock)
             JsonDocument.Parse(e.Detail).RootElement.Clone(), e.Hash)).ToList();
     }
 
-    /// <summary>Reads the whole chain page by page and checks every link.</summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
+    /// <summary>Every tenant's chain, checked.</summary>
+    public async Task<IReadOnlyList<(long TenantId, AuditVerification Result)>> VerifyAllAsync(CancellationToken ct)
+    {
+        var results = new List<(long, AuditVerification)>();
+        foreach (var tenant in await store.AuditTenantsAsync(ct)) results.Add((tenant, await VerifyAsync(tenant, ct)));
+        return results;
+    }
+
+    /// <summary>Reads a tenant's whole chain page by page and checks every link.</summary>
+    public async Task<AuditVerification> VerifyAsync(long tenantId, CancellationToken ct)
     {
         const int Page = 10_000;
         var walk = new AuditChain.Walk();
         long after = 0;
         while (true)
         {
-            var page = await store.AuditChainAsync(after, Page, ct);
+            var page = await store.AuditChainAsync(tenantId, after, Page, ct);
             foreach (var e in page)
                 if (!walk.Next(e)) return walk.Result;
             if (page.Count < Page) return walk.Result;

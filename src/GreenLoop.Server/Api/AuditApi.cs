@@ -17,15 +17,15 @@ public static class AuditApi
     {
         var api = app.MapGroup("/api/v1/audit").WithTags("Audit");
         api.MapGet("/", List).WithSummary("Audit entries of the tenant, newest first (who, when, what, the change, its hash); page with ?before=SEQ").RequirePermission(Permissions.Account);
-        api.MapGet("/verify", Verify).WithSummary("Checks the whole hash chain: intact, or the first entry that was changed or removed").RequirePermission(Permissions.Account);
+        api.MapGet("/verify", Verify).WithSummary("Checks the tenant's whole hash chain: intact, or the first entry that was changed or removed").RequirePermission(Permissions.Account);
         return app;
     }
 
     internal static async Task<Ok<IReadOnlyList<AuditView>>> List(AuditTrail audit, TenantContext tenant, CancellationToken ct, long? before = null, int limit = 200) =>
         TypedResults.Ok(await audit.ListAsync(tenant.TenantId, before, limit, ct));
 
-    internal static async Task<Ok<AuditVerification>> Verify(AuditTrail audit, CancellationToken ct) =>
-        TypedResults.Ok(await audit.VerifyAsync(ct));
+    internal static async Task<Ok<AuditVerification>> Verify(AuditTrail audit, TenantContext tenant, CancellationToken ct) =>
+        TypedResults.Ok(await audit.VerifyAsync(tenant.TenantId, ct));
 }
 
 /// <summary>Marks an endpoint whose calls are data, not changes to audit (reading ingest, the quarantine replay).</summary>
@@ -53,7 +53,10 @@ public static class AuditEndpoints
                 var http = context.HttpContext;
                 if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method))
                     return result;
-                var status = result is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
+                // A handler typed Results<Ok<T>, ValidationProblem> answers with the union: its status is the inner result's.
+                var answer = result;
+                while (answer is INestedHttpResult nested) answer = nested.Result;
+                var status = answer is IStatusCodeHttpResult { StatusCode: { } code } ? code : http.Response.StatusCode;
                 if (status is < 200 or >= 300) return result;
                 var body = bodyIndex >= 0 && bodyIndex < context.Arguments.Count ? context.Arguments[bodyIndex] : null;
                 var detail = new JsonObject

@@ -79,7 +79,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await RecordFiveAsync();
 
-        var result = await _audit.VerifyAsync(CancellationToken.None);
+        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
 
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(5, result.Entries);
@@ -93,9 +93,9 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await RecordFiveAsync();
 
-        Tamper("""UPDATE audit_log SET detail='{"pollSeconds":30}' WHERE seq=3;""");
+        Tamper($"UPDATE audit_log SET detail='{{\"pollSeconds\":30}}' WHERE tenant_id={_tenant} AND seq=3;");
 
-        var result = await _audit.VerifyAsync(CancellationToken.None);
+        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
         Assert.False(result.Intact);
         Assert.Equal(3, result.BrokenAt);
         Assert.Equal(2, result.Entries);
@@ -106,12 +106,12 @@ public sealed class AuditTrailTests : IAsyncLifetime
     public async Task Verify_EntryEditedWithItsHashRecomputed_BrokenAtTheNextEntry()
     {
         await RecordFiveAsync();
-        var third = (await _store.AuditChainAsync(2, 1, CancellationToken.None)).Single();
+        var third = (await _store.AuditChainAsync(_tenant, 2, 1, CancellationToken.None)).Single();
         var forged = AuditChain.ComputeHash(third.PrevHash, 3, new AuditDraft(third.TenantId, third.At, "someone else", third.Action, third.Subject, third.Detail));
 
-        Tamper($"UPDATE audit_log SET actor='someone else', hash='{forged}' WHERE seq=3;");
+        Tamper($"UPDATE audit_log SET actor='someone else', hash='{forged}' WHERE tenant_id={_tenant} AND seq=3;");
 
-        var result = await _audit.VerifyAsync(CancellationToken.None);
+        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
         Assert.False(result.Intact);
         Assert.Equal(4, result.BrokenAt);
         Assert.Contains("does not link", result.Problem, StringComparison.Ordinal);
@@ -122,12 +122,26 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await RecordFiveAsync();
 
-        Tamper("DELETE FROM audit_log WHERE seq=2;");
+        Tamper($"DELETE FROM audit_log WHERE tenant_id={_tenant} AND seq=2;");
 
-        var result = await _audit.VerifyAsync(CancellationToken.None);
+        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
         Assert.False(result.Intact);
         Assert.Equal(2, result.BrokenAt);
         Assert.Contains("missing", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Record_TwoTenants_EachHasItsOwnChainFromOne()
+    {
+        await RecordFiveAsync();
+        var other = await _store.EnsureTenantAsync("other", "Other", CancellationToken.None);
+
+        var first = await _audit.RecordAsync(other, "b.admin", "PUT /api/v1/sites/{site}", "/api/v1/sites/b", null, CancellationToken.None);
+
+        // Tenant B's first entry starts its own chain: its number and hash tell nothing of tenant A's five entries.
+        Assert.Equal((1L, AuditChain.Genesis), (first.Seq, first.PrevHash));
+        Assert.Equal(1, (await _audit.VerifyAsync(other, CancellationToken.None)).Entries);
+        Assert.Equal(5, (await _audit.VerifyAsync(_tenant, CancellationToken.None)).Entries);
     }
 
     [Fact]
