@@ -40,6 +40,9 @@ public sealed class LoginModel(UserService users, AuditTrail audit) : PageModel
                 await audit.RecordAsync(result.User!.TenantId, result.User.UserName, "auth.sign-in", $"user:{result.User.UserName}", null, ct);
                 return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
             case SignInStatus.LockedOut:
+                // Recorded as the sign-in API records it, whichever way the attempt came in.
+                if (result.User is { } locked)
+                    await audit.RecordAsync(locked.TenantId, locked.UserName, "auth.locked-out", $"user:{locked.UserName}", new { until = result.LockedUntil }, ct);
                 Problem = "auth.locked";
                 LockedUntil = result.LockedUntil;
                 return Page();

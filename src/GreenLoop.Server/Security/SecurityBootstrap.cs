@@ -67,9 +67,9 @@ internal sealed partial class SecurityBootstrap(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "First start: administrator 'admin' created; its password was printed once to the console")]
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Warning, Message = "First start: administrator 'admin' created; its password was printed once to the console")]
     private partial void LogAdminCreated();
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Demo login '{User}' created (see README)")]
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Information, Message = "Demo login '{User}' created (see README)")]
     private partial void LogDemoUser(string user);
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace GreenLoop.Server.Security;
 
@@ -30,6 +31,7 @@ public static class SecurityHosting
         services.AddSingleton<UserService>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService<SecurityBootstrap>();
+        services.AddExceptionHandler<RefusedRequestHandler>();
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestMegabytes * 1024L * 1024L);
 
         services.AddAuthentication(Scheme)
@@ -133,6 +135,22 @@ public static class SecurityHosting
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
             headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
                 "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+            await next();
+        });
+        var maxMegabytes = app.Services.GetRequiredService<IOptions<SecurityOptions>>().Value.MaxRequestMegabytes;
+        app.Use(async (context, next) =>
+        {
+            // Kestrel's limit only bites once a handler reads the body (an exception inside it, and no limit at all on
+            // other hosts); a declared length over the limit is answered here, at once. Uploads (multipart) have their own.
+            var request = context.Request;
+            if (request.ContentLength > maxMegabytes * 1024L * 1024L
+                && request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                await Results.Problem(title: "Request body too large", statusCode: StatusCodes.Status413PayloadTooLarge,
+                    detail: $"the body has {request.ContentLength} bytes; at most {maxMegabytes} MB are accepted (GreenLoop:Security:MaxRequestMegabytes)").ExecuteAsync(context);
+                return;
+            }
             await next();
         });
         app.UseStaticFiles();

@@ -1,0 +1,635 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using GreenLoop.Server.Security;
+using GreenLoop.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace GreenLoop.Server.Tests;
+
+/// <summary>
+/// Sign-in and hardening (issue 6): what an anonymous caller gets, the sign-in cookie and its anti-forgery token,
+/// lock-out, password storage, the generated first password, security headers, body size and rate limits, and
+/// answers that never show a stack trace.
+/// </summary>
+public sealed class SecurityTests : IAsyncLifetime
+{
+    private readonly GreenLoopAppFactory _factory = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _factory.DisposeAsync();
+        Assert.Empty(_factory.ErrorLogs.Errors);
+    }
+
+    [Fact]
+    public async Task SitesApi_NoCredentials_401ProblemWithReason()
+    {
+        using var client = Clients.Anonymous(_factory);
+
+        using var response = await client.GetAsync("/api/v1/sites");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await Http.JsonAsync(response);
+        Assert.Equal(401, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Authentication required", problem.GetProperty("title").GetString());
+        Assert.Contains("sign in, or present an API key in X-Api-Key", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/", "/login?ReturnUrl=%2F")]
+    [InlineData("/sites/north/energy", "/login?ReturnUrl=%2Fsites%2Fnorth%2Fenergy")]
+    public async Task Page_NoCredentials_RedirectsToLoginWithReturnUrl(string path, string expected)
+    {
+        using var client = Clients.Anonymous(_factory);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!;
+        Assert.Equal(expected, location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString);
+    }
+
+    [Fact]
+    public async Task HealthAndOpenApi_NoCredentials_Answered()
+    {
+        using var client = Clients.Anonymous(_factory);
+
+        using var health = await client.GetAsync("/health");
+        using var openApi = await client.GetAsync("/openapi/v1.json");
+        using var login = await client.GetAsync("/login");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("ok", (await Http.JsonAsync(health)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, openApi.StatusCode);
+        var document = await Http.JsonAsync(openApi);
+        Assert.StartsWith("3.", document.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/auth/sign-in", out _));
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_AdminPassword_CookieSetAndMeNamesTheAdministrator()
+    {
+        using var client = Clients.Anonymous(_factory);
+
+        using var signIn = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = TestCredentials.AdminUser, password = TestCredentials.AdminPassword });
+        using var me = await client.GetAsync("/api/v1/auth/me");
+
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        var cookie = Assert.Single(signIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("greenloop.auth=", StringComparison.Ordinal));
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var body = await Http.JsonAsync(me);
+        Assert.Equal(("admin", "user"), (body.GetProperty("name").GetString(), body.GetProperty("kind").GetString()));
+        Assert.Equal(["administrator"], body.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        // The administrator holds every permission for every site of the tenant.
+        Assert.Equal(Permissions.All.Select(p => p + "@*").Order(StringComparer.Ordinal),
+            body.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task CookieApiChange_WithoutOrWithWrongCsrfToken_400AndNothingChanged_WithPageToken_Applied()
+    {
+        using var client = await Clients.SignInAsync(_factory, TestCredentials.AdminUser, TestCredentials.AdminPassword, csrf: false);
+
+        using var without = await client.PutAsync("/api/v1/sites/csrf", Sites.Document("csrf"));
+        using var forged = await Clients.SendAsync(client, HttpMethod.Put, "/api/v1/sites/csrf", Sites.Document("csrf"), csrfToken: "CfDJ8forged");
+        using var missing = await client.GetAsync("/api/v1/sites/csrf");
+        var token = await Clients.CsrfTokenAsync(client);
+        using var withToken = await Clients.SendAsync(client, HttpMethod.Put, "/api/v1/sites/csrf", Sites.Document("csrf"), token);
+
+        foreach (var refused in new[] { without, forged })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var problem = await Http.JsonAsync(refused);
+            Assert.Equal("Missing or invalid anti-forgery token", problem.GetProperty("title").GetString());
+            Assert.Contains("X-CSRF-TOKEN", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, withToken.StatusCode);
+        // The site and its one meter.
+        Assert.Equal("""{"created":2,"updated":0,"unchanged":0}""", await withToken.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SignIn_WrongPasswordFiveTimes_LockedAndTheRightPasswordRefusedWith403()
+    {
+        using var client = Clients.Anonymous(_factory);
+        using var admin = _factory.CreateClient();
+        var clock = _factory.Services.GetRequiredService<TimeProvider>();
+
+        for (var i = 1; i < UserService.MaxFailures; i++)
+        {
+            using var failed = await SignInAsync(client, TestCredentials.AdminUser, "wrong-password-" + i);
+            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
+        }
+        var before = clock.GetUtcNow();
+        using var fifth = await SignInAsync(client, TestCredentials.AdminUser, "wrong-password-5");
+        var after = clock.GetUtcNow();
+        using var right = await SignInAsync(client, TestCredentials.AdminUser, TestCredentials.AdminPassword);
+        using var users = await admin.GetAsync("/api/v1/users");
+        using var audit = await admin.GetAsync("/api/v1/audit");
+
+        // The fifth failure locks at once, so it already answers "locked".
+        Assert.Equal(HttpStatusCode.Forbidden, fifth.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, right.StatusCode);
+        var problem = await Http.JsonAsync(right);
+        Assert.Equal("Account locked", problem.GetProperty("title").GetString());
+        var detail = problem.GetProperty("detail").GetString()!;
+        // Locked for UserService.LockOut (15 min) from the fifth failure, shown to the minute.
+        var until = DateTimeOffset.ParseExact(Regex.Match(detail, @"try again after (\d{4}-\d\d-\d\d \d\d:\d\d) UTC").Groups[1].Value,
+            "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+        Assert.InRange(until, Minute(before + UserService.LockOut), Minute(after + UserService.LockOut));
+        var list = await Http.JsonAsync(users);
+        var stored = Assert.Single(list.EnumerateArray());
+        Assert.True(stored.GetProperty("lockedOut").GetBoolean());
+        Assert.InRange(await Database.ScalarAsync<long>(_factory.DataDirectory, "SELECT locked_until FROM app_user WHERE user_name = 'admin'"),
+            (before + UserService.LockOut).ToUnixTimeMilliseconds(), (after + UserService.LockOut).ToUnixTimeMilliseconds());
+        // Both refused attempts while locked are in the audit trail; plain failures are not.
+        Assert.Equal(["auth.locked-out", "auth.locked-out"], (await Http.JsonAsync(audit)).EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+    }
+
+    [Fact]
+    public async Task LoginForm_FiveWrongPasswords_LockedMessageAndTheLockOutAudited()
+    {
+        using var client = Clients.Anonymous(_factory);
+        using var admin = _factory.CreateClient();
+
+        var pages = new List<(HttpStatusCode Status, string Html)>();
+        for (var i = 1; i <= UserService.MaxFailures; i++)
+        {
+            using var form = await client.GetAsync("/login");
+            var token = Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
+            using var post = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["UserName"] = TestCredentials.AdminUser,
+                ["Password"] = "wrong-password-" + i,
+                ["__RequestVerificationToken"] = token,
+            }));
+            pages.Add((post.StatusCode, WebUtility.HtmlDecode(await post.Content.ReadAsStringAsync())));
+        }
+        using var audit = await admin.GetAsync("/api/v1/audit");
+
+        Assert.All(pages, p => Assert.Equal(HttpStatusCode.OK, p.Status));
+        Assert.All(pages[..^1], p => Assert.Contains("The user name or password is wrong, or the account is disabled.", p.Html, StringComparison.Ordinal));
+        Assert.Contains("Too many failed sign-ins: the account is locked until ", pages[^1].Html, StringComparison.Ordinal);
+        var entry = Assert.Single((await Http.JsonAsync(audit)).EnumerateArray());
+        Assert.Equal(("admin", "auth.locked-out", "user:admin"),
+            (entry.GetProperty("actor").GetString(), entry.GetProperty("action").GetString(), entry.GetProperty("subject").GetString()));
+    }
+
+    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task SignIn_UnknownUserOrWrongPassword_SameAnswer()
+    {
+        using var client = Clients.Anonymous(_factory);
+
+        using var unknown = await SignInAsync(client, "nobody-here", TestCredentials.AdminPassword);
+        using var wrong = await SignInAsync(client, TestCredentials.AdminUser, "not-the-password");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        var a = await Http.JsonAsync(unknown);
+        var b = await Http.JsonAsync(wrong);
+        Assert.Equal((a.GetProperty("title").GetString(), a.GetProperty("detail").GetString()), (b.GetProperty("title").GetString(), b.GetProperty("detail").GetString()));
+        Assert.Equal("the user name or password is wrong, or the account is disabled", a.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task AdminPassword_Stored_AsIdentityV3Pbkdf2HashOfThePassword()
+    {
+        using var client = _factory.CreateClient();
+        using var health = await client.GetAsync("/health");
+
+        var stored = await Database.ScalarAsync<string>(_factory.DataDirectory, "SELECT password_hash FROM app_user WHERE user_name = 'admin'");
+
+        Assert.DoesNotContain(TestCredentials.AdminPassword, stored, StringComparison.Ordinal);
+        var bytes = Convert.FromBase64String(stored);
+        // ASP.NET Core Identity's v3 format: 0x01 | PRF (UInt32 big-endian, 2 = HMAC-SHA512) | iterations (100,000) |
+        // salt length (16) | salt | 32-byte PBKDF2 subkey: 1 + 4 + 4 + 4 + 16 + 32 = 61 bytes.
+        Assert.Equal(0x01, bytes[0]);
+        Assert.Equal(2u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)));
+        Assert.Equal(100_000u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+        Assert.Equal(16u, BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(9)));
+        Assert.Equal(61, bytes.Length);
+        // The subkey is PBKDF2 of this very password with the stored salt, worked out here independently of Identity.
+        var subkey = Rfc2898DeriveBytes.Pbkdf2(TestCredentials.AdminPassword, bytes.AsSpan(13, 16), 100_000, HashAlgorithmName.SHA512, 32);
+        Assert.Equal(bytes[29..], subkey);
+    }
+
+    [Fact]
+    public async Task Serve_FirstStartWithoutInitialPassword_PrintsAGeneratedPasswordOnceThatSignsIn()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "greenloop-first-start-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        try
+        {
+            string password;
+            await using (var first = await ConsoleServer.StartAsync(data))
+            {
+                var output = first.Output;
+                var printed = Regex.Match(output, @"^\s*password:\s+(\S+)\s*$", RegexOptions.Multiline);
+                Assert.True(printed.Success, "no password printed on first start:\n" + output);
+                password = printed.Groups[1].Value;
+                // UserService.GeneratePassword: 16 characters without look-alikes (no 0, O, 1, l, I).
+                Assert.Matches("^[a-km-zA-HJ-NP-Z2-9]{16}$", password);
+                Assert.Contains("user name: admin", output, StringComparison.Ordinal);
+                Assert.Equal(HttpStatusCode.OK, await first.SignInStatusAsync("admin", password));
+                Assert.Equal(HttpStatusCode.Unauthorized, await first.SignInStatusAsync("admin", TestCredentials.AdminPassword));
+            }
+            // Not kept in clear anywhere in the data directory (database, write-ahead log, any log file).
+            foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories))
+                Assert.DoesNotContain(password, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
+
+            await using var second = await ConsoleServer.StartAsync(data);
+            Assert.DoesNotContain("password:", second.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, second.Output, StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, await second.SignInStatusAsync("admin", password));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("/health")]
+    [InlineData("/login")]
+    [InlineData("/api/v1/sites")]
+    [InlineData("/css/site.css")]
+    public async Task Response_AnyPath_CarriesSecurityHeaders(string path)
+    {
+        using var client = Clients.Anonymous(_factory);
+
+        using var response = await client.GetAsync(path);
+
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+        Assert.Equal(["DENY"], response.Headers.GetValues("X-Frame-Options"));
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self';", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestBody_LargerThanMaxRequestMegabytes_413WithReason()
+    {
+        await using var limited = _factory.WithWebHostBuilder(b => b.UseSetting("GreenLoop:Security:MaxRequestMegabytes", "1"));
+        using var client = limited.CreateClient();
+        // 1 MB = 1,048,576 bytes: a site document padded with spaces to just under it is applied, one over it is not.
+        var under = Sites.Padded("big", 1_048_576 - 1_000);
+        var over = Sites.Padded("big", 1_048_576 + 1_000);
+        var readings = """{"readings":[]""" + new string(' ', 1_048_576 + 1_000) + "}";
+
+        using var small = await client.PutAsync("/api/v1/sites/big", new StringContent(under, Encoding.UTF8, "application/json"));
+        using var large = await client.PutAsync("/api/v1/sites/big", new StringContent(over, Encoding.UTF8, "application/json"));
+        using var ingest = await client.PostAsync("/api/v1/readings", new StringContent(readings, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        foreach (var refused in new[] { large, ingest })
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+            var problem = await Http.JsonAsync(refused);
+            Assert.Contains("GreenLoop:Security:MaxRequestMegabytes", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task SignIn_FourthAttemptWithinAMinute_429WithRetryAfter()
+    {
+        await using var limited = _factory.WithWebHostBuilder(b => b.UseSetting("GreenLoop:Security:SignInPerMinute", "3"));
+        using var client = limited.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+
+        var answers = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var attempt = await SignInAsync(client, "nobody-" + i, "not-a-password");
+            answers.Add(attempt.StatusCode);
+        }
+        // The fourth carries the right password: the limit comes before the password is looked at.
+        using var fourth = await SignInAsync(client, TestCredentials.AdminUser, TestCredentials.AdminPassword);
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized], answers);
+        Assert.Equal(HttpStatusCode.TooManyRequests, fourth.StatusCode);
+        var retryAfter = int.Parse(Assert.Single(fourth.Headers.GetValues("Retry-After")), CultureInfo.InvariantCulture);
+        Assert.InRange(retryAfter, 1, 60);
+        Assert.Equal("Too many requests", (await Http.JsonAsync(fourth)).GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task Ingest_BurstOfTwoAtOnePerSecond_ThirdRapidRequest429()
+    {
+        await using var limited = _factory.WithWebHostBuilder(b =>
+        {
+            b.UseSetting("GreenLoop:Security:IngestPerSecond", "1");
+            b.UseSetting("GreenLoop:Security:IngestBurst", "2");
+        });
+        using var client = limited.CreateClient();
+
+        var statuses = new List<HttpStatusCode>();
+        var clock = Stopwatch.StartNew();
+        TimeSpan elapsedAtFirst429 = default;
+        string? retryAfter = null;
+        while (statuses.Count < 10)
+        {
+            using var response = await client.PostAsync("/api/v1/readings", new StringContent("""{"readings":[]}""", Encoding.UTF8, "application/json"));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                elapsedAtFirst429 = clock.Elapsed;
+                retryAfter = response.Headers.TryGetValues("Retry-After", out var values) ? values.Single() : null;
+                break;
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+        Assert.NotNull(retryAfter);
+        var accepted = statuses.Count - 1;
+        Assert.All(statuses[..^1], s => Assert.Equal(HttpStatusCode.OK, s));
+        // The bucket holds 2 and refills 1 a second: the first two always pass; on a loaded machine each full second
+        // that went by may let one more through, never more.
+        Assert.InRange(accepted, 2, 2 + (int)Math.Floor(elapsedAtFirst429.TotalSeconds));
+        if (elapsedAtFirst429 < TimeSpan.FromSeconds(1)) Assert.Equal(3, statuses.Count);
+    }
+
+    [Theory]
+    [InlineData("Development")]
+    [InlineData("Production")]
+    public async Task HandlerException_Provoked500_ProblemWithoutStackTrace(string environment)
+    {
+        var errors = new List<string>();
+        await using (var factory = new GreenLoopAppFactory())
+        {
+            await using var app = factory.WithWebHostBuilder(b => b.UseEnvironment(environment));
+            using var client = app.CreateClient();
+            using (var put = await client.PutAsync("/api/v1/sites/broken", Sites.Document("broken")))
+                Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+            // A site document damaged in the database: reading it back throws inside the handler.
+            await Database.ExecuteAsync(factory.DataDirectory, "UPDATE site SET definition = '{\"key\": truncated' WHERE key = 'broken'");
+
+            using var response = await client.GetAsync("/api/v1/sites/broken");
+            using var notFound = await client.GetAsync("/api/v1/sites/nowhere/meters/x/series");
+
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Equal(500, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
+            AssertNoInternals(text);
+            AssertNoInternals(await notFound.Content.ReadAsStringAsync());
+            errors.AddRange(factory.ErrorLogs.Errors);
+        }
+        // The exception is logged for the operator (with its stack trace), not shown to the caller.
+        Assert.NotEmpty(errors);
+        Assert.All(errors, e => Assert.Contains("JsonException", e, StringComparison.Ordinal));
+    }
+
+    /// <summary>No stack frame ("   at Namespace.Type.Method"), exception type or source path in an answer.</summary>
+    internal static void AssertNoInternals(string body)
+    {
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(".cs:line", body, StringComparison.Ordinal);
+    }
+
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password) =>
+        client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password });
+
+    /// <summary>
+    /// <c>greenloop serve</c> as its own process on a free 127.0.0.1 port, started as an operator would on first
+    /// install: no initial password and no bootstrap key configured (unlike <see cref="ServerProcess"/>).
+    /// </summary>
+    private sealed class ConsoleServer : IAsyncDisposable
+    {
+        private readonly Process _process;
+        private readonly StringBuilder _output = new();
+        private readonly HttpClient _client;
+
+        private ConsoleServer(Process process, Uri address)
+        {
+            _process = process;
+            // No cookies: each sign-in is a fresh visitor's (a signed-in caller's POST would need the page's token).
+            _client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        }
+
+        public string Output
+        {
+            get { lock (_output) return _output.ToString(); }
+        }
+
+        /// <summary>Starts the server and returns once it printed that it runs (after every start-up task).</summary>
+        public static async Task<ConsoleServer> StartAsync(string data)
+        {
+            var dll = Path.Combine(AppContext.BaseDirectory, "greenloop.dll");
+            Assert.True(File.Exists(dll), $"{dll} is missing");
+            var address = new Uri($"http://127.0.0.1:{FreePort()}");
+            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = data,
+            };
+            foreach (var arg in new[] { dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data, "--GreenLoop:Demo:Enabled=false" })
+                info.ArgumentList.Add(arg);
+            info.Environment["DOTNET_NOLOGO"] = "1";
+            var process = new Process { StartInfo = info };
+            var server = new ConsoleServer(process, address);
+            process.OutputDataReceived += (_, e) => server.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+            Assert.True(process.Start());
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            // The CLI prints this after the host started, i.e. after the first-start password (printed while starting).
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (!server.Output.Contains("GreenLoop is running at", StringComparison.Ordinal))
+            {
+                if (process.HasExited || cts.IsCancellationRequested)
+                {
+                    await server.DisposeAsync();
+                    Assert.Fail($"the server did not start within 60 s:\n{server.Output}");
+                }
+                await Task.Delay(50, CancellationToken.None);
+            }
+            return server;
+        }
+
+        public async Task<HttpStatusCode> SignInStatusAsync(string user, string password)
+        {
+            using var response = await _client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password });
+            return response.StatusCode;
+        }
+
+        private void Append(string? line)
+        {
+            if (line is null) return;
+            lock (_output) _output.AppendLine(line);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _client.Dispose();
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _process.WaitForExitAsync(cts.Token);
+            _process.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
+
+/// <summary>Clients of the in-memory server: anonymous, or signed in with the cookie and the pages' anti-forgery token.</summary>
+internal static partial class Clients
+{
+    public const string CsrfHeader = "X-CSRF-TOKEN";
+
+    /// <summary>A client without the factory's API key, keeping cookies and not following redirects.</summary>
+    public static HttpClient Anonymous(WebApplicationFactory<Program> factory)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.DefaultRequestHeaders.Remove("X-Api-Key");
+        return client;
+    }
+
+    /// <summary>Signs in through <c>POST /api/v1/auth/sign-in</c>; with <paramref name="csrf"/>, every request then carries the page's token.</summary>
+    public static async Task<HttpClient> SignInAsync(WebApplicationFactory<Program> factory, string user, string password, bool csrf = true)
+    {
+        var client = Anonymous(factory);
+        using var response = await client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"sign-in of '{user}': {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        if (csrf) client.DefaultRequestHeaders.Add(CsrfHeader, await CsrfTokenAsync(client));
+        return client;
+    }
+
+    /// <summary>The anti-forgery token a page gives its scripts (<c>&lt;meta name="csrf-token"&gt;</c>), read from the overview page.</summary>
+    public static async Task<string> CsrfTokenAsync(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var page = await client.GetAsync("/");
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"GET /: {(int)page.StatusCode}");
+        var match = CsrfMeta().Match(html);
+        Assert.True(match.Success, "the page has no csrf-token meta element");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string url, HttpContent? content, string? csrfToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = new HttpRequestMessage(method, url) { Content = content };
+        if (csrfToken is not null) request.Headers.Add(CsrfHeader, csrfToken);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Creates a user through the users API with the factory's administrator key; returns its id.</summary>
+    public static async Task<long> CreateUserAsync(WebApplicationFactory<Program> factory, string user, string password, params (string Role, string? Site)[] roles)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        using var admin = factory.CreateClient();
+        using var response = await admin.PostAsJsonAsync("/api/v1/users",
+            new { userName = user, password, roles = roles.Select(r => new { role = r.Role, site = r.Site }) });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"create user '{user}': {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await Http.JsonAsync(response)).GetProperty("user").GetProperty("id").GetInt64();
+    }
+
+    [GeneratedRegex("""<meta name="csrf-token" content="([^"]+)">""")]
+    private static partial Regex CsrfMeta();
+}
+
+/// <summary>Small site documents for the security tests: one interval meter <c>{key}.main</c> (15 min, kWh).</summary>
+internal static class Sites
+{
+    public static string Json(string key) => $$"""
+        {"key":"{{key}}","name":"Site {{key}}","timeZone":"Asia/Shanghai",
+         "meters":[{"key":"{{key}}.main","name":"Main incomer","carrier":"electricity","unit":"kWh","kind":"Interval","intervalMinutes":15,"stamp":"PeriodEnding"}]}
+        """;
+
+    public static StringContent Document(string key) => new(Json(key), Encoding.UTF8, "application/json");
+
+    /// <summary>The document padded with spaces to exactly <paramref name="bytes"/> bytes of UTF-8.</summary>
+    public static string Padded(string key, int bytes)
+    {
+        var json = Json(key);
+        return json + new string(' ', bytes - Encoding.UTF8.GetByteCount(json));
+    }
+
+    /// <summary>A JSON batch of readings (meter, ts with offset, value).</summary>
+    public static StringContent Readings(params (string Meter, string Ts, double Value)[] readings) =>
+        new(JsonSerializer.Serialize(new { readings = readings.Select(r => new { meter = r.Meter, ts = r.Ts, value = r.Value }) }), Encoding.UTF8, "application/json");
+}
+
+/// <summary>Direct access to the server's SQLite file, as someone with the file (not the API) would have.</summary>
+internal static class Database
+{
+    private static SqliteConnection Open(string dataDirectory)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(dataDirectory, "greenloop.db"),
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    public static async Task<T> ScalarAsync<T>(string dataDirectory, string sql)
+    {
+        await using var connection = Open(dataDirectory);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var value = await command.ExecuteScalarAsync();
+        Assert.NotNull(value);
+        return (T)Convert.ChangeType(value, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<List<Dictionary<string, object?>>> RowsAsync(string dataDirectory, string sql)
+    {
+        await using var connection = Open(dataDirectory);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    public static async Task<int> ExecuteAsync(string dataDirectory, string sql)
+    {
+        await using var connection = Open(dataDirectory);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var changed = await command.ExecuteNonQueryAsync();
+        Assert.True(changed > 0, $"'{sql}' changed nothing");
+        return changed;
+    }
+}
