@@ -71,10 +71,7 @@ public static class UiRegistration
         app.MapGet(UiRoutes.LanguageTemplate, LanguageSwitch.Handle)
             .AllowAnonymous()
             .ExcludeFromDescription();
-        // Browsers ask for /favicon.ico on their own (even on the sign-in page): point them at the SVG icon.
-        app.MapGet("/favicon.ico", () => Results.Redirect("~/favicon.svg".Replace("~", "", StringComparison.Ordinal), permanent: true))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
+
         return app;
     }
 
