@@ -3,7 +3,7 @@ using GreenLoop.Pipeline.Accounting;
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Server.Hosting;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Storage;
 using Microsoft.Extensions.Configuration;
 
 namespace GreenLoop.Cli;
@@ -14,7 +14,7 @@ namespace GreenLoop.Cli;
 /// </summary>
 internal sealed class LocalPlatform : IAsyncDisposable
 {
-    private LocalPlatform(SqliteStore store, long tenantId, GreenLoopOptions options)
+    private LocalPlatform(IGreenLoopStore store, long tenantId, GreenLoopOptions options)
     {
         Store = store;
         TenantId = tenantId;
@@ -28,7 +28,7 @@ internal sealed class LocalPlatform : IAsyncDisposable
         Accounting = new AccountingService(store, Catalog, clock);
     }
 
-    public SqliteStore Store { get; }
+    public IGreenLoopStore Store { get; }
     public long TenantId { get; }
     public GreenLoopOptions Options { get; }
     public MeterCatalog Catalog { get; }
@@ -47,7 +47,9 @@ internal sealed class LocalPlatform : IAsyncDisposable
         var options = new GreenLoopOptions();
         config.GetSection(GreenLoopOptions.Section).Bind(options);
         if (dataDirectory is not null) options.DataDirectory = dataDirectory;
-        var store = new SqliteStore(new SqliteStoreOptions { Path = options.DatabasePath, Synchronous = options.Synchronous });
+        // The store the server is configured with (GreenLoop:Storage), so that commands never write into a SQLite file
+        // beside a server that runs on PostgreSQL.
+        var store = StorageHosting.Open(StorageHosting.Read(config), options);
         await store.MigrateAsync(ct);
         var tenant = await store.EnsureTenantAsync(options.DefaultTenant, options.DefaultTenant, ct);
         return new LocalPlatform(store, tenant, options);

@@ -22,6 +22,9 @@ internal sealed record BenchOptions
           --clients C         ingest: concurrent HTTP clients (default 4, 1..64)
           --batch B           ingest: readings per POST and per raw-insert transaction (default 5000, 1..100000)
           --sync FULL|NORMAL  SQLite synchronous mode for the server and the baseline (default FULL)
+          --store sqlite|postgres  the store under test (default sqlite); postgres needs --pg
+          --pg CS             postgres: an Npgsql connection string to a server whose role may CREATE DATABASE
+                              (scripts/postgres.sh start prints one); each stage uses a fresh database, dropped after
           --query-meters N    query: meters (default 1000, 1..10000)
           --query-days D      query: days of hourly readings (default 365, 1..400)
           --query-runs R      query: measured runs of each query (default 50, 5..1000)
@@ -32,6 +35,7 @@ internal sealed record BenchOptions
     private static readonly HashSet<string> _valueOptions =
     [
         "--meters", "--days", "--step-seconds", "--clients", "--batch", "--sync", "--query-meters", "--query-days", "--query-runs", "--time-limit",
+        "--store", "--pg",
     ];
 
     public string Mode { get; init; } = "ingest";
@@ -46,6 +50,11 @@ internal sealed record BenchOptions
     public int QueryRuns { get; init; } = 50;
     public TimeSpan TimeLimit { get; init; } = TimeSpan.FromMinutes(15);
     public bool Keep { get; init; }
+    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    public string Store { get; init; } = "sqlite";
+    /// <summary>With <c>--store postgres</c>: where to create the benchmark databases.</summary>
+    public string? Pg { get; init; }
+    public bool Postgres => Store == "postgres";
 
     /// <summary>Readings per meter in the ingest benchmark (the first instant included).</summary>
     public int StepsPerMeter => (int)Math.Min(int.MaxValue, (long)Days * 86_400 / StepSeconds);
@@ -92,6 +101,8 @@ internal sealed record BenchOptions
                 "--query-runs" => o with { QueryRuns = Int(5, 1000) },
                 "--time-limit" => o with { TimeLimit = TimeSpan.FromMinutes(Int(1, 120)) },
                 "--keep" => o with { Keep = true },
+                "--store" => value.ToLowerInvariant() is "sqlite" or "postgres" ? o with { Store = value.ToLowerInvariant() } : Fail("--store must be sqlite or postgres"),
+                "--pg" => o with { Pg = value },
                 _ => Fail($"unknown option '{a}'"),
             };
             if (error is not null || next is null) return (null, error);
@@ -99,6 +110,7 @@ internal sealed record BenchOptions
         }
         if ((long)o.Meters * o.StepsPerMeter > 50_000_000) return (null, "--meters x readings per meter must stay at or below 50 million");
         if (o.StepsPerMeter < 2) return (null, "--days and --step-seconds must give at least 2 readings per meter");
+        if (o.Postgres && string.IsNullOrWhiteSpace(o.Pg)) return (null, "--store postgres needs --pg CONNECTION-STRING (scripts/postgres.sh start prints one)");
         return (o, null);
     }
 }

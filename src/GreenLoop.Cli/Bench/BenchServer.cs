@@ -27,7 +27,8 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>A client for set-up, health polling and checks (the load uses its own clients).</summary>
     public HttpClient Client { get; }
 
-    public static async Task<BenchServer> StartAsync(string dataDirectory, string synchronous, CancellationToken ct)
+    /// <summary>Starts the server; <paramref name="storage"/> are extra settings (e.g. the PostgreSQL store's).</summary>
+    public static async Task<BenchServer> StartAsync(string dataDirectory, string synchronous, CancellationToken ct, IReadOnlyList<string>? storage = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var app = GreenLoopServer.Build(
@@ -37,16 +38,29 @@ internal sealed class BenchServer : IAsyncDisposable
             "--GreenLoop:Demo:Enabled=false",
             $"--GreenLoop:Synchronous={synchronous}",
             "--Logging:LogLevel:Default=Warning",
+            // The load comes with a provisioned key (ingest needs one) and is not rate limited.
+            $"--GreenLoop:Security:BootstrapApiKey={ApiKey}",
+            "--GreenLoop:Security:IngestPerSecond=1000000",
+            "--GreenLoop:Security:IngestBurst=1000000",
+            .. storage ?? [],
         ]);
         await app.StartAsync(ct);
         return new BenchServer(app, address);
     }
 
-    public HttpClient NewClient() => new(new SocketsHttpHandler { MaxConnectionsPerServer = 4 })
+    /// <summary>The benchmark's API key (gl_ + 8 + _ + 32 characters a-z, 2-7), good for this throwaway server only.</summary>
+    public const string ApiKey = "gl_benchkey_abcdefghijklmnopqrstuvwxyz234567";
+
+    public HttpClient NewClient()
     {
-        BaseAddress = Address,
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 4 })
+        {
+            BaseAddress = Address,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        client.DefaultRequestHeaders.Add("X-Api-Key", ApiKey);
+        return client;
+    }
 
     public async Task PutSiteAsync(SiteDefinition site, CancellationToken ct)
     {

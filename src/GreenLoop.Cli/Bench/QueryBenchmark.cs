@@ -4,6 +4,8 @@ using System.Text.Json;
 using GreenLoop.Pipeline;
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Storage;
+using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;
 
 namespace GreenLoop.Cli.Bench;
@@ -27,9 +29,10 @@ internal sealed class QueryBenchmark(BenchOptions options, TextWriter output, Ti
         var workload = new BenchWorkload("benchq", o.QueryMeters, Math.Clamp(o.QueryMeters / 100, 1, 10), mixedCarriers: true, start, steps, 3600);
         var data = Path.Combine(folder, "query");
         await output.WriteLineAsync(Invariant($"== query: {o.QueryMeters} meters (electricity, natural gas, water) x {o.QueryDays} d of hourly readings = {(long)o.QueryMeters * steps:N0} readings"));
-        if (!await PopulateAsync(workload, Path.Combine(data, "greenloop.db"), ct)) return false;
+        await using var database = o.Postgres ? await PostgresBenchDatabase.CreateAsync(o.Pg!, "query", o.Keep, output, ct) : null;
+        if (!await PopulateAsync(workload, Path.Combine(data, "greenloop.db"), database, ct)) return false;
 
-        await using var server = await BenchServer.StartAsync(data, o.Synchronous, ct);
+        await using var server = await BenchServer.StartAsync(data, o.Synchronous, ct, database?.ServerArguments);
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
         string Local(long ms) => TimeZoneInfo.ConvertTime(DateTimeOffset.FromUnixTimeMilliseconds(ms), zone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         // Whole local days inside the data, so the series is complete and both queries span the same days.
@@ -42,9 +45,11 @@ internal sealed class QueryBenchmark(BenchOptions options, TextWriter output, Ti
         return series && energy;
     }
 
-    private async Task<bool> PopulateAsync(BenchWorkload workload, string path, CancellationToken ct)
+    private async Task<bool> PopulateAsync(BenchWorkload workload, string path, PostgresBenchDatabase? database, CancellationToken ct)
     {
-        var store = new SqliteStore(new SqliteStoreOptions { Path = path, Synchronous = options.Synchronous });
+        IGreenLoopStore store = database is null
+            ? new SqliteStore(new SqliteStoreOptions { Path = path, Synchronous = options.Synchronous })
+            : new PostgresStore(new PostgresStoreOptions { ConnectionString = database.ConnectionString });
         await using (store)
         {
             await store.MigrateAsync(ct);
@@ -90,7 +95,7 @@ internal sealed class QueryBenchmark(BenchOptions options, TextWriter output, Ti
                 await output.WriteLineAsync(Invariant($"   TIME LIMIT reached while populating after {total.Elapsed.TotalSeconds:0} s ({readings:N0} readings stored); no queries measured"));
                 return false;
             }
-            await output.WriteLineAsync(Invariant($"   populated through IngestService + DerivationService: {readings:N0} readings in {total.Elapsed.TotalSeconds:0.0} s ({readings / total.Elapsed.TotalSeconds:N0}/s; ingest {ingestTime.TotalSeconds:0.0} s, derivation {deriveTime.TotalSeconds:0.0} s); database {new FileInfo(path).Length / 1048576.0:0} MB"));
+            await output.WriteLineAsync(Invariant($"   populated through IngestService + DerivationService: {readings:N0} readings in {total.Elapsed.TotalSeconds:0.0} s ({readings / total.Elapsed.TotalSeconds:N0}/s; ingest {ingestTime.TotalSeconds:0.0} s, derivation {deriveTime.TotalSeconds:0.0} s); database {(database is null ? new FileInfo(path).Length / 1048576.0 : await database.SizeMegabytesAsync(ct)):0} MB"));
             return true;
 
             async Task Flush()

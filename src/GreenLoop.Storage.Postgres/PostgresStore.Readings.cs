@@ -1,0 +1,101 @@
+using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+using Npgsql;
+
+namespace GreenLoop.Storage.Postgres;
+
+public sealed partial class PostgresStore
+{
+    public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => { await MarkDirtyAsync(c, tx, meterId, from, to, ct); return 0; }, ct);
+
+    private static Task MarkDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, long from, long to, CancellationToken ct) =>
+        ExecAsync(c, tx, """
+            INSERT INTO dirty(meter_id, from_ts, to_ts, version) VALUES(@m, @f, @t, 1)
+            ON CONFLICT(meter_id) DO UPDATE SET from_ts=least(dirty.from_ts, excluded.from_ts), to_ts=greatest(dirty.to_ts, excluded.to_ts), version=dirty.version+1;
+            """, ct, ("m", meterId), ("f", from), ("t", to));
+
+    private static async Task MarkWholeMeterDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, CancellationToken ct)
+    {
+        var span = await ReadOneAsync(c, tx, "SELECT min(ts), max(ts) FROM reading WHERE meter_id=@m;",
+            r => (From: NullableLong(r, 0), To: NullableLong(r, 1)), ct, ("m", meterId));
+        if (span is { From: { } from, To: { } to }) await MarkDirtyAsync(c, tx, meterId, from, to, ct);
+    }
+
+    public Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0) return Task.CompletedTask;
+        return WriteAsync((c, tx) => ExecAsync(c, tx, """
+            INSERT INTO quarantine(tenant_id, received_at, source, meter, ts, value, field, reason)
+            SELECT t, r, s, m, ts, v, f, why
+            FROM unnest(@t::bigint[], @r::bigint[], @s::text[], @m::text[], @ts::text[], @v::text[], @f::text[], @why::text[]) WITH ORDINALITY AS x(t, r, s, m, ts, v, f, why, n)
+            ORDER BY n;
+            """, ct,
+            ("t", entries.Select(e => e.TenantId).ToArray()), ("r", entries.Select(e => e.ReceivedAt).ToArray()),
+            ("s", entries.Select(e => e.Source).ToArray()), ("m", entries.Select(e => e.Meter).ToArray()),
+            ("ts", entries.Select(e => e.Ts).ToArray()), ("v", entries.Select(e => e.Value).ToArray()),
+            ("f", entries.Select(e => e.Field).ToArray()), ("why", entries.Select(e => e.Reason).ToArray())), ct);
+    }
+
+    public Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<QuarantineEntry>>(async c => await ReadAllAsync(c, null,
+            "SELECT id, tenant_id, received_at, source, meter, ts, value, field, reason FROM quarantine WHERE tenant_id=@t ORDER BY id LIMIT @l;",
+            r => new QuarantineEntry
+            {
+                Id = r.GetInt64(0),
+                TenantId = r.GetInt64(1),
+                ReceivedAt = r.GetInt64(2),
+                Source = r.GetString(3),
+                Meter = NullableString(r, 4),
+                Ts = NullableString(r, 5),
+                Value = NullableString(r, 6),
+                Field = r.GetString(7),
+                Reason = r.GetString(8),
+            }, ct, ("t", tenantId), ("l", limit)), ct);
+
+    public Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
+        ReadAsync(async c => (int)(long)(await ScalarAsync(c, null, "SELECT count(*) FROM quarantine WHERE tenant_id=@t;", ct, ("t", tenantId)))!, ct);
+
+    public Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        return WriteAsync((c, tx) => ExecAsync(c, tx, "DELETE FROM quarantine WHERE tenant_id=@t AND id = ANY(@ids);", ct,
+            ("t", tenantId), ("ids", ids.ToArray())), ct);
+    }
+
+    public Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<DirtyMeter>>(async c => await ReadAllAsync(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT @l;",
+            r => new DirtyMeter(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct, ("l", max)), ct);
+
+    public Task<long> CountDirtyAsync(CancellationToken ct) =>
+        ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM dirty;", ct))!, ct);
+
+    public Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
+        ReadAsync(async c => (
+            await ScalarAsync(c, null, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=@m AND ts < @t ORDER BY ts DESC LIMIT @k) x;", ct,
+                ("m", meterId), ("t", minTs), ("k", Math.Max(1, back))) as long?,
+            await ScalarAsync(c, null, "SELECT min(ts) FROM reading WHERE meter_id=@m AND ts > @t;", ct, ("m", meterId), ("t", maxTs)) as long?), ct);
+
+    public Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
+        ReadAsync(async c =>
+        {
+            var sql = withNeighbours
+                ? """
+                  (SELECT ts, value FROM reading WHERE meter_id=@m AND ts < @f ORDER BY ts DESC LIMIT 1)
+                  UNION ALL (SELECT ts, value FROM reading WHERE meter_id=@m AND ts >= @f AND ts <= @t)
+                  UNION ALL (SELECT ts, value FROM reading WHERE meter_id=@m AND ts > @t ORDER BY ts LIMIT 1)
+                  ORDER BY ts;
+                  """
+                : "SELECT ts, value FROM reading WHERE meter_id=@m AND ts >= @f AND ts <= @t ORDER BY ts;";
+            var list = await ReadAllAsync(c, null, sql, r => new RawReading(r.GetInt64(0), r.GetDouble(1)), ct, ("m", meterId), ("f", from), ("t", to));
+            return list.ToArray();
+        }, ct);
+
+    public Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<CounterEvent>>(async c => await ReadAllAsync(c, null, "SELECT ts, kind, old_value, new_value FROM meter_event WHERE meter_id=@m ORDER BY ts, kind COLLATE \"C\";",
+            r => new CounterEvent(r.GetInt64(0), Enum.Parse<MeterEventKind>(r.GetString(1)), NullableDouble(r, 2), r.GetDouble(3)), ct, ("m", meterId)), ct);
+
+    public Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
+        ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM reading WHERE meter_id=@m;", ct, ("m", meterId)))!, ct);
+}

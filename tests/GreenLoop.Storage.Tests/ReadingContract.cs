@@ -1,0 +1,184 @@
+using GreenLoop.Domain.Derivation;
+
+namespace GreenLoop.Storage.Tests;
+
+/// <summary>Raw readings: append outcomes, dirty marks in the same transaction, neighbours, quarantine.</summary>
+public abstract class ReadingContract : StoreContract
+{
+    private static readonly DateTimeOffset _now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+
+    private static async Task<(StoreHarness H, long Main, long Gas)> StartWithPlantAsync(Func<DateTimeOffset, Task<StoreHarness>> start)
+    {
+        var h = await start(_now);
+        await h.ApplyAsync(TestSites.Plant());
+        return (h, (await h.MeterAsync(TestSites.MainMeter)).Id, (await h.MeterAsync(TestSites.GasMeter)).Id);
+    }
+
+    [Fact]
+    public async Task AppendReadings_NewDuplicateAndConflict_ReportsEachAndKeepsTheStoredValue()
+    {
+        var (h, main, _) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+
+        var first = await h.Store.AppendReadingsAsync([new(main, 1000, 1.0), new(main, 2000, 2.0)], 10, Ct);
+        var second = await h.Store.AppendReadingsAsync([new(main, 1000, 1.0), new(main, 2000, 2.5), new(main, 3000, 3.0)], 20, Ct);
+
+        Assert.Equal([new(AppendStatus.Inserted, null), new(AppendStatus.Inserted, null)], first);
+        Assert.Equal([new(AppendStatus.Duplicate, null), new(AppendStatus.Conflict, 2.0), new(AppendStatus.Inserted, null)], second);
+        Assert.Equal([new RawReading(1000, 1.0), new RawReading(2000, 2.0), new RawReading(3000, 3.0)], await h.Store.ReadingsAsync(main, 0, 10_000, false, Ct));
+        Assert.Equal(3, await h.Store.CountReadingsAsync(main, Ct));
+    }
+
+    [Fact]
+    public async Task AppendReadings_SameInstantTwiceInOneBatch_TheFirstDecidesAndTheLaterOnesCompareWithIt()
+    {
+        var (h, main, gas) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        await h.Store.AppendReadingsAsync([new(gas, 5000, 5.0)], 1, Ct);
+
+        // main@1000 is new: the first goes in, the same value again is a duplicate, another value conflicts with 1.0.
+        // gas@5000 holds 5.0 already: 5.0 is a duplicate and 6.0 conflicts with the stored 5.0 (not with the batch).
+        var outcomes = await h.Store.AppendReadingsAsync(
+            [new(main, 1000, 1.0), new(gas, 5000, 5.0), new(main, 1000, 1.0), new(main, 1000, 9.0), new(gas, 5000, 6.0)], 2, Ct);
+
+        Assert.Equal(
+            [new(AppendStatus.Inserted, null), new(AppendStatus.Duplicate, null), new(AppendStatus.Duplicate, null), new(AppendStatus.Conflict, 1.0), new(AppendStatus.Conflict, 5.0)],
+            outcomes);
+        Assert.Equal([new RawReading(1000, 1.0)], await h.Store.ReadingsAsync(main, 0, 10_000, false, Ct));
+        Assert.Equal([new RawReading(5000, 5.0)], await h.Store.ReadingsAsync(gas, 0, 10_000, false, Ct));
+    }
+
+    [Fact]
+    public async Task AppendReadings_FourWritersWithOverlappingBatchesAtOnce_EachInstantInsertedExactlyOnce()
+    {
+        var (h, main, gas) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        // 2 meters x 1500 instants; each writer sends all 3000 in its own order, so every key is contested by all four.
+        var rows = Enumerable.Range(0, 1500).SelectMany(k => new[] { new StoredReading(main, k * 1000L, k), new StoredReading(gas, k * 1000L, -k) }).ToArray();
+        var orders = Enumerable.Range(0, 4).Select(w => rows.OrderBy(r => (r.Ts * 7919 + w * 104_729 + r.MeterId) % 3001).ToArray()).ToArray();
+
+        var outcomes = await Task.WhenAll(orders.Select(o => Task.Run(() => h.Store.AppendReadingsAsync(o, 1, Ct))));
+
+        var all = outcomes.SelectMany(x => x).ToList();
+        Assert.Equal(3000, all.Count(o => o.Status == AppendStatus.Inserted));
+        Assert.Equal(9000, all.Count(o => o.Status == AppendStatus.Duplicate));
+        Assert.Equal(1500, await h.Store.CountReadingsAsync(main, Ct));
+        Assert.Equal(new RawReading(1_499_000, -1499), (await h.Store.ReadingsAsync(gas, 1_499_000, 1_499_000, false, Ct))[0]);
+        var dirty = (await h.Store.GetDirtyAsync(10, Ct)).OrderBy(d => d.MeterId).ToList();
+        Assert.Equal([(main, 0L, 1_499_000L), (gas, 0L, 1_499_000L)], dirty.Select(d => (d.MeterId, d.FromTs, d.ToTs)));
+    }
+
+    [Fact]
+    public async Task AppendReadings_EmptyBatch_ReturnsNoOutcomesAndMarksNothing()
+    {
+        var (h, _, _) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+
+        var outcomes = await h.Store.AppendReadingsAsync([], 1, Ct);
+
+        Assert.Empty(outcomes);
+        Assert.Equal(0, await h.Store.CountDirtyAsync(Ct));
+    }
+
+    [Fact]
+    public async Task AppendReadings_InsertedRows_MarkTheirMetersDirtyOverTheInsertedSpanOnly()
+    {
+        var (h, main, gas) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+
+        await h.Store.AppendReadingsAsync([new(main, 5000, 1), new(main, 7000, 2), new(gas, 6000, 1)], 1, Ct);
+        var afterFirst = await h.Store.GetDirtyAsync(10, Ct);
+        // 3000 is new (the span grows to 3000..7000, version 2); 7000 again is a duplicate; gas only repeats: unchanged.
+        await h.Store.AppendReadingsAsync([new(main, 3000, 0.5), new(main, 7000, 2), new(gas, 6000, 1)], 2, Ct);
+        var afterSecond = await h.Store.GetDirtyAsync(10, Ct);
+
+        Assert.Equal([new DirtyMeter(main, 5000, 7000, 1), new DirtyMeter(gas, 6000, 6000, 1)], afterFirst.OrderBy(d => d.MeterId));
+        Assert.Equal([new DirtyMeter(main, 3000, 7000, 2), new DirtyMeter(gas, 6000, 6000, 1)], afterSecond.OrderBy(d => d.MeterId));
+        Assert.Equal(2, await h.Store.CountDirtyAsync(Ct));
+    }
+
+    [Fact]
+    public async Task GetDirty_MoreMetersThanAsked_ReturnsTheLowestMeterIdsFirst()
+    {
+        var (h, main, gas) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        await h.Store.MarkDirtyAsync(gas, 10, 20, Ct);
+        await h.Store.MarkDirtyAsync(main, 30, 40, Ct);
+        await h.Store.MarkDirtyAsync(main, 5, 35, Ct);
+
+        var one = await h.Store.GetDirtyAsync(1, Ct);
+
+        // main was applied first, so it has the lower id; its second mark widened 30..40 to 5..40 and bumped the version.
+        Assert.True(main < gas);
+        Assert.Equal([new DirtyMeter(main, 5, 40, 2)], one);
+    }
+
+    [Fact]
+    public async Task NeighbourInstants_ReadingsEverySecond_FindsTheNthBeforeAndTheFirstAfter()
+    {
+        var (h, main, _) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        await h.Store.AppendReadingsAsync([.. Enumerable.Range(1, 5).Select(k => new StoredReading(main, k * 1000L, k))], 1, Ct);
+
+        // Before 3000: 2000 is the first back, 1000 the second; with 5 back there are only two, so the earliest (1000).
+        Assert.Equal((2000L, 4000L), await h.Store.NeighbourInstantsAsync(main, 3000, 3000, 1, Ct));
+        Assert.Equal((1000L, 4000L), await h.Store.NeighbourInstantsAsync(main, 3000, 3000, 2, Ct));
+        Assert.Equal((1000L, 5000L), await h.Store.NeighbourInstantsAsync(main, 2500, 4500, 5, Ct));
+        Assert.Equal(((long?)null, (long?)null), await h.Store.NeighbourInstantsAsync(main, 1000, 5000, 1, Ct));
+    }
+
+    [Fact]
+    public async Task Readings_WithAndWithoutNeighbours_InclusiveRangeInInstantOrder()
+    {
+        var (h, main, gas) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        // Appended out of order, and another meter's readings in between that must not leak in.
+        await h.Store.AppendReadingsAsync([new(main, 4000, 4), new(main, 2000, 2), new(gas, 3000, 99), new(main, 3000, 3), new(main, 1000, 1), new(main, 5000, 5)], 1, Ct);
+
+        Assert.Equal([new RawReading(3000, 3)], await h.Store.ReadingsAsync(main, 2500, 3500, false, Ct));
+        Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(main, 2500, 3500, true, Ct));
+        Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(main, 2000, 4000, false, Ct));
+        Assert.Equal([new RawReading(4000, 4), new RawReading(5000, 5)], await h.Store.ReadingsAsync(main, 4500, 9000, true, Ct));
+        Assert.Empty(await h.Store.ReadingsAsync(main, 6000, 9000, false, Ct));
+    }
+
+    [Fact]
+    public async Task LastReadings_Site_NewestInstantOfEachMeterThatHasReadings()
+    {
+        var (h, main, gas) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        await h.Store.AppendReadingsAsync([new(main, 4000, 4), new(main, 9000, 9), new(gas, 3000, 1)], 1, Ct);
+        var site = (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!;
+
+        var last = await h.Store.LastReadingsAsync(site.Id, Ct);
+
+        Assert.Equal(new Dictionary<long, long> { [main] = 9000, [gas] = 3000 }, last);
+    }
+
+    [Fact]
+    public async Task Quarantine_TwoTenants_ListedInArrivalOrderCountedAndDeletedPerTenant()
+    {
+        var (h, _, _) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        var other = await h.Store.EnsureTenantAsync("other", "Other", Ct);
+        QuarantineEntry Entry(long tenant, string? meter, string reason) =>
+            new() { TenantId = tenant, ReceivedAt = 100, Source = "mqtt:plc", Meter = meter, Ts = meter is null ? null : "2026-11-23T00:00:00Z", Value = "x", Field = "value", Reason = reason };
+        await h.Store.QuarantineAsync([Entry(h.TenantId, "a", "first"), Entry(other, "b", "theirs"), Entry(h.TenantId, null, "second"), Entry(h.TenantId, "c", "third")], Ct);
+
+        var mine = await h.Store.ListQuarantineAsync(h.TenantId, 10, Ct);
+        var firstTwo = await h.Store.ListQuarantineAsync(h.TenantId, 2, Ct);
+        var theirs = Assert.Single(await h.Store.ListQuarantineAsync(other, 10, Ct));
+        // Deleting the other tenant's entry through my tenant does nothing; my second entry goes.
+        await h.Store.DeleteQuarantineAsync(h.TenantId, [theirs.Id, mine[1].Id], Ct);
+
+        Assert.Equal(["first", "second", "third"], mine.Select(e => e.Reason));
+        Assert.Equal(mine[0] with { }, firstTwo[0]);
+        Assert.Equal(2, firstTwo.Count);
+        Assert.Null(mine[1].Meter);
+        Assert.Null(mine[1].Ts);
+        Assert.Equal(new QuarantineEntry { Id = mine[0].Id, TenantId = h.TenantId, ReceivedAt = 100, Source = "mqtt:plc", Meter = "a", Ts = "2026-11-23T00:00:00Z", Value = "x", Field = "value", Reason = "first" }, mine[0]);
+        Assert.Equal(2, await h.Store.CountQuarantineAsync(h.TenantId, Ct));
+        Assert.Equal(1, await h.Store.CountQuarantineAsync(other, Ct));
+        Assert.Equal(["first", "third"], (await h.Store.ListQuarantineAsync(h.TenantId, 10, Ct)).Select(e => e.Reason));
+    }
+}
