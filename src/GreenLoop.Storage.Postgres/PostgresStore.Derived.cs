@@ -32,12 +32,16 @@ public sealed partial class PostgresStore
         DELETE FROM finding x USING unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t) WHERE x.meter_id = s.m AND x.ts >= s.f AND x.ts < s.t;
         """;
 
+    // The joins from a list of keys to the rows they cover are LATERAL subqueries with OFFSET 0: that keeps the planner
+    // from flattening them, so that each key's rows are one index range (meter, grain, instant) rather than all of a
+    // meter's rows filtered afterwards (which it chose for a year of data, reading every bucket of every meter).
     private const string RollPeriodsSql = $"""
         DELETE FROM rollup r USING unnest(@m::bigint[], @ts::bigint[]) p(m, ts) WHERE r.meter_id = p.m AND r.grain = @g AND r.ts = p.ts;
         INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags)
         SELECT p.m, @g, p.ts, p.up, {AggregateColumns}
         FROM unnest(@m::bigint[], @ts::bigint[], @up::bigint[]) p(m, ts, up)
-        JOIN rollup x ON x.meter_id = p.m AND x.grain = @g - 1 AND x.up_ts = p.ts
+        CROSS JOIN LATERAL (SELECT r.value, r.min, r.max, r.covered, r.flags FROM rollup r
+                            WHERE r.meter_id = p.m AND r.grain = @g - 1 AND r.up_ts = p.ts OFFSET 0) x
         GROUP BY p.m, p.ts, p.up;
         """;
 
@@ -177,13 +181,14 @@ public sealed partial class PostgresStore
                     SELECT k.n, k.c, k.d, 0, b.ts, sum(b.value), sum(b.covered), count(*)
                     FROM unnest(@n::bigint[], @c::text[], @d::text[], @f::bigint[], @t::bigint[]) k(n, c, d, f, t)
                     JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
-                    JOIN bucket b ON b.meter_id = nm.meter_id AND b.ts >= k.f AND b.ts < k.t
+                    CROSS JOIN LATERAL (SELECT x.ts, x.value, x.covered FROM bucket x WHERE x.meter_id = nm.meter_id AND x.ts >= k.f AND x.ts < k.t OFFSET 0) b
                     GROUP BY k.n, k.c, k.d, b.ts;
                     INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
                     SELECT k.n, k.c, k.d, 1, r.ts, sum(r.value), sum(r.covered), count(*)
                     FROM unnest(@n::bigint[], @c::text[], @d::text[], @f::bigint[], @t::bigint[]) k(n, c, d, f, t)
                     JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
-                    JOIN rollup r ON r.meter_id = nm.meter_id AND r.grain = 1 AND r.ts >= k.f AND r.ts < k.t
+                    CROSS JOIN LATERAL (SELECT x.ts, x.value, x.covered FROM rollup x
+                                        WHERE x.meter_id = nm.meter_id AND x.grain = 1 AND x.ts >= k.f AND x.ts < k.t OFFSET 0) r
                     GROUP BY k.n, k.c, k.d, r.ts;
                     """, ct,
                     ("n", ranges.Select(r => r.Node).ToArray()), ("c", ranges.Select(r => r.Carrier).ToArray()), ("d", ranges.Select(r => r.Direction).ToArray()),
@@ -199,7 +204,7 @@ public sealed partial class PostgresStore
                     SELECT k.n, k.c, k.d, k.g, k.ts, sum(r.value), sum(r.covered), count(*)
                     FROM unnest(@n::bigint[], @c::text[], @d::text[], @g::integer[], @ts::bigint[]) k(n, c, d, g, ts)
                     JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
-                    JOIN rollup r ON r.meter_id = nm.meter_id AND r.grain = k.g AND r.ts = k.ts
+                    CROSS JOIN LATERAL (SELECT x.value, x.covered FROM rollup x WHERE x.meter_id = nm.meter_id AND x.grain = k.g AND x.ts = k.ts OFFSET 0) r
                     GROUP BY k.n, k.c, k.d, k.g, k.ts;
                     """, ct,
                     ("n", periods.Select(p => p.Node).ToArray()), ("c", periods.Select(p => p.Carrier).ToArray()), ("d", periods.Select(p => p.Direction).ToArray()),
