@@ -37,7 +37,8 @@ internal sealed class StoreCopy(TextWriter output)
         var unbounded = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ToString();
         await using var target = new PostgresStore(new PostgresStoreOptions { ConnectionString = unbounded });
         await target.MigrateAsync(ct);
-        await output.WriteLineAsync($"copying {Path.GetFullPath(sqlitePath)} -> {target.Describe()} (schema version {await target.SchemaVersionAsync(ct)})");
+        var migrations = await target.AppliedMigrationsAsync(ct);
+        await output.WriteLineAsync($"copying {Path.GetFullPath(sqlitePath)} -> {target.Describe()} (schema {MigrationName(migrations[^1])}, {migrations.Count} migrations)");
 
         await using var source = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqlitePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         await source.OpenAsync(ct);
@@ -47,6 +48,12 @@ internal sealed class StoreCopy(TextWriter output)
         await using var tx = await pg.BeginTransactionAsync(ct);
 
         var columns = await ColumnsAsync(pg, tx, ct);
+        var sqliteMigrations = SqliteMigrations(source, snapshot);
+        if (!sqliteMigrations.Select(MigrationName).SequenceEqual(migrations.Select(MigrationName)))
+        {
+            throw new CopyException($"the two databases are at different schema versions (SQLite: {string.Join(", ", sqliteMigrations.Select(MigrationName))}; " +
+                $"PostgreSQL: {string.Join(", ", migrations.Select(MigrationName))})");
+        }
         var sqliteTables = SqliteTables(source, snapshot);
         var missing = sqliteTables.Except(columns.Keys).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0) throw new CopyException($"the PostgreSQL provider has no table {string.Join(", ", missing)}: this greenloop is older than the one that wrote the SQLite file");
@@ -112,7 +119,7 @@ internal sealed class StoreCopy(TextWriter output)
         await using var cmd = new NpgsqlCommand("""
             SELECT c.table_name, c.column_name, c.data_type, c.is_identity = 'YES'
             FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-            WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name <> 'schema_version'
+            WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name NOT LIKE '\_\_EF%'
             ORDER BY c.table_name, c.ordinal_position
             """, pg, tx);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -129,12 +136,27 @@ internal sealed class StoreCopy(TextWriter output)
     {
         using var cmd = source.CreateCommand();
         cmd.Transaction = snapshot;
-        cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'";
+        cmd.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '\\_\\_EF%' ESCAPE '\\'";
         using var r = cmd.ExecuteReader();
         var tables = new HashSet<string>(StringComparer.Ordinal);
         while (r.Read()) tables.Add(r.GetString(0));
         return tables;
     }
+
+    /// <summary>The migrations applied to the SQLite file, oldest first.</summary>
+    private static List<string> SqliteMigrations(SqliteConnection source, SqliteTransaction snapshot)
+    {
+        using var cmd = source.CreateCommand();
+        cmd.Transaction = snapshot;
+        cmd.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY \"MigrationId\"";
+        using var r = cmd.ExecuteReader();
+        var ids = new List<string>();
+        while (r.Read()) ids.Add(r.GetString(0));
+        return ids;
+    }
+
+    /// <summary>A migration's name without its timestamp: each provider has its own history, made with the same names.</summary>
+    private static string MigrationName(string id) => id[(id.IndexOf('_', StringComparison.Ordinal) + 1)..];
 
     /// <summary>Tables with every table they reference by foreign key before them (ties by name).</summary>
     private static async Task<List<string>> OrderAsync(NpgsqlConnection pg, NpgsqlTransaction tx, IEnumerable<string> tables, CancellationToken ct)

@@ -9,13 +9,13 @@ public sealed partial class PostgresStore
     public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
         WriteAsync(async (c, tx) => { await MarkDirtyAsync(c, tx, meterId, from, to, ct); return 0; }, ct);
 
-    private static Task MarkDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, long from, long to, CancellationToken ct) =>
+    internal static Task MarkDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, long from, long to, CancellationToken ct) =>
         ExecAsync(c, tx, """
             INSERT INTO dirty(meter_id, from_ts, to_ts, version) VALUES(@m, @f, @t, 1)
             ON CONFLICT(meter_id) DO UPDATE SET from_ts=least(dirty.from_ts, excluded.from_ts), to_ts=greatest(dirty.to_ts, excluded.to_ts), version=dirty.version+1;
             """, ct, ("m", meterId), ("f", from), ("t", to));
 
-    private static async Task MarkWholeMeterDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, CancellationToken ct)
+    internal static async Task MarkWholeMeterDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, CancellationToken ct)
     {
         var span = await ReadOneAsync(c, tx, "SELECT min(ts), max(ts) FROM reading WHERE meter_id=@m;",
             r => (From: NullableLong(r, 0), To: NullableLong(r, 1)), ct, ("m", meterId));

@@ -1,6 +1,7 @@
 using System.Data;
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using GreenLoop.Storage.Catalog;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace GreenLoop.Storage.Postgres;
@@ -23,15 +24,9 @@ public sealed record PostgresStoreOptions
 /// temporary staging table for binary COPY (see <see cref="AppendReadingsAsync"/>); GreenLoop sets no other session
 /// state. A transaction-pooling proxy (PgBouncer in transaction mode) is therefore not supported; session mode is.
 /// </remarks>
-public sealed partial class PostgresStore : IGreenLoopStore
+public sealed partial class PostgresStore : CatalogStore, IGreenLoopStore
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     /// <summary>Advisory lock keys (an arbitrary constant namespace, "GRLO").</summary>
-    private const long MigrationLock = 0x47524C4F_00000001;
     private const long DerivedLock = 0x47524C4F_00000002;
     private const long AuditLock = 0x47524C4F_00000003;
 
@@ -39,6 +34,7 @@ public sealed partial class PostgresStore : IGreenLoopStore
     private const int DefaultNpgsqlCommandTimeout = 30;
 
     private readonly NpgsqlDataSource _db;
+    private readonly DbContextOptions<GreenLoopDb> _dbOptions;
 
     public PostgresStore(PostgresStoreOptions options)
     {
@@ -50,7 +46,40 @@ public sealed partial class PostgresStore : IGreenLoopStore
         if (builder.ConnectionStringBuilder.CommandTimeout == DefaultNpgsqlCommandTimeout) builder.ConnectionStringBuilder.CommandTimeout = 600;
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.ApplicationName)) builder.ConnectionStringBuilder.ApplicationName = "greenloop";
         _db = builder.Build();
+        _dbOptions = new DbContextOptionsBuilder<GreenLoopDb>()
+            .UseNpgsql(_db, o => o.MigrationsAssembly(typeof(PostgresStore).Assembly.GetName().Name))
+            .Options;
     }
+
+    protected override GreenLoopDb OpenDb(long tenantId) => new(_dbOptions) { TenantId = tenantId };
+
+    /// <summary>
+    /// A catalogue change in one READ COMMITTED transaction, run again a few times after a deadlock or a serialization
+    /// failure, like every other write of this store.
+    /// </summary>
+    protected override async Task<T> WriteDbAsync<T>(long tenantId, Func<GreenLoopDb, ISeriesWriter, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var db = new GreenLoopDb(_dbOptions) { TenantId = tenantId };
+            await using var tx = await db.Database.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+            try
+            {
+                var series = new PostgresSeriesWriter((NpgsqlConnection)db.Database.GetDbConnection(), (NpgsqlTransaction)tx.GetDbTransaction());
+                var result = await work(db, series);
+                await tx.CommitAsync(ct);
+                return result;
+            }
+            catch (Exception ex) when (attempt < MaxAttempts && IsTransient(ex))
+            {
+                await tx.RollbackAsync(ct);
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception ex) =>
+        (ex as PostgresException ?? ex.InnerException as PostgresException)?.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure;
 
     /// <summary>The server and database, without the password (for logs).</summary>
     public string Describe()
@@ -62,33 +91,31 @@ public sealed partial class PostgresStore : IGreenLoopStore
     /// <summary>The data source, for bulk work beside the store (the copy command, the benchmarks).</summary>
     public NpgsqlDataSource DataSource => _db;
 
+    /// <summary>
+    /// Applies the migrations (one history for the catalogue and the time-series tables; EF Core serialises two
+    /// servers starting together). A database made before the migrations moved to EF Core is refused, never altered.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct)
     {
-        for (var step = 0; ; step++)
+        await using (var c = await _db.OpenConnectionAsync(ct))
         {
-            await using var c = await _db.OpenConnectionAsync(ct);
-            await using var tx = await c.BeginTransactionAsync(ct);
-            // Two servers starting together: the second waits here, then finds the step applied.
-            await ExecAsync(c, tx, "SELECT pg_advisory_xact_lock(@k);", ct, ("k", MigrationLock));
-            await ExecAsync(c, tx, "CREATE TABLE IF NOT EXISTS schema_version(version integer NOT NULL);", ct);
-            var version = await ScalarAsync(c, tx, "SELECT max(version) FROM schema_version;", ct) is int v ? v : 0;
-            if (version >= PostgresMigrations.Steps.Length)
+            var legacy = await ScalarAsync(c, null, "SELECT to_regclass('schema_version') IS NOT NULL AND to_regclass('\"__EFMigrationsHistory\"') IS NULL;", ct);
+            if (legacy is true)
             {
-                await tx.CommitAsync(ct);
-                return;
+                throw new InvalidOperationException(
+                    $"The database {Describe()} was made by a GreenLoop version before 2026-12, which this version cannot upgrade. " +
+                    "Export what you need, then create an empty database for this version.");
             }
-            await ExecAsync(c, tx, PostgresMigrations.Steps[version], ct);
-            await ExecAsync(c, tx, "DELETE FROM schema_version; INSERT INTO schema_version(version) VALUES(@v);", ct, ("v", version + 1));
-            await tx.CommitAsync(ct);
         }
+        await using var db = new GreenLoopDb(_dbOptions);
+        await MigrateCatalogAsync(db, ct);
     }
 
-    /// <summary>The schema version applied (0 before the first migration).</summary>
-    public async Task<int> SchemaVersionAsync(CancellationToken ct)
+    /// <summary>The migrations applied, oldest first (empty before the first).</summary>
+    public async Task<IReadOnlyList<string>> AppliedMigrationsAsync(CancellationToken ct)
     {
-        await using var c = await _db.OpenConnectionAsync(ct);
-        if (await ScalarAsync(c, null, "SELECT to_regclass('schema_version') IS NOT NULL;", ct) is not true) return 0;
-        return await ScalarAsync(c, null, "SELECT max(version) FROM schema_version;", ct) is int v ? v : 0;
+        await using var db = new GreenLoopDb(_dbOptions);
+        return [.. await db.Database.GetAppliedMigrationsAsync(ct)];
     }
 
     /// <summary>
@@ -121,8 +148,11 @@ public sealed partial class PostgresStore : IGreenLoopStore
     }
 
     /// <summary>Serialises the writers that rebuild derived rows from other tables, until the transaction ends.</summary>
-    private static Task LockDerivedAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct) =>
-        ExecAsync(c, tx, "SELECT pg_advisory_xact_lock(@k);", ct, ("k", DerivedLock));
+    private static Task LockDerivedAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct) => LockAsync(c, tx, WriteKind.Derived, ct);
+
+    /// <summary>Waits for the other writers of <paramref name="kind"/>, until the transaction ends.</summary>
+    internal static Task LockAsync(NpgsqlConnection c, NpgsqlTransaction tx, WriteKind kind, CancellationToken ct) =>
+        ExecAsync(c, tx, "SELECT pg_advisory_xact_lock(@k);", ct, ("k", kind == WriteKind.Audit ? AuditLock : DerivedLock));
 
     internal static NpgsqlCommand Command(NpgsqlConnection c, NpgsqlTransaction? tx, string sql, params (string Name, object? Value)[] args)
     {

@@ -48,13 +48,13 @@ public sealed partial class SqliteStore
     public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
         WriteAsync((c, tx) => { MarkDirty(c, tx, meterId, from, to); return 0; }, ct);
 
-    private static void MarkDirty(SqliteConnection c, SqliteTransaction tx, long meterId, long from, long to) =>
+    internal static void MarkDirty(SqliteConnection c, SqliteTransaction tx, long meterId, long from, long to) =>
         Scalar(c, """
             INSERT INTO dirty(meter_id, from_ts, to_ts, version) VALUES($m, $f, $t, 1)
             ON CONFLICT(meter_id) DO UPDATE SET from_ts=min(from_ts, excluded.from_ts), to_ts=max(to_ts, excluded.to_ts), version=version+1;
             """, tx, ("$m", meterId), ("$f", from), ("$t", to));
 
-    private static void MarkWholeMeterDirty(SqliteConnection c, SqliteTransaction tx, long meterId)
+    internal static void MarkWholeMeterDirty(SqliteConnection c, SqliteTransaction tx, long meterId)
     {
         var span = ReadOne(c, tx, "SELECT count(*), min(ts), max(ts) FROM reading WHERE meter_id=$m;",
             r => (Count: r.GetInt64(0), From: r.IsDBNull(1) ? 0 : r.GetInt64(1), To: r.IsDBNull(2) ? 0 : r.GetInt64(2)), ("$m", meterId));

@@ -1,6 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using GreenLoop.Storage.Catalog;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 
 namespace GreenLoop.Storage.Sqlite;
 
@@ -21,17 +21,14 @@ public sealed record SqliteStoreOptions
 /// The embedded SQLite store: one file, write-ahead logging, one writer at a time (SQLite's own model, made explicit
 /// with a lock so that writers queue here rather than spin on SQLITE_BUSY), readers on pooled connections.
 /// </summary>
-public sealed partial class SqliteStore : IGreenLoopStore
+public sealed partial class SqliteStore : CatalogStore, IGreenLoopStore
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SqliteConnection _writer;
     private readonly string _synchronous;
+    private readonly DbContextOptions<GreenLoopDb> _readOptions;
+    private readonly DbContextOptions<GreenLoopDb> _writeOptions;
 
     public SqliteStore(SqliteStoreOptions options)
     {
@@ -50,6 +47,35 @@ public sealed partial class SqliteStore : IGreenLoopStore
         Exec(_writer, "PRAGMA journal_mode=WAL;");
         Exec(_writer, "PRAGMA cache_size=-65536;");
         Exec(_writer, "PRAGMA wal_autocheckpoint=4000;");
+        _readOptions = DbOptions(new DbContextOptionsBuilder<GreenLoopDb>().UseSqlite(_connectionString, Configure));
+        _writeOptions = DbOptions(new DbContextOptionsBuilder<GreenLoopDb>().UseSqlite(_writer, Configure));
+    }
+
+    private static void Configure(Microsoft.EntityFrameworkCore.Infrastructure.SqliteDbContextOptionsBuilder o) =>
+        o.MigrationsAssembly(typeof(SqliteStore).Assembly.GetName().Name);
+
+    private static DbContextOptions<GreenLoopDb> DbOptions(DbContextOptionsBuilder<GreenLoopDb> b) => b.Options;
+
+    protected override GreenLoopDb OpenDb(long tenantId) => new(_readOptions) { TenantId = tenantId };
+
+    /// <summary>Catalogue changes run on the writer connection under the write lock, like every other write.</summary>
+    protected override async Task<T> WriteDbAsync<T>(long tenantId, Func<GreenLoopDb, ISeriesWriter, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            using var tx = _writer.BeginTransaction();
+            await using var db = new GreenLoopDb(_writeOptions) { TenantId = tenantId };
+            await db.Database.UseTransactionAsync(tx, ct);
+            var result = await work(db, new SqliteSeriesWriter(_writer, tx));
+            tx.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     public string FilePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
@@ -63,19 +89,25 @@ public sealed partial class SqliteStore : IGreenLoopStore
         return c;
     }
 
+    /// <summary>
+    /// Applies the migrations (one history for the catalogue and the time-series tables). A database made before the
+    /// migrations moved to EF Core is refused with what to do, never altered.
+    /// </summary>
     public async Task MigrateAsync(CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
         {
-            var version = Convert.ToInt32(Scalar(_writer, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
-            for (var i = version; i < SqliteMigrations.Steps.Length; i++)
+            var legacy = Convert.ToInt32(Scalar(_writer, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+            var history = Scalar(_writer, "SELECT count(*) FROM sqlite_master WHERE name='__EFMigrationsHistory';") is long n && n > 0;
+            if (legacy > 0 && !history)
             {
-                using var tx = _writer.BeginTransaction();
-                Exec(_writer, SqliteMigrations.Steps[i], tx);
-                Exec(_writer, $"PRAGMA user_version={i + 1};", tx);
-                tx.Commit();
+                throw new InvalidOperationException(
+                    $"The database {FilePath} was made by a GreenLoop version before 2026-12 (schema {legacy}), which this version cannot upgrade. " +
+                    "Export what you need, then move the file away and start again: a new database is created.");
             }
+            await using var db = new GreenLoopDb(_writeOptions);
+            await MigrateCatalogAsync(db, ct);
         }
         finally
         {

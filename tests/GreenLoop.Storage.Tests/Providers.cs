@@ -112,3 +112,14 @@ public sealed class PostgresMigrationTests(PostgresServer server) : MigrationCon
 {
     protected override Task<StoreHarness> StartAsync(DateTimeOffset now) => StoreHarness.PostgresAsync(server, now);
 }
+
+public sealed class SqliteCatalogRoundTripTests : CatalogRoundTripContract
+{
+    protected override Task<StoreHarness> StartAsync(DateTimeOffset now) => StoreHarness.SqliteAsync(now);
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresCatalogRoundTripTests(PostgresServer server) : CatalogRoundTripContract
+{
+    protected override Task<StoreHarness> StartAsync(DateTimeOffset now) => StoreHarness.PostgresAsync(server, now);
+}
