@@ -14,7 +14,7 @@ namespace GreenLoop.Cli;
 /// </summary>
 internal sealed class LocalPlatform : IAsyncDisposable
 {
-    private LocalPlatform(IGreenLoopStore store, long tenantId, GreenLoopOptions options)
+    private LocalPlatform(GreenLoopStore store, long tenantId, GreenLoopOptions options)
     {
         Store = store;
         TenantId = tenantId;
@@ -25,10 +25,10 @@ internal sealed class LocalPlatform : IAsyncDisposable
         Ingest = new IngestService(store, Catalog, signal, clock);
         Derivation = new DerivationService(store, Catalog);
         Sites = new SiteService(store, Catalog, signal, clock);
-        Accounting = new AccountingService(store, Catalog, clock);
+        Accounting = new AccountingService(store, store, store, Catalog, clock);
     }
 
-    public IGreenLoopStore Store { get; }
+    public GreenLoopStore Store { get; }
     public long TenantId { get; }
     public GreenLoopOptions Options { get; }
     public MeterCatalog Catalog { get; }

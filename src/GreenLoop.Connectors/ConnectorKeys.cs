@@ -11,7 +11,7 @@ public sealed record KeyVerdict(string? Error, IReadOnlySet<string>? OnlySites);
 /// the <c>ingest</c> permission, and be neither revoked nor expired; a site-scoped key limits the meters it may write.
 /// Verdicts are cached for a few seconds, so a revocation stops a running connector within that time.
 /// </summary>
-public sealed class ConnectorKeys(IGreenLoopStore store, TimeProvider clock)
+public sealed class ConnectorKeys(IUserCatalog store, TimeProvider clock)
 {
     /// <summary>The permission a key needs to write readings (the same name the API's policies use).</summary>
     public const string IngestPermission = "ingest";

@@ -12,7 +12,7 @@ namespace GreenLoop.Connectors;
 /// takes the others, or the server, down.
 /// </summary>
 public sealed partial class ConnectorSupervisor(
-    IGreenLoopStore store,
+    IConnectorCatalog store,
     IEnumerable<IConnectorFactory> factories,
     IngestService ingest,
     ConnectorKeys keys,

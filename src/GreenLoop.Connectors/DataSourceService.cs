@@ -16,7 +16,7 @@ public sealed record DataSourceSaveResult(DataSourceView? Saved, bool Created, I
 /// reload). Secrets (any <c>password</c> field of the settings) are masked when a definition is shown; saving the mask
 /// back keeps the stored secret.
 /// </summary>
-public sealed partial class DataSourceService(IGreenLoopStore store, ConnectorSupervisor supervisor, ConnectorKeys keys, TimeProvider clock)
+public sealed partial class DataSourceService(IConnectorCatalog store, ConnectorSupervisor supervisor, ConnectorKeys keys, TimeProvider clock)
 {
     /// <summary>What a masked secret reads as.</summary>
     public const string Mask = "********";

@@ -10,7 +10,7 @@ namespace GreenLoop.Pipeline;
 /// meter here, so the cache is reloaded when a site is applied, and at most once a second on an unknown key (a site
 /// applied by another process, e.g. the CLI).
 /// </summary>
-public sealed class MeterCatalog(IGreenLoopStore store, TimeProvider clock)
+public sealed class MeterCatalog(ISiteCatalog store, TimeProvider clock)
 {
     private readonly SemaphoreSlim _reload = new(1, 1);
     private readonly ConcurrentDictionary<string, SiteCalendar> _calendars = new(StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace GreenLoop.Pipeline;
 public sealed record SiteApplyOutcome(ApplyResult? Result, IReadOnlyList<DefinitionError> Errors);
 
 /// <summary>Applies and exports site documents; the single path for the API, the CLI and the demo plant.</summary>
-public sealed class SiteService(IGreenLoopStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
+public sealed class SiteService(ISiteCatalog store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
 {
     public async Task<SiteApplyOutcome> ApplyAsync(long tenantId, SiteDefinition site, CancellationToken ct)
     {

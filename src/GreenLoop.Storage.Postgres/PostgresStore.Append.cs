@@ -58,7 +58,7 @@ public sealed partial class PostgresStore
     /// batch goes through the staging table instead (<see cref="AppendSql"/>). A batch that repeats an instant goes
     /// there directly: each instant is staged once and the repeats are decided in memory against the first.
     /// </summary>
-    public Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
+    public override Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(readings);
         if (readings.Count == 0) return Task.FromResult(Array.Empty<AppendOutcome>());

@@ -57,7 +57,7 @@ public sealed partial class PostgresStore
     /// buckets and hours, one INSERT … SELECT per grain for days and months, then the node totals they touch. A meter
     /// listed twice is written in a later wave, so the later span wins where they overlap, as in the SQLite store.
     /// </summary>
-    public Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
+    public override Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spans);
         if (spans.Count == 0) return Task.CompletedTask;

@@ -5,7 +5,7 @@ namespace GreenLoop.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    public Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct) =>
+    public override Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<PeriodRow>>(async c => await ReadAllAsync(c, null,
             grain == Grain.Minutes15
                 ? "SELECT ts, value, min, max, covered, flags FROM bucket WHERE meter_id=@m AND ts >= @f AND ts < @t ORDER BY ts;"
@@ -13,7 +13,7 @@ public sealed partial class PostgresStore
             r => new PeriodRow(r.GetInt64(0), NullableDouble(r, 1), NullableDouble(r, 2), NullableDouble(r, 3), r.GetInt64(4), (QualityFlags)r.GetInt64(5), 1), ct,
             ("m", meterId), ("g", (int)grain), ("f", from), ("t", to)), ct);
 
-    public Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct)
+    public override Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(nodeIds);
         // One query for every node, in the order asked (as the SQLite store answers them one node after another).
@@ -28,13 +28,13 @@ public sealed partial class PostgresStore
             ("n", nodeIds.ToArray()), ("g", (int)grain), ("f", from), ("t", to)), ct);
     }
 
-    public Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct) =>
+    public override Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<StoredFinding>>(async c => await ReadAllAsync(c, null,
             "SELECT ts, kind, detail FROM finding WHERE meter_id=@m AND ts >= @f AND ts < @t ORDER BY ts, kind COLLATE \"C\";",
             r => new StoredFinding(r.GetInt64(0), Enum.Parse<FindingKind>(r.GetString(1)), r.GetString(2)), ct,
             ("m", meterId), ("f", from), ("t", to)), ct);
 
-    public Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct) =>
+    public override Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct) =>
         ReadAsync<IReadOnlyDictionary<long, long>>(async c => (await ReadAllAsync(c, null,
             "SELECT m.id, (SELECT max(ts) FROM reading r WHERE r.meter_id = m.id) FROM meter m WHERE m.site_id=@s;",
             r => (Id: r.GetInt64(0), Ts: NullableLong(r, 1)), ct, ("s", siteId)))

@@ -6,7 +6,7 @@ namespace GreenLoop.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
+    public override Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
         WriteAsync(async (c, tx) => { await MarkDirtyAsync(c, tx, meterId, from, to, ct); return 0; }, ct);
 
     internal static Task MarkDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, long from, long to, CancellationToken ct) =>
@@ -22,7 +22,7 @@ public sealed partial class PostgresStore
         if (span is { From: { } from, To: { } to }) await MarkDirtyAsync(c, tx, meterId, from, to, ct);
     }
 
-    public Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct)
+    public override Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return Task.CompletedTask;
@@ -38,7 +38,7 @@ public sealed partial class PostgresStore
             ("f", entries.Select(e => e.Field).ToArray()), ("why", entries.Select(e => e.Reason).ToArray())), ct);
     }
 
-    public Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
+    public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<QuarantineEntry>>(async c => await ReadAllAsync(c, null,
             "SELECT id, tenant_id, received_at, source, meter, ts, value, field, reason FROM quarantine WHERE tenant_id=@t ORDER BY id LIMIT @l;",
             r => new QuarantineEntry
@@ -54,30 +54,30 @@ public sealed partial class PostgresStore
                 Reason = r.GetString(8),
             }, ct, ("t", tenantId), ("l", limit)), ct);
 
-    public Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
+    public override Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
         ReadAsync(async c => (int)(long)(await ScalarAsync(c, null, "SELECT count(*) FROM quarantine WHERE tenant_id=@t;", ct, ("t", tenantId)))!, ct);
 
-    public Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
+    public override Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
         return WriteAsync((c, tx) => ExecAsync(c, tx, "DELETE FROM quarantine WHERE tenant_id=@t AND id = ANY(@ids);", ct,
             ("t", tenantId), ("ids", ids.ToArray())), ct);
     }
 
-    public Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
+    public override Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DirtyMeter>>(async c => await ReadAllAsync(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT @l;",
             r => new DirtyMeter(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct, ("l", max)), ct);
 
-    public Task<long> CountDirtyAsync(CancellationToken ct) =>
+    public override Task<long> CountDirtyAsync(CancellationToken ct) =>
         ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM dirty;", ct))!, ct);
 
-    public Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
+    public override Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
         ReadAsync(async c => (
             await ScalarAsync(c, null, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=@m AND ts < @t ORDER BY ts DESC LIMIT @k) x;", ct,
                 ("m", meterId), ("t", minTs), ("k", Math.Max(1, back))) as long?,
             await ScalarAsync(c, null, "SELECT min(ts) FROM reading WHERE meter_id=@m AND ts > @t;", ct, ("m", meterId), ("t", maxTs)) as long?), ct);
 
-    public Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
+    public override Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
         ReadAsync(async c =>
         {
             var sql = withNeighbours
@@ -92,10 +92,6 @@ public sealed partial class PostgresStore
             return list.ToArray();
         }, ct);
 
-    public Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct) =>
-        ReadAsync<IReadOnlyList<CounterEvent>>(async c => await ReadAllAsync(c, null, "SELECT ts, kind, old_value, new_value FROM meter_event WHERE meter_id=@m ORDER BY ts, kind COLLATE \"C\";",
-            r => new CounterEvent(r.GetInt64(0), Enum.Parse<MeterEventKind>(r.GetString(1)), NullableDouble(r, 2), r.GetDouble(3)), ct, ("m", meterId)), ct);
-
-    public Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
+    public override Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
         ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM reading WHERE meter_id=@m;", ct, ("m", meterId)))!, ct);
 }

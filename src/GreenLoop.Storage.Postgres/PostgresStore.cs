@@ -24,7 +24,7 @@ public sealed record PostgresStoreOptions
 /// temporary staging table for binary COPY (see <see cref="AppendReadingsAsync"/>); GreenLoop sets no other session
 /// state. A transaction-pooling proxy (PgBouncer in transaction mode) is therefore not supported; session mode is.
 /// </remarks>
-public sealed partial class PostgresStore : CatalogStore, IGreenLoopStore
+public sealed partial class PostgresStore : GreenLoopStore
 {
     /// <summary>Advisory lock keys (an arbitrary constant namespace, "GRLO").</summary>
     private const long DerivedLock = 0x47524C4F_00000002;
@@ -95,7 +95,7 @@ public sealed partial class PostgresStore : CatalogStore, IGreenLoopStore
     /// Applies the migrations (one history for the catalogue and the time-series tables; EF Core serialises two
     /// servers starting together). A database made before the migrations moved to EF Core is refused, never altered.
     /// </summary>
-    public async Task MigrateAsync(CancellationToken ct)
+    public override async Task MigrateAsync(CancellationToken ct)
     {
         await using (var c = await _db.OpenConnectionAsync(ct))
         {
@@ -198,5 +198,5 @@ public sealed partial class PostgresStore : CatalogStore, IGreenLoopStore
 
     internal static long? NullableLong(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
 
-    public ValueTask DisposeAsync() => _db.DisposeAsync();
+    protected override ValueTask DisposeCoreAsync() => _db.DisposeAsync();
 }

@@ -25,7 +25,7 @@ public sealed partial class SqliteStore
         FROM node_meter nm JOIN node n ON n.id = nm.node_id JOIN meter m ON m.id = nm.meter_id JOIN rollup r ON r.meter_id = nm.meter_id
         """;
 
-    public Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
+    public override Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spans);
         if (spans.Count == 0) return Task.CompletedTask;

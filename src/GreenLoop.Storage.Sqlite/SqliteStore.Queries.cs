@@ -5,7 +5,7 @@ namespace GreenLoop.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    public Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct) =>
+    public override Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<PeriodRow>>(c => ReadAll(c, null,
             grain == Grain.Minutes15
                 ? "SELECT ts, value, min, max, covered, flags FROM bucket WHERE meter_id=$m AND ts >= $f AND ts < $t ORDER BY ts;"
@@ -14,7 +14,7 @@ public sealed partial class SqliteStore
                 r.IsDBNull(3) ? null : r.GetDouble(3), r.GetInt64(4), (QualityFlags)r.GetInt64(5), 1),
             ("$m", meterId), ("$g", (int)grain), ("$f", from), ("$t", to)), ct);
 
-    public Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct)
+    public override Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(nodeIds);
         return ReadAsync<IReadOnlyList<NodeCarrierRow>>(c =>
@@ -32,13 +32,13 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    public Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct) =>
+    public override Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<StoredFinding>>(c => ReadAll(c, null,
             "SELECT ts, kind, detail FROM finding WHERE meter_id=$m AND ts >= $f AND ts < $t ORDER BY ts;",
             r => new StoredFinding(r.GetInt64(0), Enum.Parse<FindingKind>(r.GetString(1)), r.GetString(2)),
             ("$m", meterId), ("$f", from), ("$t", to)), ct);
 
-    public Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct) =>
+    public override Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct) =>
         ReadAsync<IReadOnlyDictionary<long, long>>(c => ReadAll(c, null,
             "SELECT m.id, (SELECT max(ts) FROM reading r WHERE r.meter_id = m.id) FROM meter m WHERE m.site_id=$s;",
             r => (Id: r.GetInt64(0), Ts: r.IsDBNull(1) ? (long?)null : r.GetInt64(1)), ("$s", siteId))

@@ -6,7 +6,7 @@ namespace GreenLoop.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    public Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
+    public override Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(readings);
         return WriteAsync((c, tx) =>
@@ -45,7 +45,7 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
+    public override Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
         WriteAsync((c, tx) => { MarkDirty(c, tx, meterId, from, to); return 0; }, ct);
 
     internal static void MarkDirty(SqliteConnection c, SqliteTransaction tx, long meterId, long from, long to) =>
@@ -61,7 +61,7 @@ public sealed partial class SqliteStore
         if (span is { Count: > 0 } s) MarkDirty(c, tx, meterId, s.From, s.To);
     }
 
-    public Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct)
+    public override Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return Task.CompletedTask;
@@ -85,7 +85,7 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    public Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
+    public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<QuarantineEntry>>(c => ReadAll(c, null,
             "SELECT id, tenant_id, received_at, source, meter, ts, value, field, reason FROM quarantine WHERE tenant_id=$t ORDER BY id LIMIT $l;",
             r => new QuarantineEntry
@@ -101,10 +101,10 @@ public sealed partial class SqliteStore
                 Reason = r.GetString(8),
             }, ("$t", tenantId), ("$l", limit)), ct);
 
-    public Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
+    public override Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
         ReadAsync(c => Convert.ToInt32(Scalar(c, "SELECT count(*) FROM quarantine WHERE tenant_id=$t;", null, ("$t", tenantId)), System.Globalization.CultureInfo.InvariantCulture), ct);
 
-    public Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
+    public override Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
         return WriteAsync((c, tx) =>
@@ -119,20 +119,20 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    public Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
+    public override Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DirtyMeter>>(c => ReadAll(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT $l;",
             r => new DirtyMeter(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ("$l", max)), ct);
 
-    public Task<long> CountDirtyAsync(CancellationToken ct) =>
+    public override Task<long> CountDirtyAsync(CancellationToken ct) =>
         ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM dirty;")!, ct);
 
-    public Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
+    public override Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
         ReadAsync(c => (
             Scalar(c, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=$m AND ts < $t ORDER BY ts DESC LIMIT $k);", null,
                 ("$m", meterId), ("$t", minTs), ("$k", Math.Max(1, back))) as long?,
             Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meterId), ("$t", maxTs)) as long?), ct);
 
-    public Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
+    public override Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
         ReadAsync(c =>
         {
             var sql = withNeighbours
@@ -147,11 +147,6 @@ public sealed partial class SqliteStore
             return list.ToArray();
         }, ct);
 
-    public Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct) =>
-        ReadAsync<IReadOnlyList<CounterEvent>>(c => ReadAll(c, null, "SELECT ts, kind, old_value, new_value FROM meter_event WHERE meter_id=$m ORDER BY ts;",
-            r => new CounterEvent(r.GetInt64(0), Enum.Parse<MeterEventKind>(r.GetString(1)), r.IsDBNull(2) ? null : r.GetDouble(2), r.GetDouble(3)),
-            ("$m", meterId)), ct);
-
-    public Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
+    public override Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
         ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM reading WHERE meter_id=$m;", null, ("$m", meterId))!, ct);
 }

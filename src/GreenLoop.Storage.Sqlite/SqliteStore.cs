@@ -21,7 +21,7 @@ public sealed record SqliteStoreOptions
 /// The embedded SQLite store: one file, write-ahead logging, one writer at a time (SQLite's own model, made explicit
 /// with a lock so that writers queue here rather than spin on SQLITE_BUSY), readers on pooled connections.
 /// </summary>
-public sealed partial class SqliteStore : CatalogStore, IGreenLoopStore
+public sealed partial class SqliteStore : GreenLoopStore
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -93,7 +93,7 @@ public sealed partial class SqliteStore : CatalogStore, IGreenLoopStore
     /// Applies the migrations (one history for the catalogue and the time-series tables). A database made before the
     /// migrations moved to EF Core is refused with what to do, never altered.
     /// </summary>
-    public async Task MigrateAsync(CancellationToken ct)
+    public override async Task MigrateAsync(CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
@@ -163,7 +163,7 @@ public sealed partial class SqliteStore : CatalogStore, IGreenLoopStore
         return cmd;
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeCoreAsync()
     {
         await _writeLock.WaitAsync();
         try

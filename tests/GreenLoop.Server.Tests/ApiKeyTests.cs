@@ -148,7 +148,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
     [Fact]
     public async Task ExpiredKey_AnyRequest_401NamingTheExpiry()
     {
-        var store = _factory.Services.GetRequiredService<IGreenLoopStore>();
+        var store = _factory.Services.GetRequiredService<GreenLoopStore>();
         var tenant = _factory.Services.GetRequiredService<TenantContext>().DefaultTenantId;
         var now = _factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
         var expiredAt = new DateTimeOffset(now.Year - 1, 3, 1, 8, 30, 0, TimeSpan.Zero);

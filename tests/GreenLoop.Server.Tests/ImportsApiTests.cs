@@ -92,7 +92,7 @@ public sealed class ImportsApiTests : IAsyncLifetime
 
     private async Task<long> CountReadingsAsync(string meter)
     {
-        var store = _factory.Services.GetRequiredService<IGreenLoopStore>();
+        var store = _factory.Services.GetRequiredService<GreenLoopStore>();
         var tenant = _factory.Services.GetRequiredService<Hosting.TenantContext>().TenantId;
         var meters = await store.LoadMetersAsync(tenant, CancellationToken.None);
         return await store.CountReadingsAsync(meters[meter].Id, CancellationToken.None);

@@ -50,7 +50,7 @@ public sealed class ManualEntriesApiTests : IAsyncLifetime
 
     private async Task<double?> StoredValueAsync(string meter, DateTimeOffset at)
     {
-        var store = _factory.Services.GetRequiredService<IGreenLoopStore>();
+        var store = _factory.Services.GetRequiredService<GreenLoopStore>();
         var tenant = _factory.Services.GetRequiredService<Hosting.TenantContext>().TenantId;
         var id = (await store.LoadMetersAsync(tenant, CancellationToken.None))[meter].Id;
         var ms = at.ToUnixTimeMilliseconds();

@@ -75,7 +75,7 @@ public sealed class SteelDatasetCliTests : IAsyncLifetime
 
         await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data, "greenloop.db") });
         var clock = TimeProvider.System;
-        var query = new QueryService(store, new MeterCatalog(store, clock), clock);
+        var query = new QueryService(store, store, new MeterCatalog(store, clock), clock);
         var tenant = await store.EnsureTenantAsync("default", "default", CancellationToken.None);
         Assert.Equal(0, await store.CountDirtyAsync(CancellationToken.None));
         async Task<IReadOnlyList<SeriesPoint>> Series(string grain) =>

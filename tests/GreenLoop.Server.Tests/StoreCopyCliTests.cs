@@ -122,7 +122,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, _json);
 
     /// <summary>Everything a tenant has, as read through the store, serialised for comparison.</summary>
-    private static async Task<List<string>> SnapshotAsync(IGreenLoopStore store, long tenant)
+    private static async Task<List<string>> SnapshotAsync(GreenLoopStore store, long tenant)
     {
         var snapshot = new List<string>();
         var sites = await store.ListSitesAsync(tenant, _ct);

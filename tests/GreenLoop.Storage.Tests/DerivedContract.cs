@@ -4,7 +4,7 @@ using GreenLoop.Domain.Model;
 namespace GreenLoop.Storage.Tests;
 
 /// <summary>
-/// Derived data written by <see cref="IGreenLoopStore.SaveDerivedAsync"/>: buckets and hours as given, days and months
+/// Derived data written by <see cref="GreenLoopStore.SaveDerivedAsync"/>: buckets and hours as given, days and months
 /// rolled up in SQL, node totals over the counted meters, findings, and the dirty mark cleared only at its version.
 /// </summary>
 public abstract class DerivedContract : StoreContract

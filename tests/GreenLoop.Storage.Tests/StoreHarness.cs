@@ -17,7 +17,7 @@ public sealed class StoreHarness : IAsyncDisposable
 {
     private readonly Func<ValueTask> _cleanup;
 
-    private StoreHarness(IGreenLoopStore store, FakeTimeProvider clock, long tenantId, Func<ValueTask> cleanup)
+    private StoreHarness(GreenLoopStore store, FakeTimeProvider clock, long tenantId, Func<ValueTask> cleanup)
     {
         Store = store;
         Clock = clock;
@@ -27,11 +27,11 @@ public sealed class StoreHarness : IAsyncDisposable
         var signal = new DerivationSignal();
         Ingest = new IngestService(store, Catalog, signal, clock);
         Derivation = new DerivationService(store, Catalog);
-        Query = new QueryService(store, Catalog, clock);
+        Query = new QueryService(store, store, Catalog, clock);
         Sites = new SiteService(store, Catalog, signal, clock);
     }
 
-    public IGreenLoopStore Store { get; }
+    public GreenLoopStore Store { get; }
     public FakeTimeProvider Clock { get; }
     public long TenantId { get; }
     public MeterCatalog Catalog { get; }
@@ -79,7 +79,7 @@ public sealed class StoreHarness : IAsyncDisposable
         return PostgresServer.DatabaseOf(connection);
     }
 
-    private static async Task<StoreHarness> StartAsync(IGreenLoopStore store, DateTimeOffset now, Func<ValueTask> cleanup)
+    private static async Task<StoreHarness> StartAsync(GreenLoopStore store, DateTimeOffset now, Func<ValueTask> cleanup)
     {
         await store.MigrateAsync(Ct);
         var tenant = await store.EnsureTenantAsync("default", "default", Ct);

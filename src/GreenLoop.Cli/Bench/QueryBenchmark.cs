@@ -47,7 +47,7 @@ internal sealed class QueryBenchmark(BenchOptions options, TextWriter output, Ti
 
     private async Task<bool> PopulateAsync(BenchWorkload workload, string path, PostgresBenchDatabase? database, CancellationToken ct)
     {
-        IGreenLoopStore store = database is null
+        GreenLoopStore store = database is null
             ? new SqliteStore(new SqliteStoreOptions { Path = path, Synchronous = options.Synchronous })
             : new PostgresStore(new PostgresStoreOptions { ConnectionString = database.ConnectionString });
         await using (store)

@@ -137,7 +137,7 @@ internal static class ReportBenchmark
         }
         await output.WriteLineAsync(Invariant($"   filled through IngestService + DerivationService: {readings:N0} readings in {fill.Elapsed.TotalSeconds:0.0} s (not part of the figures below); database {new FileInfo(path).Length / 1048576.0:0} MB"));
 
-        var accounting = new AccountingService(store, catalog, clock);
+        var accounting = new AccountingService(store, store, store, catalog, clock);
         var period = year.ToString(CultureInfo.InvariantCulture);
         var month = $"{year}-06";
         EnergyReport? energy = null;

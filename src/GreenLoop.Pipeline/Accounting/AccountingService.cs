@@ -29,7 +29,7 @@ public sealed record OverrideView(long Id, string FactorId, string? Year, double
 /// Turns derived monthly node totals into the accounts of a site and period (month <c>yyyy-MM</c> or year
 /// <c>yyyy</c>), with the site's profile and overrides; locks periods and reports later data as adjustments.
 /// </summary>
-public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalog, TimeProvider clock)
+public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog accounting, ISeriesQueries series, MeterCatalog catalog, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
@@ -48,7 +48,7 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
     /// <summary>The site's current local month (<c>yyyy-MM</c>), the default period of a report.</summary>
     public async Task<string?> CurrentPeriodAsync(long tenantId, string siteKey, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
         var date = catalog.Calendar(site.Definition.TimeZone).LocalDate(clock.GetUtcNow().ToUnixTimeMilliseconds());
         return date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -56,14 +56,14 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
 
     public async Task<AccountingInput?> InputAsync(long tenantId, string siteKey, string period, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
         var months = Months(period);
         var calendar = catalog.Calendar(site.Definition.TimeZone);
         var from = calendar.MonthBounds(months[0]).Start;
         var to = calendar.MonthBounds(months[^1]).End;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var rows = await store.NodeTotalsAsync([site.Root.Id], Grain.Month, from, to, ct);
+        var rows = await series.NodeTotalsAsync([site.Root.Id], Grain.Month, from, to, ct);
         var counted = site.Counted.Where(c => c.NodeId == site.Root.Id).Select(c => c.MeterId).ToHashSet();
         var meters = site.Meters.Where(m => counted.Contains(m.Id)).ToList();
         // Completeness counts only the part of the period that has happened.
@@ -77,7 +77,7 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
             return new CarrierActivity(g.Key.Carrier, unit, g.Key.Direction == MeterDirection.Export, g.Sum(r => r.Value ?? 0),
                 ms.Select(m => m.Definition.Key).ToList(), Math.Round(completeness, 4));
         }).OrderBy(a => a.Carrier, StringComparer.Ordinal).ThenBy(a => a.Export).ToList();
-        var overrides = (await store.OverridesAsync(site.Id, ct)).Select(o =>
+        var overrides = (await accounting.OverridesAsync(site.Id, ct)).Select(o =>
             new FactorOverride(o.FactorId, o.Year, o.Value, o.Unit, o.Reason, o.By, DateTimeOffset.FromUnixTimeMilliseconds(o.At))).ToList();
         return new AccountingInput
         {
@@ -96,7 +96,7 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
     {
         var input = await InputAsync(tenantId, siteKey, period, ct);
         if (input is null) return null;
-        var site = (await store.GetSiteAsync(tenantId, siteKey, ct))!;
+        var site = (await sites.GetSiteAsync(tenantId, siteKey, ct))!;
         var current = Run(() => EnergyCalculator.Compute(input, Library));
         var (lockInfo, snapshot) = await LockAsync(site.Id, period, ct);
         var account = snapshot?.Energy ?? current;
@@ -111,7 +111,7 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
     {
         var input = await InputAsync(tenantId, siteKey, period, ct);
         if (input is null) return null;
-        var site = (await store.GetSiteAsync(tenantId, siteKey, ct))!;
+        var site = (await sites.GetSiteAsync(tenantId, siteKey, ct))!;
         var current = Run(() => GhgCalculator.Compute(input, Library));
         var (lockInfo, snapshot) = await LockAsync(site.Id, period, ct);
         var inventory = snapshot?.Carbon ?? current;
@@ -133,21 +133,21 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
         Months(period);
         var input = await InputAsync(tenantId, siteKey, period, ct);
         if (input is null) return (false, $"no site '{siteKey}'");
-        var site = (await store.GetSiteAsync(tenantId, siteKey, ct))!;
+        var site = (await sites.GetSiteAsync(tenantId, siteKey, ct))!;
         var snapshot = new Snapshot(Run(() => EnergyCalculator.Compute(input, Library)), Run(() => GhgCalculator.Compute(input, Library)));
-        var ok = await store.LockPeriodAsync(site.Id, new StoredLock(period, clock.GetUtcNow().ToUnixTimeMilliseconds(), by, JsonSerializer.Serialize(snapshot, _json)), ct);
+        var ok = await accounting.LockPeriodAsync(site.Id, new StoredLock(period, clock.GetUtcNow().ToUnixTimeMilliseconds(), by, JsonSerializer.Serialize(snapshot, _json)), ct);
         return ok ? (true, null) : (false, $"period {period} is already locked");
     }
 
     public async Task<IReadOnlyList<LockInfo>?> LocksAsync(long tenantId, string siteKey, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
-        return site is null ? null : (await store.LocksAsync(site.Id, ct)).Select(ToInfo).ToList();
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
+        return site is null ? null : (await accounting.LocksAsync(site.Id, ct)).Select(ToInfo).ToList();
     }
 
     public async Task<OverrideView?> AddOverrideAsync(long tenantId, string siteKey, string factorId, string? year, double value, string? unit, string reason, string by, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
         if (string.IsNullOrWhiteSpace(factorId)) throw new QueryException("name the reference factor to override as kind/key, e.g. cn_fuel_ncv/natural_gas");
         var parts = factorId.Split('/', 2);
@@ -158,21 +158,21 @@ public sealed class AccountingService(IGreenLoopStore store, MeterCatalog catalo
         if (year is not null && (year.Length != 4 || !year.All(char.IsAsciiDigit))) throw new QueryException($"'{year}' is not a year");
         var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var stored = new StoredOverride(0, reference.Id, year, value, unit ?? reference.Unit, reason.Trim(), by, at);
-        var id = await store.AddOverrideAsync(site.Id, stored, ct);
+        var id = await accounting.AddOverrideAsync(site.Id, stored, ct);
         return ToView(stored with { Id = id });
     }
 
     public async Task<IReadOnlyList<OverrideView>?> OverridesAsync(long tenantId, string siteKey, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
-        return site is null ? null : (await store.OverridesAsync(site.Id, ct)).Select(ToView).ToList();
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
+        return site is null ? null : (await accounting.OverridesAsync(site.Id, ct)).Select(ToView).ToList();
     }
 
     private sealed record Snapshot(EnergyAccount Energy, GhgInventory Carbon);
 
     private async Task<(LockInfo? Info, Snapshot? Snapshot)> LockAsync(long siteId, string period, CancellationToken ct)
     {
-        var l = (await store.LocksAsync(siteId, ct)).FirstOrDefault(x => x.Period == period);
+        var l = (await accounting.LocksAsync(siteId, ct)).FirstOrDefault(x => x.Period == period);
         return l is null ? (null, null) : (ToInfo(l), JsonSerializer.Deserialize<Snapshot>(l.Snapshot, _json));
     }
 

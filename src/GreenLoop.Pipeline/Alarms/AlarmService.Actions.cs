@@ -13,22 +13,22 @@ public sealed partial class AlarmService
     /// <summary>A site's rules; null when the site does not exist.</summary>
     public async Task<IReadOnlyList<StoredAlarmRule>?> RulesAsync(long tenantId, string siteKey, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
-        return site is null ? null : await store.AlarmRulesAsync(site.Id, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
+        return site is null ? null : await alarms.AlarmRulesAsync(site.Id, ct);
     }
 
     /// <summary>Validates and stores a rule (creating or replacing the one with its key).</summary>
     public async Task<RuleOutcome> SaveRuleAsync(long tenantId, string siteKey, AlarmRule rule, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(rule);
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return new RuleOutcome(null, [], false);
         var errors = AlarmRuleValidator.Validate(rule, site.Definition);
         if (errors.Count > 0) return new RuleOutcome(null, errors, true);
         await _gate.WaitAsync(ct);
         try
         {
-            var saved = await store.SaveAlarmRuleAsync(site.Id, rule, Now(), ct);
+            var saved = await alarms.SaveAlarmRuleAsync(site.Id, rule, Now(), ct);
             _state = null;
             return new RuleOutcome(saved, [], true);
         }
@@ -57,7 +57,7 @@ public sealed partial class AlarmService
     /// <summary>Deletes a rule; its open alarms are cleared ("rule deleted") and keep their history. Null when the site does not exist.</summary>
     public async Task<bool?> DeleteRuleAsync(long tenantId, string siteKey, string key, string by, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
         await _gate.WaitAsync(ct);
         try
@@ -72,7 +72,7 @@ public sealed partial class AlarmService
                 state.Open.Remove(k);
             }
             await SaveAsync(batch, ct);
-            var deleted = await store.DeleteAlarmRuleAsync(site.Id, key, ct);
+            var deleted = await alarms.DeleteAlarmRuleAsync(site.Id, key, ct);
             _state = null;
             return deleted;
         }
@@ -82,13 +82,13 @@ public sealed partial class AlarmService
         }
     }
 
-    public Task<IReadOnlyList<Alarm>> ListAsync(long tenantId, AlarmFilter filter, CancellationToken ct) => store.ListAlarmsAsync(tenantId, filter, ct);
+    public Task<IReadOnlyList<Alarm>> ListAsync(long tenantId, AlarmFilter filter, CancellationToken ct) => alarms.ListAlarmsAsync(tenantId, filter, ct);
 
-    public Task<Alarm?> GetAsync(long tenantId, long id, CancellationToken ct) => store.GetAlarmAsync(tenantId, id, ct);
+    public Task<Alarm?> GetAsync(long tenantId, long id, CancellationToken ct) => alarms.GetAlarmAsync(tenantId, id, ct);
 
     /// <summary>An alarm's history, oldest first; null when the tenant has no such alarm.</summary>
     public async Task<IReadOnlyList<AlarmHistoryEntry>?> HistoryAsync(long tenantId, long id, CancellationToken ct) =>
-        await store.GetAlarmAsync(tenantId, id, ct) is null ? null : await store.AlarmHistoryAsync(id, ct);
+        await alarms.GetAlarmAsync(tenantId, id, ct) is null ? null : await alarms.AlarmHistoryAsync(id, ct);
 
     /// <summary>Acknowledges; null when there is no such alarm. Throws <see cref="AlarmTransitionException"/> when its state does not allow it.</summary>
     public Task<Alarm?> AcknowledgeAsync(long tenantId, long id, string by, string? comment, CancellationToken ct) =>
@@ -110,7 +110,7 @@ public sealed partial class AlarmService
         try
         {
             var state = await LoadAsync(ct);
-            var stored = await store.GetAlarmAsync(tenantId, id, ct);
+            var stored = await alarms.GetAlarmAsync(tenantId, id, ct);
             if (stored is null) return null;
             var key = (stored.RuleId, stored.Subject);
             var holder = state.Open.TryGetValue(key, out var h) && h.Alarm.Id == id ? h : new Holder(stored);

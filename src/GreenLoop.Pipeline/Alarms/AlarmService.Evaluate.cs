@@ -58,7 +58,7 @@ public sealed partial class AlarmService
     {
         var now = clock.GetTimestamp();
         if (_sites.TryGetValue(rule.SiteId, out var c) && clock.GetElapsedTime(c.At, now) < SiteExpiry) return c.Site;
-        var site = await store.GetSiteAsync(rule.TenantId, rule.SiteKey, ct);
+        var site = await sites.GetSiteAsync(rule.TenantId, rule.SiteKey, ct);
         if (site is not null) _sites[rule.SiteId] = (now, site);
         return site;
     }
@@ -137,7 +137,7 @@ public sealed partial class AlarmService
         if (episodes.Count == 0) return;
 
         var key = (stored.Id, subject.Key);
-        var known = (await store.ListAlarmsAsync(stored.TenantId, new AlarmFilter
+        var known = (await alarms.ListAlarmsAsync(stored.TenantId, new AlarmFilter
         {
             RuleId = stored.Id,
             Subject = subject.Key,
@@ -239,12 +239,12 @@ public sealed partial class AlarmService
         {
             if (subject.MeterId is { } meterId)
             {
-                foreach (var r in await store.MeterSeriesAsync(meterId, grain, from, to, ct))
+                foreach (var r in await series.MeterSeriesAsync(meterId, grain, from, to, ct))
                     periods.Add(new PeriodSample(r.Ts, r.Value, r.Min, r.Max, r.CoveredMs, 1));
             }
             else if (subject.NodeId is { } nodeId)
             {
-                foreach (var r in await store.NodeTotalsAsync([nodeId], grain, from, to, ct))
+                foreach (var r in await series.NodeTotalsAsync([nodeId], grain, from, to, ct))
                 {
                     if (r.Carrier == subject.Carrier && r.Direction == MeterDirection.Import)
                         periods.Add(new PeriodSample(r.Ts, r.Value, null, null, r.CoveredMs, r.Meters));
@@ -255,13 +255,13 @@ public sealed partial class AlarmService
         if (leaves.Any(l => l is CounterAnomaly))
         {
             foreach (var id in subject.MeterIds)
-                findings.AddRange((await store.FindingsAsync(id, from, to, ct)).Select(f => new MeterFinding(f.Ts, f.Kind, f.Detail)));
+                findings.AddRange((await series.FindingsAsync(id, from, to, ct)).Select(f => new MeterFinding(f.Ts, f.Kind, f.Detail)));
         }
         var dayTotals = new Dictionary<long, IReadOnlyDictionary<string, double>>();
         var units = new Dictionary<string, string>();
         if (leaves.Any(l => l is UnitEnergyAbove) && subject.NodeId is { } node)
         {
-            foreach (var g in (await store.NodeTotalsAsync([node], Grain.Day, from, to, ct)).Where(r => r.Direction == MeterDirection.Import).GroupBy(r => r.Ts))
+            foreach (var g in (await series.NodeTotalsAsync([node], Grain.Day, from, to, ct)).Where(r => r.Direction == MeterDirection.Import).GroupBy(r => r.Ts))
                 dayTotals[g.Key] = g.GroupBy(r => r.Carrier).ToDictionary(c => c.Key, c => c.Sum(r => r.Value ?? 0));
             var meters = await catalog.FindAsync(subject.MeterIds.FirstOrDefault(), ct);
             if (meters is not null && _sites.TryGetValue(meters.SiteId, out var site))
@@ -286,7 +286,7 @@ public sealed partial class AlarmService
             var minutes = ((NoData)rule.Condition).Minutes;
             var site = await SiteAsync(stored, ct);
             if (site is null) continue;
-            if (!lastBySite.TryGetValue(site.Id, out var last)) lastBySite[site.Id] = last = await store.LastReadingsAsync(site.Id, ct);
+            if (!lastBySite.TryGetValue(site.Id, out var last)) lastBySite[site.Id] = last = await series.LastReadingsAsync(site.Id, ct);
             IEnumerable<string> keys = rule.Subject.Kind switch
             {
                 AlarmSubjectKind.Meter => [rule.Subject.Key!],

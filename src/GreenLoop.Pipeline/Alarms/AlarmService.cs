@@ -24,7 +24,7 @@ namespace GreenLoop.Pipeline.Alarms;
 /// Data comes from the derived store only: buckets, roll-ups, node totals and findings.
 /// </summary>
 public sealed partial class AlarmService(
-    IGreenLoopStore store, MeterCatalog catalog, IAlarmNotifier notifier, IOptions<AlarmOptions> options, TimeProvider clock,
+    ISiteCatalog sites, IAlarmCatalog alarms, ISeriesQueries series, MeterCatalog catalog, IAlarmNotifier notifier, IOptions<AlarmOptions> options, TimeProvider clock,
     ILogger<AlarmService> logger, LiveUpdates? live = null)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -124,7 +124,7 @@ public sealed partial class AlarmService(
     /// </summary>
     public async Task EvaluateSiteAsync(long tenantId, string siteKey, long from, long to, CancellationToken ct)
     {
-        var site = await store.GetSiteAsync(tenantId, siteKey, ct);
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return;
         await EvaluateChangesAsync(site.Meters.Select(m => new DerivedChange(m.Id, from, to)).ToList(), ct);
     }
@@ -185,9 +185,9 @@ public sealed partial class AlarmService(
     private async Task<State> LoadAsync(CancellationToken ct)
     {
         if (_state is { } s) return s;
-        var rules = await store.AlarmRulesAsync(null, ct);
-        var tracks = await store.AlarmTracksAsync(ct);
-        var open = await store.OpenAlarmsAsync(ct);
+        var rules = await alarms.AlarmRulesAsync(null, ct);
+        var tracks = await alarms.AlarmTracksAsync(ct);
+        var open = await alarms.OpenAlarmsAsync(ct);
         _state = new State
         {
             Rules = rules.ToDictionary(r => r.Id),
@@ -204,7 +204,7 @@ public sealed partial class AlarmService(
     private async Task SaveAsync(Batch batch, CancellationToken ct)
     {
         if (batch.Tracks.Count == 0 && batch.Changes.Count == 0) return;
-        var saved = await store.SaveAlarmWorkAsync(new AlarmWork(
+        var saved = await alarms.SaveAlarmWorkAsync(new AlarmWork(
             [.. batch.Tracks.Values], [.. batch.Changes.Select(c => new AlarmChange(c.Holder.Alarm, c.Events))]), ct);
         for (var i = 0; i < saved.Count; i++) batch.Changes[i].Holder.Alarm = saved[i];
         if (_state is { } st) foreach (var t in batch.Tracks.Values) st.Tracks[(t.RuleId, t.Subject)] = t;

@@ -11,7 +11,7 @@ public sealed record AuditView(long Seq, DateTimeOffset At, string Actor, string
 /// Records configuration changes, manual entries and corrections, factor overrides, period locks, and user and key
 /// changes in the append-only, hash-chained audit trail, and checks that the chain is intact.
 /// </summary>
-public sealed class AuditTrail(IGreenLoopStore store, TimeProvider clock)
+public sealed class AuditTrail(IAuditStore store, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -12,7 +12,7 @@ namespace GreenLoop.Pipeline.Derivation;
 /// local days and months they fall in, and the node totals above them. With <paramref name="live"/>, every committed
 /// pass is announced to open pages; with <paramref name="changes"/>, the saved spans go to the alarm evaluator.
 /// </summary>
-public sealed class DerivationService(IGreenLoopStore store, MeterCatalog catalog, LiveUpdates? live = null, DerivedChangeFeed? changes = null)
+public sealed class DerivationService(IDerivationStore store, MeterCatalog catalog, LiveUpdates? live = null, DerivedChangeFeed? changes = null)
 {
     private const long HourMs = 3_600_000;
 

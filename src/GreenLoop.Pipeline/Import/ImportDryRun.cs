@@ -12,7 +12,7 @@ namespace GreenLoop.Pipeline.Import;
 /// or waking derivation. The checks mirror <see cref="IngestService"/>; a test imports the same file both ways and
 /// compares the outcomes, so the two cannot drift apart unnoticed.
 /// </summary>
-public sealed class ImportDryRun(IGreenLoopStore store, IngestService ingest, TimeProvider clock)
+public sealed class ImportDryRun(IDerivationStore store, IngestService ingest, TimeProvider clock)
 {
     /// <summary>The answer the ingest would give to <paramref name="readings"/> now; nothing is written.</summary>
     public async Task<IngestResult> CheckAsync(long tenantId, IReadOnlyList<ReadingInput> readings, CancellationToken ct, IReadOnlySet<string>? onlySites = null)

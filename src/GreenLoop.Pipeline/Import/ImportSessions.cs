@@ -61,7 +61,7 @@ public enum CommitStart
 /// and raw line. Uploads live in memory and in their folder: a restart forgets them and empties the folder.
 /// </summary>
 public sealed partial class ImportSessions(
-    ImportSessionOptions options, IngestService ingest, ImportDryRun dryRun, IGreenLoopStore store, TimeProvider clock,
+    ImportSessionOptions options, IngestService ingest, ImportDryRun dryRun, IReadingStore store, TimeProvider clock,
     ILogger<ImportSessions> logger) : IAsyncDisposable
 {
     private const int MaxRawLine = 1000;

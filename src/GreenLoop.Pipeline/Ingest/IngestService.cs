@@ -25,7 +25,7 @@ public sealed record IngestRequest(IReadOnlyList<ReadingInput> Readings, string 
 /// The single ingest path for every source: validate each reading, append the valid ones durably (duplicates are
 /// no-ops, conflicting values are refused), quarantine everything rejected with its reason, wake derivation.
 /// </summary>
-public sealed class IngestService(IGreenLoopStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
+public sealed class IngestService(IReadingStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
 {
     /// <summary>Readings more than this far in the future are refused (clock errors, wrong offsets).</summary>
     public static readonly TimeSpan MaxFuture = TimeSpan.FromDays(1);

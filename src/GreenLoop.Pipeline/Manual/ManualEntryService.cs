@@ -13,7 +13,7 @@ namespace GreenLoop.Pipeline.Manual;
 /// correction is a new version of the entry (with a reason) that replaces the reading's value; earlier versions stay.
 /// Saving wakes derivation, which recomputes the consumption around the reading; nothing else is invalidated.
 /// </summary>
-public sealed partial class ManualEntryService(IGreenLoopStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock,
+public sealed partial class ManualEntryService(IConnectorCatalog store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock,
     ILogger<ManualEntryService> logger)
 {
     /// <summary>Longest document reference kept.</summary>

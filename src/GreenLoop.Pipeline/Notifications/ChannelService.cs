@@ -17,7 +17,7 @@ public sealed record DeliveryView(long Id, string AlarmId, string Transition, st
 /// (<see cref="IAlarmNotifier"/>) to the dispatcher. Secrets are never sent back: reads show them as <see cref="Mask"/>,
 /// and a write that sends the mask keeps the stored secret.
 /// </summary>
-public sealed class ChannelService(IGreenLoopStore store, NotificationChannelFactory factory, NotificationDispatcher dispatcher, NotificationTenant tenant, TimeProvider clock) : IAlarmNotifier
+public sealed class ChannelService(INotificationCatalog store, NotificationChannelFactory factory, NotificationDispatcher dispatcher, NotificationTenant tenant, TimeProvider clock) : IAlarmNotifier
 {
     public const string Mask = "********";
 
@@ -111,7 +111,7 @@ public sealed class ChannelService(IGreenLoopStore store, NotificationChannelFac
 }
 
 /// <summary>The delivery log in the store: each record in the log of the tenant whose channel it was.</summary>
-public sealed class StoreDeliveryLog(IGreenLoopStore store, NotificationTenant tenant) : IDeliveryLog
+public sealed class StoreDeliveryLog(INotificationCatalog store, NotificationTenant tenant) : IDeliveryLog
 {
     public Task AppendAsync(DeliveryRecord record, CancellationToken ct)
     {

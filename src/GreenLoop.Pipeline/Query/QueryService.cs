@@ -10,7 +10,7 @@ namespace GreenLoop.Pipeline.Query;
 public sealed class QueryException(string message) : Exception(message);
 
 /// <summary>Answers the dashboard and series queries from derived data only (buckets and roll-ups, never raw readings).</summary>
-public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, TimeProvider clock)
+public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, MeterCatalog catalog, TimeProvider clock)
 {
     public static Grain ParseGrain(string? grain) => grain?.ToLowerInvariant() switch
     {
@@ -61,10 +61,10 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         return (f, t);
     }
 
-    public async Task<SiteModel?> SiteAsync(long tenantId, string site, CancellationToken ct) => await store.GetSiteAsync(tenantId, site, ct);
+    public async Task<SiteModel?> SiteAsync(long tenantId, string site, CancellationToken ct) => await sites.GetSiteAsync(tenantId, site, ct);
 
     public async Task<IReadOnlyList<SiteSummary>> SitesAsync(long tenantId, CancellationToken ct) =>
-        (await store.ListSitesAsync(tenantId, ct)).Select(s => new SiteSummary(s.Definition.Key, s.Definition.Name, s.Definition.NameZh,
+        (await sites.ListSitesAsync(tenantId, ct)).Select(s => new SiteSummary(s.Definition.Key, s.Definition.Name, s.Definition.NameZh,
             s.Definition.TimeZone, s.Definition.GridRegion, s.Definition.Industry, s.Nodes.Count - 1, s.Meters.Count)).ToList();
 
     public async Task<MeterSeries?> MeterSeriesAsync(long tenantId, string site, string meterKey, string? grainText, string? from, string? to, CancellationToken ct)
@@ -74,7 +74,7 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         var grain = ParseGrain(grainText);
         var calendar = catalog.Calendar(meter.TimeZone);
         var (f, t) = DefaultRange(calendar, grain, from, to);
-        var rows = await store.MeterSeriesAsync(meter.Id, grain, f, t, ct);
+        var rows = await series.MeterSeriesAsync(meter.Id, grain, f, t, ct);
         var d = meter.Definition;
         return new MeterSeries(d.Key, d.Name, d.NameZh, d.Unit, d.Kind.ToString(), d.Carrier, GrainName(grain),
             rows.Select(r => Point(calendar, grain, r, 1)).ToList());
@@ -82,13 +82,13 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
 
     public async Task<NodeSeries?> NodeSeriesAsync(long tenantId, string site, string nodeKey, string carrier, string? grainText, string? from, string? to, CancellationToken ct)
     {
-        var model = await store.GetSiteAsync(tenantId, site, ct);
+        var model = await sites.GetSiteAsync(tenantId, site, ct);
         var node = model?.Nodes.FirstOrDefault(n => n.Key == nodeKey);
         if (model is null || node is null) return null;
         var grain = ParseGrain(grainText);
         var calendar = catalog.Calendar(model.Definition.TimeZone);
         var (f, t) = DefaultRange(calendar, grain, from, to);
-        var rows = (await store.NodeTotalsAsync([node.Id], grain, f, t, ct))
+        var rows = (await series.NodeTotalsAsync([node.Id], grain, f, t, ct))
             .Where(r => r.Carrier == carrier && r.Direction == MeterDirection.Import).ToList();
         var expected = CountedMeters(model, node.Id, carrier);
         var unit = model.Meters.FirstOrDefault(m => m.Definition.Carrier == carrier)?.Definition.Unit ?? "";
@@ -98,7 +98,7 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
 
     public async Task<EnergyReport?> EnergyAsync(long tenantId, string site, string? grainText, string? from, string? to, string? nodeKey, CancellationToken ct)
     {
-        var model = await store.GetSiteAsync(tenantId, site, ct);
+        var model = await sites.GetSiteAsync(tenantId, site, ct);
         if (model is null) return null;
         var grain = ParseGrain(grainText ?? "day");
         var calendar = catalog.Calendar(model.Definition.TimeZone);
@@ -107,7 +107,7 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         if (nodeKey is null) nodes = [model.Root, .. model.Nodes.Where(n => n.ParentId == model.Root.Id)];
         else nodes = model.Nodes.Where(n => n.Key == nodeKey).ToList();
         if (nodes.Count == 0) return null;
-        var rows = await store.NodeTotalsAsync(nodes.Select(n => n.Id).ToList(), grain, f, t, ct);
+        var rows = await series.NodeTotalsAsync(nodes.Select(n => n.Id).ToList(), grain, f, t, ct);
         var byId = nodes.ToDictionary(n => n.Id);
         // CountedMeters scans the site's meters; once per (node, carrier), not once per row (a year by day is thousands).
         var counted = new Dictionary<(long Node, string Carrier), int>();
@@ -123,7 +123,7 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
 
     public async Task<Overview?> OverviewAsync(long tenantId, string site, CancellationToken ct)
     {
-        var model = await store.GetSiteAsync(tenantId, site, ct);
+        var model = await sites.GetSiteAsync(tenantId, site, ct);
         if (model is null) return null;
         var def = model.Definition;
         var calendar = catalog.Calendar(def.TimeZone);
@@ -135,7 +135,7 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         var elapsedMonth = Math.Max(1, Math.Min(now, dayEnd) - monthStart);
         var root = model.Root;
 
-        var curveRows = (await store.NodeTotalsAsync([root.Id], Grain.Minutes15, dayStart, dayEnd, ct))
+        var curveRows = (await series.NodeTotalsAsync([root.Id], Grain.Minutes15, dayStart, dayEnd, ct))
             .Where(r => r.Carrier == "electricity" && r.Direction == MeterDirection.Import)
             // The quarter-hour in progress holds only part of its energy; as mean power it would look like a collapse.
             .Where(r => r.Ts + SiteCalendar.BucketMs <= now)
@@ -145,8 +145,8 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         var curve = new LoadCurve("electricity", powerUnit, curveRows.Select(r => new SeriesPoint(Iso(calendar, r.Ts),
             r.Value * 4, null, null, Math.Round(Math.Min(1, r.CoveredMs / (double)(SiteCalendar.BucketMs * Math.Max(1, CountedMeters(model, root.Id, "electricity")))), 4), [])).ToList());
 
-        var dayRows = await store.NodeTotalsAsync([root.Id], Grain.Day, dayStart, dayStart + 1, ct);
-        var monthRows = await store.NodeTotalsAsync([root.Id], Grain.Month, monthStart, monthStart + 1, ct);
+        var dayRows = await series.NodeTotalsAsync([root.Id], Grain.Day, dayStart, dayStart + 1, ct);
+        var monthRows = await series.NodeTotalsAsync([root.Id], Grain.Month, monthStart, monthStart + 1, ct);
         List<CarrierTotal> Totals(IReadOnlyList<NodeCarrierRow> rows, long elapsed) => rows
             .Where(r => r.Direction == MeterDirection.Import)
             .Select(r => new CarrierTotal(r.Carrier, UnitOf(model, r.Carrier), r.Value,
@@ -160,16 +160,16 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
             .Where(r => r.Direction == MeterDirection.Import)
             .Select(r => new WorkshopTotal(wsById[r.NodeId].Key, wsById[r.NodeId].Name, wsById[r.NodeId].NameZh, r.Carrier, UnitOf(model, r.Carrier), r.Value))
             .ToList();
-        var wsToday = Workshop(await store.NodeTotalsAsync(wsIds, Grain.Day, dayStart, dayStart + 1, ct));
-        var wsMonth = Workshop(await store.NodeTotalsAsync(wsIds, Grain.Month, monthStart, monthStart + 1, ct));
+        var wsToday = Workshop(await series.NodeTotalsAsync(wsIds, Grain.Day, dayStart, dayStart + 1, ct));
+        var wsMonth = Workshop(await series.NodeTotalsAsync(wsIds, Grain.Month, monthStart, monthStart + 1, ct));
 
-        var last = await store.LastReadingsAsync(model.Id, ct);
+        var last = await series.LastReadingsAsync(model.Id, ct);
         var statuses = new List<MeterStatus>();
         long coveredAll = 0;
         var keyOf = model.Nodes.ToDictionary(n => n.Id, n => n.Key);
         foreach (var m in model.Meters)
         {
-            var rows = await store.MeterSeriesAsync(m.Id, Grain.Day, dayStart, dayStart + 1, ct);
+            var rows = await series.MeterSeriesAsync(m.Id, Grain.Day, dayStart, dayStart + 1, ct);
             var covered = rows.Sum(r => r.CoveredMs);
             coveredAll += covered;
             var d = m.Definition;
@@ -188,24 +188,24 @@ public sealed class QueryService(IGreenLoopStore store, MeterCatalog catalog, Ti
         if (meter is null) return null;
         var calendar = catalog.Calendar(meter.TimeZone);
         var (f, t) = DefaultRange(calendar, Grain.Day, from, to);
-        var findings = await store.FindingsAsync(meter.Id, f, t, ct);
+        var findings = await series.FindingsAsync(meter.Id, f, t, ct);
         return findings.Select(x => new MeterEvent(Iso(calendar, x.Ts), x.Kind.ToString().ToLowerInvariant(), x.Detail)).ToList();
     }
 
     public async Task<Balance?> BalanceAsync(long tenantId, string site, string meterKey, string? grainText, string? from, string? to, CancellationToken ct)
     {
-        var model = await store.GetSiteAsync(tenantId, site, ct);
+        var model = await sites.GetSiteAsync(tenantId, site, ct);
         var parent = model?.Meters.FirstOrDefault(m => m.Definition.Key == meterKey);
         if (model is null || parent is null) return null;
         var grain = ParseGrain(grainText ?? "day");
         var calendar = catalog.Calendar(model.Definition.TimeZone);
         var (f, t) = DefaultRange(calendar, grain, from, to);
         var children = model.Meters.Where(m => m.Definition.Parent == meterKey).ToList();
-        var parentRows = (await store.MeterSeriesAsync(parent.Id, grain, f, t, ct)).ToDictionary(r => r.Ts);
+        var parentRows = (await series.MeterSeriesAsync(parent.Id, grain, f, t, ct)).ToDictionary(r => r.Ts);
         var sums = new Dictionary<long, double>();
         foreach (var child in children)
         {
-            foreach (var r in await store.MeterSeriesAsync(child.Id, grain, f, t, ct))
+            foreach (var r in await series.MeterSeriesAsync(child.Id, grain, f, t, ct))
                 if (r.Value is { } v) sums[r.Ts] = sums.GetValueOrDefault(r.Ts) + v;
         }
         var points = parentRows.Keys.Union(sums.Keys).Order().Select(ts =>

@@ -92,19 +92,19 @@ public static class AuthApi
     private static UserView View(StoredUser u, TimeProvider clock) => new(u.Id, u.UserName, u.DisplayName, u.Disabled,
         u.LockedUntil is { } until && until > clock.GetUtcNow().ToUnixTimeMilliseconds(), u.Roles, DateTimeOffset.FromUnixTimeMilliseconds(u.CreatedAt));
 
-    internal static async Task<Ok<List<UserView>>> ListUsers(IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
+    internal static async Task<Ok<List<UserView>>> ListUsers(IUserCatalog store, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok((await store.ListUsersAsync(tenant.TenantId, ct)).Select(u => View(u, clock)).ToList());
 
-    private static async Task<List<string>> RoleErrorsAsync(IReadOnlyList<StoredRole> roles, IGreenLoopStore store, long tenantId, CancellationToken ct)
+    private static async Task<List<string>> RoleErrorsAsync(IReadOnlyList<StoredRole> roles, ISiteCatalog sites, long tenantId, CancellationToken ct)
     {
-        var sites = (await store.ListSitesAsync(tenantId, ct)).Select(s => s.Definition.Key).ToHashSet(StringComparer.Ordinal);
-        return roles.Where(r => r.Site is not null && !sites.Contains(r.Site)).Select(r => $"roles: site '{r.Site}' does not exist in this tenant").ToList();
+        var known = (await sites.ListSitesAsync(tenantId, ct)).Select(s => s.Definition.Key).ToHashSet(StringComparer.Ordinal);
+        return roles.Where(r => r.Site is not null && !known.Contains(r.Site)).Select(r => $"roles: site '{r.Site}' does not exist in this tenant").ToList();
     }
 
-    internal static async Task<IResult> CreateUser(UserRequest body, UserService users, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> CreateUser(UserRequest body, UserService users, ISiteCatalog sites, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         var roles = body.Roles ?? [];
-        var errors = UserService.Validate(body.UserName, body.Password, roles).Concat(await RoleErrorsAsync(roles, store, tenant.TenantId, ct)).ToList();
+        var errors = UserService.Validate(body.UserName, body.Password, roles).Concat(await RoleErrorsAsync(roles, sites, tenant.TenantId, ct)).ToList();
         if (errors.Count > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [.. errors] });
         var password = body.Password ?? UserService.GeneratePassword();
         var created = await users.CreateAsync(tenant.TenantId, body.UserName!, body.DisplayName, password, roles, ct);
@@ -112,12 +112,12 @@ public static class AuthApi
         return TypedResults.Created($"/api/v1/users/{created.Id}", new CreatedUser(View(created, clock), body.Password is null ? password : null));
     }
 
-    internal static async Task<IResult> UpdateUser(long id, UserRequest body, UserService users, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct)
+    internal static async Task<IResult> UpdateUser(long id, UserRequest body, UserService users, IUserCatalog store, ISiteCatalog sites, TenantContext tenant, TimeProvider clock, CancellationToken ct)
     {
         var user = await store.GetUserAsync(tenant.TenantId, id, ct);
         if (user is null) return TypedResults.NotFound();
         var roles = body.Roles ?? user.Roles;
-        var errors = UserService.Validate(user.UserName, body.Password, roles).Concat(await RoleErrorsAsync(roles, store, tenant.TenantId, ct)).ToList();
+        var errors = UserService.Validate(user.UserName, body.Password, roles).Concat(await RoleErrorsAsync(roles, sites, tenant.TenantId, ct)).ToList();
         if (errors.Count > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["user"] = [.. errors] });
         var updated = user with
         {
@@ -137,17 +137,17 @@ public static class AuthApi
 
     private static DateTimeOffset? Instant(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
 
-    internal static async Task<Ok<List<ApiKeyView>>> ListKeys(IGreenLoopStore store, TenantContext tenant, CancellationToken ct) =>
+    internal static async Task<Ok<List<ApiKeyView>>> ListKeys(IUserCatalog store, TenantContext tenant, CancellationToken ct) =>
         TypedResults.Ok((await store.ListApiKeysAsync(tenant.TenantId, ct)).Select(View).ToList());
 
-    internal static async Task<IResult> CreateKey(ApiKeyRequest body, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> CreateKey(ApiKeyRequest body, IUserCatalog store, ISiteCatalog sites, TenantContext tenant, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 64) errors.Add("name: 1-64 characters");
         var permissions = body.Permissions ?? [];
         if (permissions.Count == 0) errors.Add($"permissions: at least one of {string.Join(", ", Permissions.ForKeys)}");
         errors.AddRange(permissions.Where(p => !Permissions.ForKeys.Contains(p)).Select(p => $"permissions: '{p}' cannot be given to a key; use {string.Join(", ", Permissions.ForKeys)}"));
-        if (body.Site is not null && await store.GetSiteAsync(tenant.TenantId, body.Site, ct) is null) errors.Add($"site: '{body.Site}' does not exist in this tenant");
+        if (body.Site is not null && await sites.GetSiteAsync(tenant.TenantId, body.Site, ct) is null) errors.Add($"site: '{body.Site}' does not exist in this tenant");
         if (body.ExpiresInDays is < 1 or > 3650) errors.Add("expiresInDays: 1 to 3650, or leave it out for a key that does not expire");
         if (errors.Count > 0) return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["apiKey"] = [.. errors] });
         var now = clock.GetUtcNow();
@@ -167,6 +167,6 @@ public static class AuthApi
         return TypedResults.Created($"/api/v1/api-keys/{stored.Id}", new CreatedApiKey(View(stored), key));
     }
 
-    internal static async Task<Results<NoContent, NotFound>> RevokeKey(long id, IGreenLoopStore store, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
+    internal static async Task<Results<NoContent, NotFound>> RevokeKey(long id, IUserCatalog store, TenantContext tenant, TimeProvider clock, CancellationToken ct) =>
         await store.RevokeApiKeyAsync(tenant.TenantId, id, clock.GetUtcNow().ToUnixTimeMilliseconds(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 }

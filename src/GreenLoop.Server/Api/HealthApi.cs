@@ -14,6 +14,6 @@ public static class HealthApi
         return app;
     }
 
-    internal static async Task<Ok<Health>> GetHealth(IGreenLoopStore store, CancellationToken ct) =>
+    internal static async Task<Ok<Health>> GetHealth(IDerivationStore store, CancellationToken ct) =>
         TypedResults.Ok(new Health("ok", await store.CountDirtyAsync(ct)));
 }

@@ -34,7 +34,7 @@ public static partial class LiveApi
     public sealed record AlarmMessage(string Id, string Site, string State, string Severity, string Title, string? TitleZh);
 
     internal static async Task<Results<EventStream, NotFound>> Stream(
-        string site, IGreenLoopStore store, TenantContext tenant, LiveUpdates live, IOptions<LiveOptions> options, TimeProvider clock,
+        string site, ISiteCatalog store, TenantContext tenant, LiveUpdates live, IOptions<LiveOptions> options, TimeProvider clock,
         IHostApplicationLifetime lifetime, ILoggerFactory loggers, CancellationToken ct)
     {
         if (await store.GetSiteAsync(tenant.TenantId, site, ct) is null) return TypedResults.NotFound();

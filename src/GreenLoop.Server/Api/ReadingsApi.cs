@@ -70,7 +70,7 @@ public static class ReadingsApi
 
     public sealed record QuarantineList(int Total, IReadOnlyList<QuarantineRow> Rows);
 
-    internal static async Task<Ok<QuarantineList>> ListQuarantine(GreenLoop.Storage.IGreenLoopStore store, TenantContext tenant, CancellationToken ct, int limit = 100)
+    internal static async Task<Ok<QuarantineList>> ListQuarantine(GreenLoop.Storage.IReadingStore store, TenantContext tenant, CancellationToken ct, int limit = 100)
     {
         var rows = await store.ListQuarantineAsync(tenant.TenantId, Math.Clamp(limit, 1, 10_000), ct);
         var total = await store.CountQuarantineAsync(tenant.TenantId, ct);

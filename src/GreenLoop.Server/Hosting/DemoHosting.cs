@@ -24,7 +24,7 @@ public static class DemoHosting
 /// HTTP ingest API of this very server (so the demo exercises the same path as a real plant).
 /// </summary>
 internal sealed partial class DemoPlantService(
-    IOptions<DemoOptions> options, SiteService sites, IGreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
+    IOptions<DemoOptions> options, SiteService sites, GreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
     TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

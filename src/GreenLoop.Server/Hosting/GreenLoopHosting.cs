@@ -40,7 +40,7 @@ public static class GreenLoopHosting
 }
 
 /// <summary>Migrates the store and resolves the default tenant before anything else runs.</summary>
-internal sealed partial class StartupService(IGreenLoopStore store, TenantContext tenant, IOptions<GreenLoopOptions> options, IOptions<StorageOptions> storage,
+internal sealed partial class StartupService(GreenLoopStore store, TenantContext tenant, IOptions<GreenLoopOptions> options, IOptions<StorageOptions> storage,
     ILogger<StartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

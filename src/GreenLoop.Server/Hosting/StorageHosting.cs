@@ -78,11 +78,22 @@ public static class StorageHosting
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         // Reading the options validates them, so a wrong setting stops the start with the validator's message.
         services.AddSingleton(sp => Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value));
+        // One store, seen by each service through the narrow seam it uses.
+        services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<IDerivationStore>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<ISeriesQueries>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<ISiteCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<IAccountingCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<IAlarmCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<INotificationCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<IConnectorCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<IUserCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
         return services;
     }
 
     /// <summary>Opens the store the settings name (not migrated yet).</summary>
-    public static IGreenLoopStore Open(StorageOptions storage, GreenLoopOptions options)
+    public static GreenLoopStore Open(StorageOptions storage, GreenLoopOptions options)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);

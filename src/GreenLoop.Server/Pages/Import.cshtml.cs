@@ -13,7 +13,7 @@ namespace GreenLoop.Server.Pages;
 /// File import: <c>/import</c> (<c>?site=</c> keeps the top bar's links and picks the default time zone). Upload, preview,
 /// column mapping, dry-run report, commit with progress; the page script is <c>wwwroot/js/import.js</c>.
 /// </summary>
-public sealed class ImportModel(IGreenLoopStore store, TenantContext tenant, ImportSessions imports) : PageModel
+public sealed class ImportModel(ISiteCatalog store, TenantContext tenant, ImportSessions imports) : PageModel
 {
     public string Site { get; private set; } = UiRoutes.DefaultSite;
 
@@ -54,7 +54,7 @@ public sealed record DataEntryMeter(string Key, string Name, string? NameZh, str
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
     /// <summary>Every meter of the tenant, by site and key.</summary>
-    public static async Task<IReadOnlyList<DataEntryMeter>> LoadAsync(IGreenLoopStore store, long tenantId, CancellationToken ct)
+    public static async Task<IReadOnlyList<DataEntryMeter>> LoadAsync(ISiteCatalog store, long tenantId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);
         var meters = await store.LoadMetersAsync(tenantId, ct);

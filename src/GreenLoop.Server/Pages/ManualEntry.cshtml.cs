@@ -10,7 +10,7 @@ namespace GreenLoop.Server.Pages;
 /// site's meters; <c>?meter=</c> preselects a meter). New readings, the list of entries with their current version, and
 /// corrections with the version history; the page script is <c>wwwroot/js/manual-entry.js</c>.
 /// </summary>
-public sealed class ManualEntryModel(IGreenLoopStore store, TenantContext tenant) : PageModel
+public sealed class ManualEntryModel(ISiteCatalog store, TenantContext tenant) : PageModel
 {
     public string Site { get; private set; } = UiRoutes.DefaultSite;
 

@@ -13,7 +13,7 @@ namespace GreenLoop.Server.Security;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IGreenLoopStore store, TimeProvider clock, ApiKeyUsage usage)
+    IUserCatalog store, TimeProvider clock, ApiKeyUsage usage)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -76,7 +76,7 @@ public sealed class ApiKeyAuthenticationHandler(
 }
 
 /// <summary>Records when a key was last used, at most once a minute per key (not a write per request).</summary>
-public sealed class ApiKeyUsage(IGreenLoopStore store)
+public sealed class ApiKeyUsage(IUserCatalog store)
 {
     private readonly ConcurrentDictionary<long, long> _last = new();
 

@@ -11,7 +11,7 @@ namespace GreenLoop.Server.Security;
 /// when the demo runs; and ensures the provisioning key of <see cref="SecurityOptions.BootstrapApiKey"/> exists.
 /// </summary>
 internal sealed partial class SecurityBootstrap(
-    IGreenLoopStore store, UserService users, TenantContext tenant, IOptions<SecurityOptions> options, IOptions<DemoOptions> demo,
+    IUserCatalog store, UserService users, TenantContext tenant, IOptions<SecurityOptions> options, IOptions<DemoOptions> demo,
     TimeProvider clock, ILogger<SecurityBootstrap> logger) : IHostedService
 {
     /// <summary>The demo plant's login (documented in the README); created only while the demo runs.</summary>

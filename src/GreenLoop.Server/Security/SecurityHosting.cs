@@ -110,7 +110,7 @@ public static class SecurityHosting
     private static async Task RefreshPrincipalAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
-        var store = context.HttpContext.RequestServices.GetRequiredService<IGreenLoopStore>();
+        var store = context.HttpContext.RequestServices.GetRequiredService<IUserCatalog>();
         if (principal is null
             || !long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
             || !long.TryParse(principal.FindFirstValue(Permissions.TenantClaim), out var tenant)

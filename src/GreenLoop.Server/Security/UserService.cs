@@ -15,7 +15,7 @@ public sealed record SignInResult(SignInStatus Status, StoredUser? User, DateTim
 /// Users: creation with roles, sign-in with ASP.NET Core Identity's password hasher (PBKDF2) and lock-out after
 /// repeated failures, and the claims a signed-in user carries. Passwords are never stored or logged in clear.
 /// </summary>
-public sealed class UserService(IGreenLoopStore store, TimeProvider clock)
+public sealed class UserService(IUserCatalog store, TimeProvider clock)
 {
     /// <summary>Failures in a row that lock an account.</summary>
     public const int MaxFailures = 5;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -227,6 +228,12 @@ public abstract partial class CatalogStore
         (await meters.AsNoTracking().Join(sites, m => m.SiteId, s => s.Id, (m, s) => new { m.Id, m.TenantId, m.SiteId, SiteKey = s.Key, s.TimeZone, m.Definition })
             .OrderBy(x => x.Id).ToListAsync(ct))
         .Select(x => new MeterRef(x.Id, x.TenantId, x.SiteId, x.SiteKey, x.TimeZone, ReadMeter(x.Definition))).ToList();
+
+    /// <summary>A meter's recorded replacements and resets, oldest first (the derivation worker serves every tenant).</summary>
+    public Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct) =>
+        ReadDbAsync<IReadOnlyList<CounterEvent>>(0, async db => (await db.MeterEvents.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => e.MeterId == meterId).OrderBy(e => e.Ts).ToListAsync(ct))
+            .Select(e => new CounterEvent(e.Ts, Enum.Parse<MeterEventKind>(e.Kind), e.OldValue, e.NewValue)).ToList());
 
     private static MeterDefinition ReadMeter(string json) => JsonSerializer.Deserialize<MeterDefinition>(json, Json)!;
 }

@@ -21,7 +21,7 @@ public sealed class AccountingServiceTests : IAsyncLifetime
     {
         // Mid-July: June has fully happened, so its completeness is measured against the whole month.
         _h = await PipelineHarness.StartAsync(new DateTimeOffset(2025, 7, 15, 12, 0, 0, TimeSpan.FromHours(8)));
-        _accounting = new AccountingService(_h.Store, _h.Catalog, _h.Clock);
+        _accounting = new AccountingService(_h.Store, _h.Store, _h.Store, _h.Catalog, _h.Clock);
         await _h.ApplyAsync(Definition());
     }
 

@@ -13,7 +13,7 @@ public sealed class ReportWorkbookTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _h = await PipelineHarness.StartAsync(new DateTimeOffset(2025, 7, 15, 12, 0, 0, TimeSpan.FromHours(8)));
-        _accounting = new AccountingService(_h.Store, _h.Catalog, _h.Clock);
+        _accounting = new AccountingService(_h.Store, _h.Store, _h.Store, _h.Catalog, _h.Clock);
         await _h.ApplyAsync(Definition());
     }
 

@@ -98,7 +98,7 @@ internal sealed class AlarmHarness : IAsyncDisposable
         Feed = new DerivedChangeFeed();
         Derivation = new DerivationService(Store, Catalog, changes: Feed);
         Sites = new SiteService(Store, Catalog, signal, Clock);
-        Alarms = new AlarmService(Store, Catalog, Notifier, Options.Create(new AlarmOptions()), Clock, NullLogger<AlarmService>.Instance);
+        Alarms = new AlarmService(Store, Store, Store, Catalog, Notifier, Options.Create(new AlarmOptions()), Clock, NullLogger<AlarmService>.Instance);
     }
 
     /// <summary>Closes the store and opens everything again on the same file, as a restarted server would.</summary>

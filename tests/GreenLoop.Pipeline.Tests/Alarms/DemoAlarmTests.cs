@@ -34,7 +34,7 @@ public sealed class DemoAlarmTests
             var feed = new DerivedChangeFeed();
             var derivation = new DerivationService(store, catalog, changes: feed);
             var notifier = new RecordingNotifier();
-            var alarms = new AlarmService(store, catalog, notifier, Options.Create(new AlarmOptions()), clock, NullLogger<AlarmService>.Instance);
+            var alarms = new AlarmService(store, store, store, catalog, notifier, Options.Create(new AlarmOptions()), clock, NullLogger<AlarmService>.Instance);
             Assert.NotNull((await sites.ApplyAsync(tenant, plant.Definition, ct)).Result);
             Assert.Equal(DemoAlarmRules.All.Count, await alarms.EnsureRulesAsync(tenant, DemoPlant.SiteKey, DemoAlarmRules.All, ct));
 

@@ -27,7 +27,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
         var signal = new DerivationSignal();
         Ingest = new IngestService(store, Catalog, signal, clock);
         Derivation = new DerivationService(store, Catalog);
-        Query = new QueryService(store, Catalog, clock);
+        Query = new QueryService(store, store, Catalog, clock);
         Sites = new SiteService(store, Catalog, signal, clock);
     }
 

@@ -219,7 +219,7 @@ internal sealed class IsolationPlant : IAsyncDisposable
     private async Task SetUpTenantBAsync()
     {
         var services = Factory.Services;
-        var store = services.GetRequiredService<IGreenLoopStore>();
+        var store = services.GetRequiredService<GreenLoopStore>();
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         TenantB = await store.EnsureTenantAsync("tenant-b", "B-only tenant", CancellationToken.None);
         Assert.NotEqual(TenantA, TenantB);

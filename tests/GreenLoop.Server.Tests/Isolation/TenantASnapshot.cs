@@ -49,7 +49,7 @@ internal static class TenantASnapshot
         var snapshot = new List<(string, string)>();
         foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));
 
-        var store = plant.Factory.Services.GetRequiredService<IGreenLoopStore>();
+        var store = plant.Factory.Services.GetRequiredService<GreenLoopStore>();
         foreach (var (key, meter) in (await store.LoadMetersAsync(plant.TenantA, CancellationToken.None)).OrderBy(m => m.Key, StringComparer.Ordinal))
             snapshot.Add(($"readings of {key}", (await store.CountReadingsAsync(meter.Id, CancellationToken.None)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         snapshot.Add(("calls to A's webhook", plant.Hooks.Bodies("A-only").Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));

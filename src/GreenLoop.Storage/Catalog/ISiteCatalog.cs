@@ -1,0 +1,27 @@
+using GreenLoop.Domain.Alarms;
+using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+
+namespace GreenLoop.Storage;
+
+/// <summary>Tenants, sites, their trees and meters.</summary>
+public interface ISiteCatalog
+{
+    Task<long> EnsureTenantAsync(string key, string name, CancellationToken ct);
+
+    /// <summary>Applies a validated site document; idempotent.</summary>
+    Task<ApplyResult> ApplySiteAsync(long tenantId, SiteDefinition site, long now, CancellationToken ct);
+
+    Task<SiteModel?> GetSiteAsync(long tenantId, string siteKey, CancellationToken ct);
+
+    Task<IReadOnlyList<SiteModel>> ListSitesAsync(long tenantId, CancellationToken ct);
+
+    /// <summary>All meters of a tenant by key (the ingest cache).</summary>
+    Task<IReadOnlyDictionary<string, MeterRef>> LoadMetersAsync(long tenantId, CancellationToken ct);
+
+    /// <summary>Every meter of every tenant (for the derivation worker, which serves all tenants).</summary>
+    Task<IReadOnlyList<MeterRef>> LoadAllMetersAsync(CancellationToken ct);
+
+    /// <summary>A meter's recorded replacements and resets, oldest first (what derivation needs of them).</summary>
+    Task<IReadOnlyList<CounterEvent>> EventsAsync(long meterId, CancellationToken ct);
+}

@@ -1,0 +1,62 @@
+using GreenLoop.Domain.Derivation;
+using GreenLoop.Storage.Catalog;
+
+namespace GreenLoop.Storage;
+
+/// <summary>
+/// A store: the catalogue (written once on EF Core, <see cref="CatalogStore"/>) and the time-series seams, which each
+/// provider implements with its own hand-tuned SQL. Services depend on the narrow interfaces they use
+/// (<see cref="IReadingStore"/>, <see cref="IDerivationStore"/>, <see cref="ISeriesQueries"/> and the catalogue's);
+/// only hosting, the command-line tools and tests hold the whole store.
+/// </summary>
+public abstract class GreenLoopStore : CatalogStore, IReadingStore, IDerivationStore, ISeriesQueries,
+    ISiteCatalog, IAccountingCatalog, IAlarmCatalog, INotificationCatalog, IConnectorCatalog, IAuditStore, IUserCatalog, IAsyncDisposable
+{
+    /// <summary>Creates or upgrades the schema (the EF Core migrations of the provider).</summary>
+    public abstract Task MigrateAsync(CancellationToken ct);
+
+    private int _disposed;
+
+    /// <summary>Closes the store once, however many registrations (one per seam) hand it to the container.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await DisposeCoreAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the provider's connections.</summary>
+    protected abstract ValueTask DisposeCoreAsync();
+
+    public abstract Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct);
+
+    public abstract Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
+
+    public abstract Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct);
+
+    public abstract Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct);
+
+    public abstract Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
+
+    public abstract Task<long> CountReadingsAsync(long meterId, CancellationToken ct);
+
+    public abstract Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct);
+
+    public abstract Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct);
+
+    public abstract Task<long> CountDirtyAsync(CancellationToken ct);
+
+    public abstract Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct);
+
+    public abstract Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct);
+
+    public abstract Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct);
+
+    public abstract Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct);
+
+    public abstract Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct);
+
+    public abstract Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct);
+
+    public abstract Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct);
+}

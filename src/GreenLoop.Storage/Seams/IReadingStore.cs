@@ -1,0 +1,22 @@
+using GreenLoop.Domain.Alarms;
+using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+
+namespace GreenLoop.Storage;
+
+/// <summary>Raw readings and the quarantine of rejected rows: appended in batches, never edited.</summary>
+public interface IReadingStore
+{
+    /// <summary>Appends readings durably and marks their meters for derivation, in one transaction.</summary>
+    Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct);
+
+    Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
+
+    Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct);
+
+    Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct);
+
+    Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
+
+    Task<long> CountReadingsAsync(long meterId, CancellationToken ct);
+}
