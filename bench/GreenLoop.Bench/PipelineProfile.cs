@@ -45,7 +45,7 @@ internal static class PipelineProfile
             var catalog = new MeterCatalog(store, clock);
             var signal = new DerivationSignal();
             var ingest = new IngestService(store, catalog, signal, clock);
-            var derivation = new DerivationService(store, catalog);
+            var derivation = new DerivationService(store, catalog, DerivedChangeHub.None);
             await new SiteService(store, catalog, signal, clock).ApplyAsync(tenant, workload.Site(), CancellationToken.None);
 
             Stopwatch parse = new(), append = new(), dirty = new(), derive = new(), save = new();

@@ -23,7 +23,7 @@ internal sealed class LocalPlatform : IAsyncDisposable
         Catalog = new MeterCatalog(store, clock);
         var signal = new DerivationSignal();
         Ingest = new IngestService(store, Catalog, signal, clock);
-        Derivation = new DerivationService(store, Catalog);
+        Derivation = new DerivationService(store, Catalog, DerivedChangeHub.None);
         Sites = new SiteService(store, Catalog, signal, clock);
         Accounting = new AccountingService(store, store, store, Catalog, clock);
     }

@@ -80,7 +80,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
             Assert.Equal(readings.Count, (await ingest.IngestAsync(t, readings, "test", _ct)).Accepted);
         }
         await ingest.IngestAsync(tenant, [new ReadingInput("nope", _day, 1)], "gateway", _ct);
-        await new DerivationService(store, catalog).RunUntilIdleAsync(_ct);
+        await new DerivationService(store, catalog, DerivedChangeHub.None).RunUntilIdleAsync(_ct);
 
         var site = (await store.GetSiteAsync(tenant, "copy", _ct))!;
         var gas = site.Meters.Single(m => m.Definition.Key == "copy.gas").Id;
@@ -107,7 +107,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
         await store.CreateUserAsync(new StoredUser { TenantId = tenant, UserName = "zhang", PasswordHash = "hash", CreatedAt = 10, Roles = [new StoredRole("admin", null), new StoredRole("viewer", "copy")] }, _ct);
         await store.CreateApiKeyAsync(new StoredApiKey { TenantId = other, Name = "gw", Prefix = "gl_abc", SecretHash = "h", Permissions = ["ingest"], CreatedBy = "zhang", CreatedAt = 11 }, _ct);
         // The manual entry's reading derived too, and one meter left marked dirty (as a stopped server may leave it).
-        await new DerivationService(store, catalog).RunUntilIdleAsync(_ct);
+        await new DerivationService(store, catalog, DerivedChangeHub.None).RunUntilIdleAsync(_ct);
         await store.MarkDirtyAsync(gas, 0, 1, _ct);
     }
 
@@ -232,7 +232,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
         // Every meter of both tenants with readings: 6.
         Assert.Equal(6, await postgres.CountDirtyAsync(_ct));
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 6, 3, 0, 0, 0, TimeSpan.Zero));
-        await new DerivationService(postgres, new MeterCatalog(postgres, clock)).RunUntilIdleAsync(_ct);
+        await new DerivationService(postgres, new MeterCatalog(postgres, clock), DerivedChangeHub.None).RunUntilIdleAsync(_ct);
         var meters = await sqlite.LoadAllMetersAsync(_ct);
         foreach (var m in meters)
         {

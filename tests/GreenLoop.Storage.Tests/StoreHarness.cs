@@ -5,6 +5,7 @@ using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Pipeline.Query;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GreenLoop.Storage.Tests;
@@ -23,13 +24,16 @@ public sealed class StoreHarness : IAsyncDisposable
         Clock = clock;
         TenantId = tenantId;
         _cleanup = cleanup;
-        Catalog = new MeterCatalog(store, clock);
-        var signal = new DerivationSignal();
-        Ingest = new IngestService(store, Catalog, signal, clock);
-        Derivation = new DerivationService(store, Catalog);
-        Query = new QueryService(store, store, Catalog, clock);
-        Sites = new SiteService(store, Catalog, signal, clock);
+        // The server's own registration, on this store and clock.
+        _services = new ServiceCollection().AddSingleton<TimeProvider>(clock).AddGreenLoopStore(_ => store).AddGreenLoopPipeline().BuildServiceProvider();
+        Catalog = _services.GetRequiredService<MeterCatalog>();
+        Ingest = _services.GetRequiredService<IngestService>();
+        Derivation = _services.GetRequiredService<DerivationService>();
+        Query = _services.GetRequiredService<QueryService>();
+        Sites = _services.GetRequiredService<SiteService>();
     }
+
+    private readonly ServiceProvider _services;
 
     public GreenLoopStore Store { get; }
     public FakeTimeProvider Clock { get; }
@@ -102,6 +106,7 @@ public sealed class StoreHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _services.DisposeAsync();
         await Store.DisposeAsync();
         await _cleanup();
     }

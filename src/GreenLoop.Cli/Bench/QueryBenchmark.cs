@@ -57,7 +57,7 @@ internal sealed class QueryBenchmark(BenchOptions options, TextWriter output, Ti
             var catalog = new MeterCatalog(store, clock);
             var signal = new DerivationSignal();
             var ingest = new IngestService(store, catalog, signal, clock);
-            var derivation = new DerivationService(store, catalog);
+            var derivation = new DerivationService(store, catalog, DerivedChangeHub.None);
             var sites = new SiteService(store, catalog, signal, clock);
             var applied = await sites.ApplyAsync(tenant, workload.Site(), ct);
             if (applied.Result is null) throw new InvalidOperationException("the benchmark site does not validate: " + string.Join("; ", applied.Errors.Select(e => e.Path + ": " + e.Reason)));

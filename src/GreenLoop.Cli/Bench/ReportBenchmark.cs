@@ -112,7 +112,7 @@ internal static class ReportBenchmark
         var catalog = new MeterCatalog(store, clock);
         var signal = new DerivationSignal();
         var ingest = new IngestService(store, catalog, signal, clock);
-        var derivation = new DerivationService(store, catalog);
+        var derivation = new DerivationService(store, catalog, DerivedChangeHub.None);
         var applied = await new SiteService(store, catalog, signal, clock).ApplyAsync(tenant, site, ct);
         if (applied.Result is null) throw new InvalidOperationException("the benchmark site does not validate: " + string.Join("; ", applied.Errors.Select(e => e.Path + ": " + e.Reason)));
 

@@ -1,7 +1,6 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
-using GreenLoop.Pipeline.Live;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Derivation;
@@ -9,10 +8,10 @@ namespace GreenLoop.Pipeline.Derivation;
 /// <summary>
 /// Re-derives exactly the span that new readings touch: from the reading before the earliest new one to the reading
 /// after the latest (for interval meters, one period either side), widened to whole local hours; then hours, the
-/// local days and months they fall in, and the node totals above them. With <paramref name="live"/>, every committed
-/// pass is announced to open pages; with <paramref name="changes"/>, the saved spans go to the alarm evaluator.
+/// local days and months they fall in, and the node totals above them. What each committed pass changed goes to the
+/// <see cref="DerivedChangeHub"/>, which carries it to its subscribers (alarms, live pages).
 /// </summary>
-public sealed class DerivationService(IDerivationStore store, MeterCatalog catalog, LiveUpdates? live = null, DerivedChangeFeed? changes = null)
+public sealed class DerivationService(IDerivationStore store, MeterCatalog catalog, DerivedChangeHub changes)
 {
     private const long HourMs = 3_600_000;
 
@@ -28,6 +27,7 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         var dirty = await store.GetDirtyAsync(maxMeters, ct);
         if (dirty.Count == 0) return 0;
         var spans = new List<DerivedSpan>(dirty.Count);
+        var changed = new List<DerivedMeterChange>(dirty.Count);
         long buckets = 0;
         foreach (var d in dirty)
         {
@@ -35,12 +35,12 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
             if (meter is null) continue;
             var span = await DeriveAsync(meter, d.FromTs, d.ToTs, d.Version, ct);
             spans.Add(span);
+            changed.Add(new DerivedMeterChange(meter, span.From, span.To));
             buckets += (span.To - span.From) / SiteCalendar.BucketMs;
             if (buckets >= MaxBucketsPerPass) break;
         }
         await store.SaveDerivedAsync(spans, ct);
-        changes?.Publish(spans);
-        if (live is not null) await live.PublishDerivedAsync(spans, ct);
+        await changes.PublishAsync(changed, ct);
         return spans.Count;
     }
 

@@ -10,16 +10,17 @@ public readonly record struct DerivedChange(long MeterId, long From, long To);
 /// In-process feed of what derivation committed, for the alarm evaluator: derivation only posts to it (no waiting,
 /// nothing inside the write transaction); the evaluator reads it on its own worker.
 /// </summary>
-public sealed class DerivedChangeFeed
+public sealed class DerivedChangeFeed : IDerivedChangeSubscriber
 {
     private readonly Channel<DerivedChange> _channel = Channel.CreateUnbounded<DerivedChange>(new UnboundedChannelOptions { SingleReader = true });
 
     public ChannelReader<DerivedChange> Reader => _channel.Reader;
 
-    public void Publish(IReadOnlyList<DerivedSpan> spans)
+    public ValueTask OnDerivedAsync(IReadOnlyList<DerivedMeterChange> changes, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(spans);
-        foreach (var s in spans) _channel.Writer.TryWrite(new DerivedChange(s.MeterId, s.From, s.To));
+        ArgumentNullException.ThrowIfNull(changes);
+        foreach (var c in changes) _channel.Writer.TryWrite(new DerivedChange(c.Meter.Id, c.From, c.To));
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Takes everything queued now, without waiting.</summary>

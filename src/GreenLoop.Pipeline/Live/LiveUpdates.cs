@@ -1,3 +1,4 @@
+using GreenLoop.Pipeline.Derivation;
 using System.Collections.Immutable;
 using GreenLoop.Storage;
 
@@ -10,7 +11,7 @@ namespace GreenLoop.Pipeline.Live;
 /// queue that drops its oldest event when full. Events are not stored; a page that was not connected reloads its data
 /// when it reconnects.
 /// </summary>
-public sealed class LiveUpdates(MeterCatalog catalog)
+public sealed class LiveUpdates(MeterCatalog catalog) : IDerivedChangeSubscriber
 {
     /// <summary>Events queued per subscriber before the oldest are dropped. 64 passes is about a minute of a busy plant.</summary>
     public const int DefaultCapacity = 64;
@@ -59,24 +60,24 @@ public sealed class LiveUpdates(MeterCatalog catalog)
     /// Publishes what a derivation pass saved: one <see cref="DerivedEvent"/> per site, naming its meters and the
     /// span from the earliest start to the latest end among them. Called by derivation after the pass is committed.
     /// </summary>
-    public async ValueTask PublishDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
+    /// <summary>Announces what a derivation commit changed, one event per site, to the pages open on it.</summary>
+    public ValueTask OnDerivedAsync(IReadOnlyList<DerivedMeterChange> changes, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(spans);
-        if (spans.Count == 0 || _subscribers.IsEmpty) return;
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.Count == 0 || _subscribers.IsEmpty) return ValueTask.CompletedTask;
         var sites = new Dictionary<(long Tenant, string Site), SiteSpan>();
-        foreach (var span in spans)
+        foreach (var (meter, from, to) in changes)
         {
-            var meter = await catalog.FindAsync(span.MeterId, ct);
-            if (meter is null) continue;
             var key = (meter.TenantId, meter.SiteKey);
-            if (!sites.TryGetValue(key, out var site)) sites[key] = site = new SiteSpan(meter.TimeZone, span.From, span.To);
-            site.Add(meter.Definition.Key, span.From, span.To);
+            if (!sites.TryGetValue(key, out var site)) sites[key] = site = new SiteSpan(meter.TimeZone, from, to);
+            site.Add(meter.Definition.Key, from, to);
         }
         foreach (var ((tenant, siteKey), site) in sites)
         {
             var calendar = catalog.Calendar(site.TimeZone);
             Publish(new DerivedEvent(tenant, siteKey, [.. site.Meters], calendar.ToLocalOffset(site.From), calendar.ToLocalOffset(site.To)));
         }
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>What one pass derived of one site: its meters and the union of their spans (Unix ms).</summary>

@@ -14,24 +14,16 @@ public static class GreenLoopHosting
     {
         services.AddOptions<GreenLoopOptions>().Bind(configuration.GetSection(GreenLoopOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddOptions<DerivationOptions>().Bind(configuration.GetSection(DerivationOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddGreenLoopStore(configuration);
+        services.AddGreenLoopPipeline();
         services.AddSingleton<TenantContext>();
-        services.AddSingleton<MeterCatalog>();
-        services.AddSingleton<DerivationSignal>();
-        services.AddSingleton<IngestService>();
-        services.AddSingleton<DerivationService>();
-        services.AddSingleton<QueryService>();
-        services.AddSingleton<SiteService>();
-        services.AddSingleton<GreenLoop.Pipeline.Accounting.AccountingService>();
-        services.AddSingleton<GreenLoop.Pipeline.Audit.AuditTrail>();
-        services.AddSingleton<GreenLoop.Pipeline.Import.ImportDryRun>();
         services.AddSingleton(sp => new GreenLoop.Pipeline.Import.ImportSessionOptions
         {
             Directory = Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.DataDirectory), "imports"),
             MaxUploadBytes = sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.MaxUploadMegabytes * 1024L * 1024L,
         });
         services.AddSingleton<GreenLoop.Pipeline.Import.ImportSessions>();
-        services.AddSingleton<GreenLoop.Pipeline.Manual.ManualEntryService>();
         // Start-up runs first (migrations, tenant), then the workers.
         services.AddHostedService<StartupService>();
         services.AddHostedService<DerivationWorker>();

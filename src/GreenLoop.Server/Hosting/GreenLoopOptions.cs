@@ -22,14 +22,6 @@ public sealed class GreenLoopOptions
     [Required]
     public string DefaultTenant { get; set; } = "default";
 
-    /// <summary>Meters derived per derivation transaction.</summary>
-    [Range(1, 100_000)]
-    public int DerivationBatch { get; set; } = 500;
-
-    /// <summary>Pause between derivation passes while work keeps arriving, in ms (bounds reading-to-roll-up latency). Default 100.</summary>
-    [Range(0, 5000)]
-    public int DerivationCoalesceMilliseconds { get; set; } = 100;
-
     /// <summary>Largest file the web import accepts, in MB (uploads are kept under <c>{DataDirectory}/imports</c> until imported). Default 50.</summary>
     [Range(1, 2048)]
     public int MaxUploadMegabytes { get; set; } = 50;

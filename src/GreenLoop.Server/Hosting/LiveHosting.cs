@@ -3,14 +3,12 @@ using GreenLoop.Pipeline.Live;
 
 namespace GreenLoop.Server.Hosting;
 
-/// <summary>Registers the live-event hub that derivation and the alarm engine publish to and event streams read.</summary>
+/// <summary>Settings of the live-event hub (the hub itself is part of the pipeline registration).</summary>
 public static class LiveHosting
 {
     public static IServiceCollection AddGreenLoopLive(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LiveOptions>().Bind(configuration.GetSection(LiveOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        // DerivationService takes it as an optional dependency: registered here, every derivation pass is published.
-        services.AddSingleton<LiveUpdates>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using GreenLoop.Pipeline;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;
@@ -77,18 +78,7 @@ public static class StorageHosting
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
         // Reading the options validates them, so a wrong setting stops the start with the validator's message.
-        services.AddSingleton(sp => Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value));
-        // One store, seen by each service through the narrow seam it uses.
-        services.AddSingleton<IReadingStore>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<IDerivationStore>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<ISeriesQueries>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<ISiteCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<IAccountingCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<IAlarmCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<INotificationCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<IConnectorCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<GreenLoopStore>());
-        services.AddSingleton<IUserCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddGreenLoopStore(sp => Open(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value));
         return services;
     }
 

@@ -30,7 +30,7 @@ internal sealed class ConnectorHarness : IAsyncDisposable
         Catalog = new MeterCatalog(store, clock);
         var signal = new DerivationSignal();
         Ingest = new IngestService(store, Catalog, signal, clock);
-        Derivation = new DerivationService(store, Catalog);
+        Derivation = new DerivationService(store, Catalog, DerivedChangeHub.None);
         Query = new QueryService(store, store, Catalog, clock);
         Sites = new SiteService(store, Catalog, signal, clock);
     }

@@ -34,7 +34,7 @@ internal sealed class MqttHarness : IAsyncDisposable
         Catalog = new MeterCatalog(store, Clock);
         var signal = new DerivationSignal();
         Ingest = new IngestService(store, Catalog, signal, Clock);
-        Derivation = new DerivationService(store, Catalog);
+        Derivation = new DerivationService(store, Catalog, DerivedChangeHub.None);
         Sites = new SiteService(store, Catalog, signal, Clock);
     }
 

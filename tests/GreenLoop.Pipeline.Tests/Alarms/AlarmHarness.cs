@@ -6,8 +6,7 @@ using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Alarms;
@@ -92,18 +91,24 @@ internal sealed class AlarmHarness : IAsyncDisposable
         Store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "greenloop.db") });
         await Store.MigrateAsync(_ct);
         TenantId = await Store.EnsureTenantAsync("default", "default", _ct);
-        Catalog = new MeterCatalog(Store, Clock);
-        var signal = new DerivationSignal();
-        Ingest = new IngestService(Store, Catalog, signal, Clock);
-        Feed = new DerivedChangeFeed();
-        Derivation = new DerivationService(Store, Catalog, changes: Feed);
-        Sites = new SiteService(Store, Catalog, signal, Clock);
-        Alarms = new AlarmService(Store, Store, Store, Catalog, Notifier, Options.Create(new AlarmOptions()), Clock, NullLogger<AlarmService>.Instance);
+        // The server's own registration, on this store, clock and recording notifier.
+        var store = Store;
+        _services = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddSingleton<IAlarmNotifier>(Notifier)
+            .AddGreenLoopStore(_ => store).AddGreenLoopPipeline().BuildServiceProvider();
+        Catalog = _services.GetRequiredService<MeterCatalog>();
+        Ingest = _services.GetRequiredService<IngestService>();
+        Feed = _services.GetRequiredService<DerivedChangeFeed>();
+        Derivation = _services.GetRequiredService<DerivationService>();
+        Sites = _services.GetRequiredService<SiteService>();
+        Alarms = _services.GetRequiredService<AlarmService>();
     }
+
+    private ServiceProvider _services = null!;
 
     /// <summary>Closes the store and opens everything again on the same file, as a restarted server would.</summary>
     public async Task RestartAsync()
     {
+        await _services.DisposeAsync();
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         await OpenAsync();
@@ -136,6 +141,7 @@ internal sealed class AlarmHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _services.DisposeAsync();
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);

@@ -32,7 +32,7 @@ public sealed class DemoAlarmTests
             var sites = new SiteService(store, catalog, signal, clock);
             var ingest = new IngestService(store, catalog, signal, clock);
             var feed = new DerivedChangeFeed();
-            var derivation = new DerivationService(store, catalog, changes: feed);
+            var derivation = new DerivationService(store, catalog, new DerivedChangeHub([feed]));
             var notifier = new RecordingNotifier();
             var alarms = new AlarmService(store, store, store, catalog, notifier, Options.Create(new AlarmOptions()), clock, NullLogger<AlarmService>.Instance);
             Assert.NotNull((await sites.ApplyAsync(tenant, plant.Definition, ct)).Result);

@@ -78,7 +78,7 @@ public sealed class LiveUpdatesTests
         await using var h = await PipelineHarness.StartAsync(_now);
         await h.ApplyAsync(Plant());
         var live = new LiveUpdates(h.Catalog);
-        var derivation = new DerivationService(h.Store, h.Catalog, live);
+        var derivation = new DerivationService(h.Store, h.Catalog, new DerivedChangeHub([live]));
         using var subscription = live.Subscribe(h.TenantId, "plant");
         // Main incomer (cumulative): 00:00 to 02:00 every 30 min; kiln gas (15-min period ending): 00:15 to 02:00.
         var readings = Enumerable.Range(0, 5).Select(k => new ReadingInput(MainMeter, _midnight.AddMinutes(30 * k), 1000 + 20 * k))

@@ -5,6 +5,7 @@ using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Pipeline.Query;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Pipeline;
@@ -17,19 +18,25 @@ internal sealed class PipelineHarness : IAsyncDisposable
 {
     private readonly string _folder;
 
+    private readonly ServiceProvider _services;
+
     private PipelineHarness(string folder, SqliteStore store, FakeTimeProvider clock, long tenantId)
     {
         _folder = folder;
         Store = store;
         Clock = clock;
         TenantId = tenantId;
-        Catalog = new MeterCatalog(store, clock);
-        var signal = new DerivationSignal();
-        Ingest = new IngestService(store, Catalog, signal, clock);
-        Derivation = new DerivationService(store, Catalog);
-        Query = new QueryService(store, store, Catalog, clock);
-        Sites = new SiteService(store, Catalog, signal, clock);
+        // The server's own registration, on this store and clock.
+        _services = new ServiceCollection().AddSingleton<TimeProvider>(clock).AddGreenLoopStore(_ => store).AddGreenLoopPipeline().BuildServiceProvider();
+        Catalog = _services.GetRequiredService<MeterCatalog>();
+        Ingest = _services.GetRequiredService<IngestService>();
+        Derivation = _services.GetRequiredService<DerivationService>();
+        Query = _services.GetRequiredService<QueryService>();
+        Sites = _services.GetRequiredService<SiteService>();
     }
+
+    /// <summary>Any other service of the pipeline, as the server would have it.</summary>
+    public T Get<T>() where T : notnull => _services.GetRequiredService<T>();
 
     public SqliteStore Store { get; }
     public FakeTimeProvider Clock { get; }
@@ -71,6 +78,7 @@ internal sealed class PipelineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _services.DisposeAsync();
         await Store.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);

@@ -1,14 +1,30 @@
-using GreenLoop.Pipeline.Derivation;
+using System.ComponentModel.DataAnnotations;
 using GreenLoop.Pipeline.Ingest;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace GreenLoop.Server.Hosting;
+namespace GreenLoop.Pipeline.Derivation;
+
+/// <summary>Settings of the derivation worker, under <c>GreenLoop</c> (environment variables <c>GreenLoop__*</c>).</summary>
+public sealed class DerivationOptions
+{
+    public const string Section = "GreenLoop";
+
+    /// <summary>Meters derived per derivation transaction. Default 500.</summary>
+    [Range(1, 100_000)]
+    public int DerivationBatch { get; set; } = 500;
+
+    /// <summary>Pause between derivation passes while work keeps arriving, in ms (bounds reading-to-roll-up latency). Default 100.</summary>
+    [Range(0, 5000)]
+    public int DerivationCoalesceMilliseconds { get; set; } = 100;
+}
 
 /// <summary>
 /// Derives what ingest committed: woken by every accepted batch, and every second in any case (a crash leaves its
 /// pending work in the store's dirty table, so a restart resumes it).
 /// </summary>
-internal sealed partial class DerivationWorker(DerivationService derivation, DerivationSignal signal, IOptions<GreenLoopOptions> options, ILogger<DerivationWorker> logger) : BackgroundService
+public sealed partial class DerivationWorker(DerivationService derivation, DerivationSignal signal, IOptions<DerivationOptions> options, ILogger<DerivationWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
