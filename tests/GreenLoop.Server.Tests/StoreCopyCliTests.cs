@@ -11,6 +11,8 @@ using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;
 using GreenLoop.Storage.Tests;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace GreenLoop.Server.Tests;
 
@@ -99,7 +101,13 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
             [new AlarmChange(alarm, [new AlarmHistoryEntry(0, 11, AlarmEventKind.Raised, "system", null)])]), _ct);
         await store.SaveChannelAsync(tenant, new StoredChannel("ops", """{"type":"webhook"}""", 4), _ct);
         await store.AppendDeliveryAsync(tenant, new StoredDelivery(0, "1", "raised", "ops", 1, 12, true, 200, null, null), _ct);
-        await store.SaveDataSourceAsync(tenant, new StoredDataSource("plc", "modbus", """{"host":"10.0.0.5"}""", true, 5), _ct);
+        // A source writes with an ingest key of its own (data_source.api_key_id); a disabled one has none yet.
+        var gateway = await store.CreateApiKeyAsync(new StoredApiKey
+        {
+            TenantId = tenant, Site = "copy", Name = "plc gateway", Prefix = "gl_plcgw", SecretHash = "h2", Permissions = ["ingest"], CreatedBy = "zhang", CreatedAt = 5, ExpiresAt = 50,
+        }, _ct);
+        await store.SaveDataSourceAsync(tenant, new StoredDataSource("plc", "modbus", """{"host":"10.0.0.5"}""", true, 5) { ApiKeyId = gateway.Id }, _ct);
+        await store.SaveDataSourceAsync(tenant, new StoredDataSource("broker", "mqtt", """{"host":"10.0.0.6"}""", false, 6), _ct);
         var entry = (await store.SaveManualEntryAsync(tenant, new ManualEntryDraft { MeterId = gas, Ts = _day.AddDays(2).ToUnixTimeMilliseconds(), Value = 4, EnteredBy = "wang", EnteredAt = 6 }, _ct)).Entry!;
         await store.SaveManualEntryAsync(tenant, new ManualEntryDraft { Corrects = entry.EntryId, Value = 5, EnteredBy = "wang", EnteredAt = 7, Reason = "typo" }, _ct);
         await store.AppendAuditAsync(new AuditDraft(tenant, 8, "zhang", "data-source.save", "data-source:plc", "{}"), _ct);
@@ -199,6 +207,182 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(await sqlite.AddOverrideAsync(site, nextOverride, _ct), await postgres.AddOverrideAsync(site, nextOverride, _ct));
         var next = await postgres.EnsureTenantAsync("third", "Third", _ct);
         Assert.Equal(3, next);
+    }
+
+    /// <summary>Every table of the PostgreSQL database (not EF Core's own) with its columns and their types, in column order.</summary>
+    private static async Task<SortedDictionary<string, List<(string Name, string Type)>>> PostgresTablesAsync(string connection)
+    {
+        var tables = new SortedDictionary<string, List<(string, string)>>(StringComparer.Ordinal);
+        await using var c = new NpgsqlConnection(connection);
+        await c.OpenAsync(_ct);
+        await using var cmd = new NpgsqlCommand("""
+            SELECT c.table_name, c.column_name, c.data_type
+            FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+            WHERE c.table_schema = current_schema() AND t.table_type = 'BASE TABLE' AND c.table_name NOT LIKE '\_\_EF%'
+            ORDER BY c.table_name, c.ordinal_position
+            """, c);
+        await using var r = await cmd.ExecuteReaderAsync(_ct);
+        while (await r.ReadAsync(_ct))
+        {
+            if (!tables.TryGetValue(r.GetString(0), out var columns)) tables[r.GetString(0)] = columns = [];
+            columns.Add((r.GetString(1), r.GetString(2)));
+        }
+        return tables;
+    }
+
+    /// <summary>Every table of the SQLite file (not SQLite's or EF Core's own) with its column names, sorted.</summary>
+    private static SortedDictionary<string, List<string>> SqliteTables(SqliteConnection sqlite)
+    {
+        var tables = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+        using var cmd = sqlite.CreateCommand();
+        cmd.CommandText = """
+            SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\' AND m.name NOT LIKE '\_\_EF%' ESCAPE '\'
+            """;
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (!tables.TryGetValue(r.GetString(0), out var columns)) tables[r.GetString(0)] = columns = [];
+            columns.Add(r.GetString(1));
+        }
+        foreach (var columns in tables.Values) columns.Sort(StringComparer.Ordinal);
+        return tables;
+    }
+
+    /// <summary>
+    /// A column value as both providers must agree on it: integers as long, booleans as 0/1 (SQLite stores them so),
+    /// doubles as double (bit for bit), text as string, null as null. A type the comparison does not know fails, so a
+    /// new column type is compared deliberately rather than loosely.
+    /// </summary>
+    private static object? Normalise(object value, string type, string where) => value switch
+    {
+        DBNull => null,
+        _ => type switch
+        {
+            "bigint" or "integer" or "smallint" => value switch
+            {
+                long l => l,
+                int i => (long)i,
+                short s => (long)s,
+                _ => throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
+            },
+            "boolean" => value switch
+            {
+                bool b => b ? 1L : 0L,
+                long l and (0 or 1) => l,
+                _ => throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
+            },
+            // A REAL column of SQLite may hand back an integral value as an integer.
+            "double precision" => value switch
+            {
+                double d => d,
+                long l => (double)l,
+                _ => throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
+            },
+            "text" => value as string ?? throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
+            _ => throw new InvalidOperationException($"{where}: column type {type} is not compared yet; add it to Normalise"),
+        },
+    };
+
+    private static int CompareValues(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => 0,
+        (null, _) => -1,
+        (_, null) => 1,
+        (long x, long y) => x.CompareTo(y),
+        (double x, double y) => x.CompareTo(y),
+        (string x, string y) => string.CompareOrdinal(x, y),
+        _ => throw new InvalidOperationException($"cannot order {a!.GetType().Name} against {b!.GetType().Name}"),
+    };
+
+    private static int CompareRows(object?[] a, object?[] b)
+    {
+        for (var i = 0; i < a.Length; i++)
+        {
+            var c = CompareValues(a[i], b[i]);
+            if (c != 0) return c;
+        }
+        return 0;
+    }
+
+    private static string Show(object? value) => value switch
+    {
+        null => "NULL",
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        string s => "'" + s + "'",
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
+    };
+
+    /// <summary>Every row of a table, every value normalised, ordered by all columns (in memory: no collation or NULL-ordering difference between the two engines).</summary>
+    private static async Task<List<object?[]>> RowsAsync(System.Data.Common.DbConnection connection, string table, List<(string Name, string Type)> columns)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"SELECT {string.Join(", ", columns.Select(c => $"\"{c.Name}\""))} FROM \"{table}\"";
+        await using var r = await cmd.ExecuteReaderAsync(_ct);
+        var rows = new List<object?[]>();
+        while (await r.ReadAsync(_ct))
+        {
+            var row = new object?[columns.Count];
+            for (var i = 0; i < columns.Count; i++) row[i] = Normalise(r.GetValue(i), columns[i].Type, $"{connection.GetType().Name} {table}.{columns[i].Name}");
+            rows.Add(row);
+        }
+        rows.Sort(CompareRows);
+        return rows;
+    }
+
+    [Fact]
+    public async Task StoreCopy_EveryTable_EveryColumnOfEveryRowEqualOnBothSides()
+    {
+        await PopulateAsync();
+        var connection = await server.CreateDatabaseAsync("copy");
+
+        var run = await RunAsync("store", "copy", "--from", "sqlite:" + Db, "--to", "postgres:" + connection);
+
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        var tables = await PostgresTablesAsync(connection);
+        await using var sqlite = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Db, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await sqlite.OpenAsync(_ct);
+        await using var postgres = new NpgsqlConnection(connection);
+        await postgres.OpenAsync(_ct);
+        // The same tables with the same columns on both sides: a column one provider lacks is a value the copy loses.
+        Assert.Equal(SqliteTables(sqlite).Select(t => (t.Key, string.Join(",", t.Value))),
+            tables.Select(t => (t.Key, string.Join(",", t.Value.Select(c => c.Name).Order(StringComparer.Ordinal)))));
+        Assert.Contains("data_source", tables.Keys);
+        Assert.Contains(("api_key_id", "bigint"), tables["data_source"]);
+        var differences = new List<string>();
+        var counts = new List<(string Table, int Rows)>();
+        foreach (var (table, columns) in tables)
+        {
+            var expected = await RowsAsync(sqlite, table, columns);
+            var actual = await RowsAsync(postgres, table, columns);
+            counts.Add((table, expected.Count));
+            if (expected.Count != actual.Count) differences.Add($"{table}: {expected.Count} rows in SQLite, {actual.Count} in PostgreSQL");
+            for (var row = 0; row < Math.Min(expected.Count, actual.Count); row++)
+            {
+                for (var i = 0; i < columns.Count; i++)
+                {
+                    if (!Equals(expected[row][i], actual[row][i]))
+                    {
+                        differences.Add($"{table} row {row}, {columns[i].Name}: SQLite {Show(expected[row][i])}, PostgreSQL {Show(actual[row][i])} " +
+                            $"(SQLite row: {string.Join(", ", expected[row].Select(Show))})");
+                    }
+                }
+            }
+        }
+        await using var sqliteStore = new SqliteStore(new SqliteStoreOptions { Path = Db });
+        await using var postgresStore = new PostgresStore(new PostgresStoreOptions { ConnectionString = connection });
+        var tenant = await sqliteStore.EnsureTenantAsync("default", "", _ct);
+        var sources = await sqliteStore.DataSourcesAsync(tenant, _ct);
+        var copiedSources = await postgresStore.DataSourcesAsync(tenant, _ct);
+
+        Assert.True(differences.Count == 0, $"{differences.Count} differences:\n" + string.Join("\n", differences.Take(50)));
+        // PopulateAsync puts rows in every table, so no table passes by being empty on both sides.
+        Assert.DoesNotContain(counts, c => c.Rows == 0);
+        Assert.True(tables.Count >= 20, $"only {tables.Count} tables: {string.Join(", ", tables.Keys)}");
+        var plc = Assert.Single(sources, s => s.Key == "plc");
+        Assert.NotNull(plc.ApiKeyId);
+        Assert.Equal(plc.ApiKeyId, Assert.Single(copiedSources, s => s.Key == "plc").ApiKeyId);
+        Assert.Equal(sources, copiedSources);
     }
 
     [Fact]

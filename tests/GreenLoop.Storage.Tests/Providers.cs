@@ -123,3 +123,18 @@ public sealed class PostgresCatalogRoundTripTests(PostgresServer server) : Catal
 {
     protected override Task<StoreHarness> StartAsync(DateTimeOffset now) => StoreHarness.PostgresAsync(server, now);
 }
+
+public sealed class SqliteMigrationUpgradeTests : MigrationUpgradeContract
+{
+    protected override Task<StoreHarness> StartAsync(DateTimeOffset now) => StoreHarness.SqliteAsync(now);
+
+    protected override Task<StoreHarness> StartUnmigratedAsync(DateTimeOffset now) => Task.FromResult(StoreHarness.SqliteUnmigrated(now));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresMigrationUpgradeTests(PostgresServer server) : MigrationUpgradeContract
+{
+    protected override Task<StoreHarness> StartAsync(DateTimeOffset now) => StoreHarness.PostgresAsync(server, now);
+
+    protected override Task<StoreHarness> StartUnmigratedAsync(DateTimeOffset now) => StoreHarness.PostgresUnmigratedAsync(server, now);
+}

@@ -49,9 +49,25 @@ public sealed class StoreHarness : IAsyncDisposable
     /// <summary>A store in a new SQLite file in a temporary folder (deleted with the harness).</summary>
     public static Task<StoreHarness> SqliteAsync(DateTimeOffset now)
     {
+        var (store, cleanup) = NewSqliteStore();
+        return StartAsync(store, now, cleanup);
+    }
+
+    /// <summary>
+    /// A store in a new, empty SQLite file that no migration has touched, for tests of the migrations themselves; no
+    /// tenant yet (<see cref="TenantId"/> is 0).
+    /// </summary>
+    public static StoreHarness SqliteUnmigrated(DateTimeOffset now)
+    {
+        var (store, cleanup) = NewSqliteStore();
+        return new StoreHarness(store, new FakeTimeProvider(now), 0, cleanup);
+    }
+
+    private static (SqliteStore Store, Func<ValueTask> Cleanup) NewSqliteStore()
+    {
         var folder = Path.Combine(Path.GetTempPath(), "greenloop-storage-" + Guid.NewGuid().ToString("N"));
         var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(folder, "greenloop.db") });
-        return StartAsync(store, now, () =>
+        return (store, () =>
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(folder, recursive: true);
@@ -69,6 +85,17 @@ public sealed class StoreHarness : IAsyncDisposable
         var template = await _templates.GetOrAdd(server, MigratedTemplateAsync);
         var store = new PostgresStore(new PostgresStoreOptions { ConnectionString = await server.CreateDatabaseAsync("t", template) });
         return await StartAsync(store, now, () => ValueTask.CompletedTask);
+    }
+
+    /// <summary>
+    /// A store in a new, empty database of the test run's PostgreSQL server (not the migrated template), for tests of
+    /// the migrations themselves; no tenant yet (<see cref="TenantId"/> is 0).
+    /// </summary>
+    public static async Task<StoreHarness> PostgresUnmigratedAsync(PostgresServer server, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var store = new PostgresStore(new PostgresStoreOptions { ConnectionString = await server.CreateDatabaseAsync("empty") });
+        return new StoreHarness(store, new FakeTimeProvider(now), 0, () => ValueTask.CompletedTask);
     }
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<PostgresServer, Task<string>> _templates = new();
