@@ -171,7 +171,7 @@ public sealed partial class PostgresStore
 
         public async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
         {
-            var ranges = _ranges.SelectMany(kv => Merge(kv.Value).Select(r => (kv.Key.Node, kv.Key.Carrier, kv.Key.Direction, r.From, r.To))).ToList();
+            var ranges = _ranges.SelectMany(kv => SeriesRows.Merge(kv.Value).Select(r => (kv.Key.Node, kv.Key.Carrier, kv.Key.Direction, r.From, r.To))).ToList();
             if (ranges.Count > 0)
             {
                 await ExecAsync(c, tx, """
@@ -210,19 +210,6 @@ public sealed partial class PostgresStore
                     ("n", periods.Select(p => p.Node).ToArray()), ("c", periods.Select(p => p.Carrier).ToArray()), ("d", periods.Select(p => p.Direction).ToArray()),
                     ("g", periods.Select(p => p.Grain).ToArray()), ("ts", periods.Select(p => p.Ts).ToArray()));
             }
-        }
-
-        private static IEnumerable<(long From, long To)> Merge(List<(long From, long To)> ranges)
-        {
-            ranges.Sort();
-            var (f, t) = ranges[0];
-            foreach (var (from, to) in ranges.Skip(1))
-            {
-                if (from <= t) { t = Math.Max(t, to); continue; }
-                yield return (f, t);
-                (f, t) = (from, to);
-            }
-            yield return (f, t);
         }
     }
 }

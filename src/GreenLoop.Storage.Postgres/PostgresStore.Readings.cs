@@ -40,19 +40,8 @@ public sealed partial class PostgresStore
 
     public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<QuarantineEntry>>(async c => await ReadAllAsync(c, null,
-            "SELECT id, tenant_id, received_at, source, meter, ts, value, field, reason FROM quarantine WHERE tenant_id=@t ORDER BY id LIMIT @l;",
-            r => new QuarantineEntry
-            {
-                Id = r.GetInt64(0),
-                TenantId = r.GetInt64(1),
-                ReceivedAt = r.GetInt64(2),
-                Source = r.GetString(3),
-                Meter = NullableString(r, 4),
-                Ts = NullableString(r, 5),
-                Value = NullableString(r, 6),
-                Field = r.GetString(7),
-                Reason = r.GetString(8),
-            }, ct, ("t", tenantId), ("l", limit)), ct);
+            $"SELECT {SeriesRows.QuarantineColumns} FROM quarantine WHERE tenant_id=@t ORDER BY id LIMIT @l;",
+            SeriesRows.Quarantine, ct, ("t", tenantId), ("l", limit)), ct);
 
     public override Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
         ReadAsync(async c => (int)(long)(await ScalarAsync(c, null, "SELECT count(*) FROM quarantine WHERE tenant_id=@t;", ct, ("t", tenantId)))!, ct);

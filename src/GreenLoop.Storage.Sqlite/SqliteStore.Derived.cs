@@ -172,7 +172,7 @@ public sealed partial class SqliteStore
 
             foreach (var (key, ranges) in _ranges)
             {
-                foreach (var (from, to) in Merge(ranges))
+                foreach (var (from, to) in SeriesRows.Merge(ranges))
                 {
                     foreach (var (grain, cmd) in new[] { (0, buckets), (1, hours) })
                     {
@@ -198,19 +198,6 @@ public sealed partial class SqliteStore
                     cmd.ExecuteNonQuery();
                 }
             }
-        }
-
-        private static IEnumerable<(long From, long To)> Merge(List<(long From, long To)> ranges)
-        {
-            ranges.Sort();
-            var (f, t) = ranges[0];
-            foreach (var (from, to) in ranges.Skip(1))
-            {
-                if (from <= t) { t = Math.Max(t, to); continue; }
-                yield return (f, t);
-                (f, t) = (from, to);
-            }
-            yield return (f, t);
         }
     }
 }

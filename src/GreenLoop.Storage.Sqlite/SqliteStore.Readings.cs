@@ -87,19 +87,8 @@ public sealed partial class SqliteStore
 
     public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<QuarantineEntry>>(c => ReadAll(c, null,
-            "SELECT id, tenant_id, received_at, source, meter, ts, value, field, reason FROM quarantine WHERE tenant_id=$t ORDER BY id LIMIT $l;",
-            r => new QuarantineEntry
-            {
-                Id = r.GetInt64(0),
-                TenantId = r.GetInt64(1),
-                ReceivedAt = r.GetInt64(2),
-                Source = r.GetString(3),
-                Meter = r.IsDBNull(4) ? null : r.GetString(4),
-                Ts = r.IsDBNull(5) ? null : r.GetString(5),
-                Value = r.IsDBNull(6) ? null : r.GetString(6),
-                Field = r.GetString(7),
-                Reason = r.GetString(8),
-            }, ("$t", tenantId), ("$l", limit)), ct);
+            $"SELECT {SeriesRows.QuarantineColumns} FROM quarantine WHERE tenant_id=$t ORDER BY id LIMIT $l;",
+            SeriesRows.Quarantine, ("$t", tenantId), ("$l", limit)), ct);
 
     public override Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
         ReadAsync(c => Convert.ToInt32(Scalar(c, "SELECT count(*) FROM quarantine WHERE tenant_id=$t;", null, ("$t", tenantId)), System.Globalization.CultureInfo.InvariantCulture), ct);

@@ -1,0 +1,46 @@
+using System.Data.Common;
+
+namespace GreenLoop.Storage;
+
+/// <summary>
+/// What the providers' time-series SQL shares that is not dialect: the column lists they read and how a row becomes a
+/// record, and the span arithmetic. Each exists once, so the providers cannot map a row differently.
+/// </summary>
+public static class SeriesRows
+{
+    /// <summary>The quarantine's columns, in the order <see cref="Quarantine"/> reads them.</summary>
+    public const string QuarantineColumns = "id, tenant_id, received_at, source, meter, ts, value, field, reason";
+
+    public static QuarantineEntry Quarantine(DbDataReader r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        return new QuarantineEntry
+        {
+            Id = r.GetInt64(0),
+            TenantId = r.GetInt64(1),
+            ReceivedAt = r.GetInt64(2),
+            Source = r.GetString(3),
+            Meter = r.IsDBNull(4) ? null : r.GetString(4),
+            Ts = r.IsDBNull(5) ? null : r.GetString(5),
+            Value = r.IsDBNull(6) ? null : r.GetString(6),
+            Field = r.GetString(7),
+            Reason = r.GetString(8),
+        };
+    }
+
+    /// <summary>Unites overlapping or touching half-open ranges [From, To); the result is sorted. Sorts the list given.</summary>
+    public static IEnumerable<(long From, long To)> Merge(List<(long From, long To)> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        if (ranges.Count == 0) yield break;
+        ranges.Sort();
+        var (f, t) = ranges[0];
+        foreach (var (from, to) in ranges.Skip(1))
+        {
+            if (from <= t) { t = Math.Max(t, to); continue; }
+            yield return (f, t);
+            (f, t) = (from, to);
+        }
+        yield return (f, t);
+    }
+}
