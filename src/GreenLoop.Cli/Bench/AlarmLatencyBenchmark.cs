@@ -76,12 +76,17 @@ internal static class AlarmLatencyBenchmark
             "--GreenLoop:Demo:Enabled=false",
             $"--GreenLoop:Synchronous={sync}",
             "--Logging:LogLevel:Default=Warning",
+            // Set-up and readings come with a provisioned key (the API needs one since sign-in exists).
+            $"--GreenLoop:Security:BootstrapApiKey={BenchServer.ApiKey}",
+            "--GreenLoop:Security:IngestPerSecond=1000000",
+            "--GreenLoop:Security:IngestBurst=1000000",
         ]);
         try
         {
             await app.StartAsync(ct);
             var alarms = app.Services.GetRequiredService<AlarmService>();
             using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Add("X-Api-Key", BenchServer.ApiKey);
             await SetUpAsync(http, ct);
 
             TaskCompletionSource<long>? raised = null;
