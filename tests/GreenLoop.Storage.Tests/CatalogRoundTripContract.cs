@@ -32,24 +32,7 @@ public abstract class CatalogRoundTripContract : StoreContract
         await using (var probe = store.CreateDb(h.TenantId)) types = Order(probe.Model.GetEntityTypes().ToList());
         Assert.True(types.Count >= 20, $"the model has {types.Count} record types");
 
-        // Each record gets values no other field of it has, so a swapped or missing column shows.
-        var seed = 1000;
-        var written = new Dictionary<IEntityType, object>();
-        foreach (var type in types)
-        {
-            await using var db = store.CreateDb(h.TenantId);
-            var record = Activator.CreateInstance(type.ClrType)!;
-            foreach (var p in type.GetProperties())
-            {
-                if (p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey()) continue;
-                var fk = p.GetContainingForeignKeys().FirstOrDefault();
-                var value = fk is null ? Sample(p.ClrType, seed++) : PrincipalValue(fk, p, written);
-                p.PropertyInfo!.SetValue(record, value);
-            }
-            db.Add(record);
-            await db.SaveChangesAsync(Ct);
-            written[type] = record;
-        }
+        var written = await WriteGraphAsync(store, types, 1000);
 
         foreach (var type in types)
         {
@@ -66,6 +49,74 @@ public abstract class CatalogRoundTripContract : StoreContract
             }
         }
     }
+
+    /// <summary>Records that are not filtered by tenant, and why: everything else must be.</summary>
+    private static readonly Dictionary<Type, string> _unfiltered = new()
+    {
+        [typeof(TenantRecord)] = "the tenants themselves (found by key at start and sign-in)",
+        [typeof(AlarmTrackRecord)] = "evaluation state keyed by rule, read and written only by the evaluator, which serves every tenant",
+    };
+
+    [Fact]
+    public async Task EveryTenantRecord_ReadWithAnotherTenantsContext_NotSeen()
+    {
+        await using var h = await StartAsync(_now);
+        var store = (CatalogStore)h.Store;
+        IReadOnlyList<IEntityType> types;
+        await using (var probe = store.CreateDb(h.TenantId)) types = Order(probe.Model.GetEntityTypes().ToList());
+        var a = await WriteGraphAsync(store, types, 1000);
+        var b = await WriteGraphAsync(store, types, 5000);
+        var tenantA = ((TenantRecord)a[types.Single(t => t.ClrType == typeof(TenantRecord))]).Id;
+
+        foreach (var type in types.Where(t => !_unfiltered.ContainsKey(t.ClrType)))
+        {
+            Assert.True(type.GetDeclaredQueryFilters().Count > 0, $"{type.GetTableName()} has no tenant filter: every query would see every tenant's rows");
+            await using var db = store.CreateDb(tenantA);
+            var key = type.FindPrimaryKey()!.Properties;
+            object?[] KeyOf(object record) => [.. key.Select(k => k.PropertyInfo!.GetValue(record))];
+            var seen = await ListAsync(db, type);
+            Assert.True(seen.Any(r => KeyOf(r).SequenceEqual(KeyOf(a[type]))), $"{type.GetTableName()}: tenant A does not see its own row");
+            Assert.False(seen.Any(r => KeyOf(r).SequenceEqual(KeyOf(b[type]))), $"{type.GetTableName()}: tenant A sees tenant B's row");
+        }
+    }
+
+    /// <summary>
+    /// Writes one record of every type, principals first, each field with a value no other field has (so a swapped or
+    /// missing column shows); a record's tenant is the tenant record of the same graph.
+    /// </summary>
+    private static async Task<Dictionary<IEntityType, object>> WriteGraphAsync(CatalogStore store, IReadOnlyList<IEntityType> types, int seed)
+    {
+        var written = new Dictionary<IEntityType, object>();
+        long tenant = 0;
+        foreach (var type in types)
+        {
+            await using var db = store.CreateDb(tenant);
+            var record = Activator.CreateInstance(type.ClrType)!;
+            foreach (var p in type.GetProperties())
+            {
+                if (p.ValueGenerated == ValueGenerated.OnAdd && p.IsPrimaryKey()) continue;
+                var fk = p.GetContainingForeignKeys().FirstOrDefault();
+                var value = fk is not null ? PrincipalValue(fk, p, written)
+                    : p.Name == "TenantId" ? tenant
+                    : Sample(p.ClrType, seed++);
+                p.PropertyInfo!.SetValue(record, value);
+            }
+            db.Add(record);
+            await db.SaveChangesAsync(Ct);
+            written[type] = record;
+            if (record is TenantRecord t) tenant = t.Id;
+        }
+        return written;
+    }
+
+    private static async Task<List<object>> ListAsync(GreenLoopDb db, IEntityType type)
+    {
+        var method = typeof(CatalogRoundTripContract).GetMethod(nameof(ListTypedAsync), BindingFlags.NonPublic | BindingFlags.Static)!.MakeGenericMethod(type.ClrType);
+        return await (Task<List<object>>)method.Invoke(null, [db])!;
+    }
+
+    private static async Task<List<object>> ListTypedAsync<T>(GreenLoopDb db) where T : class =>
+        [.. await db.Set<T>().AsNoTracking().ToListAsync(Ct)];
 
     [Fact]
     public async Task QuarantineEntry_WrittenAndListed_KeepsEveryField()
@@ -89,10 +140,10 @@ public abstract class CatalogRoundTripContract : StoreContract
             Assert.True(Equals(p.GetValue(entry), p.GetValue(stored)), $"quarantine {p.Name}: wrote {p.GetValue(entry)}, read {p.GetValue(stored)}");
     }
 
-    /// <summary>Principals before the records that reference them.</summary>
+    /// <summary>The tenant first, then principals before the records that reference them.</summary>
     private static List<IEntityType> Order(List<IEntityType> types)
     {
-        var order = new List<IEntityType>();
+        var order = types.Where(t => t.ClrType == typeof(TenantRecord)).ToList();
         while (order.Count < types.Count)
         {
             var ready = types.Where(t => !order.Contains(t) &&
