@@ -1,3 +1,4 @@
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
-    public ErrorLogCollector ErrorLogs { get; } = new();
+    public ServerLog ErrorLogs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -23,8 +24,8 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.UseSetting("GreenLoop:DataDirectory", DataDirectory);
         builder.UseSetting("GreenLoop:Demo:Enabled", "false");
-        builder.UseSetting("GreenLoop:Security:BootstrapApiKey", GreenLoop.Tests.TestCredentials.AdminKey);
-        builder.UseSetting("GreenLoop:Security:InitialAdminPassword", GreenLoop.Tests.TestCredentials.AdminPassword);
+        builder.UseSetting("GreenLoop:Security:BootstrapApiKey", TestCredentials.AdminKey);
+        builder.UseSetting("GreenLoop:Security:InitialAdminPassword", TestCredentials.AdminPassword);
         builder.UseSetting("GreenLoop:Security:SignInPerMinute", "1000");
         builder.ConfigureLogging(logging => logging.AddProvider(ErrorLogs));
     }
@@ -34,7 +35,7 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(client);
         base.ConfigureClient(client);
-        client.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestCredentials.AdminKey);
     }
 
     public override async ValueTask DisposeAsync()

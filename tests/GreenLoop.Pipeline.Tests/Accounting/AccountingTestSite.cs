@@ -1,7 +1,7 @@
 using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Ingest;
-using GreenLoop.Pipeline.Tests.Pipeline;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Accounting;
 
