@@ -11,16 +11,15 @@ namespace GreenLoop.Cli.Tests;
 public sealed class AccountingCliTests : IAsyncLifetime
 {
     private const string Site = "demo-like";
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "greenloop-report-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _data = new("report");
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_data);
-        var siteFile = Path.Combine(_data, "site.json");
+        var siteFile = Path.Combine(_data.Path, "site.json");
         await File.WriteAllTextAsync(siteFile, SiteJson(Site));
         var apply = await RunAsync("site", "apply", siteFile);
         Assert.True(apply.Exit == 0, apply.Error);
-        await using var platform = await LocalPlatform.OpenAsync(_data, CancellationToken.None);
+        await using var platform = await LocalPlatform.OpenAsync(_data.Path, CancellationToken.None);
         var readings = Readings(Site, new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 30)).Select(r => new ReadingInput(r.Meter, r.Ts, r.Value)).ToList();
         var result = await platform.Ingest.IngestAsync(platform.TenantId, new IngestRequest(readings, "test"), CancellationToken.None);
         Assert.Equal(readings.Count, result.Accepted);
@@ -29,12 +28,11 @@ public sealed class AccountingCliTests : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
+        _data.Dispose();
         return Task.CompletedTask;
     }
 
-    private Task<CliRun> RunAsync(params string[] args) => CommandLine.RunAsync([.. args, "--data", _data]);
+    private Task<CliRun> RunAsync(params string[] args) => CommandLine.RunAsync([.. args, "--data", _data.Path]);
 
     [Fact]
     public async Task ReportCarbon_FormatJson_ParsesAndEqualsTheServicesReport()
@@ -43,7 +41,7 @@ public sealed class AccountingCliTests : IAsyncLifetime
 
         Assert.True(run.Exit == 0, run.Error);
         var printed = JsonNode.Parse(run.Output)!;
-        await using var platform = await LocalPlatform.OpenAsync(_data, CancellationToken.None);
+        await using var platform = await LocalPlatform.OpenAsync(_data.Path, CancellationToken.None);
         var report = await platform.Accounting.CarbonAsync(platform.TenantId, Site, "2025-06", CancellationToken.None);
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
         Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(report, options), printed), run.Output);
@@ -70,7 +68,7 @@ public sealed class AccountingCliTests : IAsyncLifetime
     [Fact]
     public async Task ReportCarbon_Xlsx_WritesTheWorkbook()
     {
-        var file = Path.Combine(_data, "out", "carbon.xlsx");
+        var file = Path.Combine(_data.Path, "out", "carbon.xlsx");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
 
         var run = await RunAsync("report", "carbon", "--site", Site, "--period", "2025-06", "--xlsx", file);

@@ -16,25 +16,14 @@ namespace GreenLoop.Cli.Tests;
 /// 15-minute interval, which sends small intervals to 0 (the median per-interval ratio over intervals above 20 kWh is
 /// about 0.459). See docs/accounting.md.
 /// </remarks>
-public sealed class AccountingSteelTests : IAsyncLifetime
+public sealed class AccountingSteelTests : IDisposable
 {
     private const double DatasetMwh = 959.63671;
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "greenloop-steel-acc-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _data = new("steel-acc");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _data.Dispose();
 
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
-
-    private Task<CliRun> RunAsync(params string[] args) => CommandLine.RunAsync([.. args, "--data", _data]);
+    private Task<CliRun> RunAsync(params string[] args) => CommandLine.RunAsync([.. args, "--data", _data.Path]);
 
     /// <summary>The dataset's own CO2(tCO2) column, summed over every 15-minute row.</summary>
     private static double DatasetCo2()
@@ -51,7 +40,7 @@ public sealed class AccountingSteelTests : IAsyncLifetime
         // The example site document plus the accounting choice: the MEE national average of 2021.
         var site = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "docs", "examples", "steel-site.json")))!;
         site["accounting"] = new JsonObject { ["gridFactor"] = "CN.national", ["gridFactorYear"] = 2021 };
-        var siteFile = Path.Combine(_data, "steel-site.json");
+        var siteFile = Path.Combine(_data.Path, "steel-site.json");
         await File.WriteAllTextAsync(siteFile, site.ToJsonString());
         var apply = await RunAsync("site", "apply", siteFile);
         Assert.True(apply.Exit == 0, apply.Error);
@@ -83,7 +72,7 @@ public sealed class AccountingSteelTests : IAsyncLifetime
 
         // With the grid factor overridden to the implied 0.4208 for 2018, our figure lands on the column (within 1 %):
         // 959.63671 x 0.4208 = 403.815127568 t against 403.81 t.
-        await using (var platform = await LocalPlatform.OpenAsync(_data, CancellationToken.None))
+        await using (var platform = await LocalPlatform.OpenAsync(_data.Path, CancellationToken.None))
         {
             await platform.Accounting.AddOverrideAsync(platform.TenantId, "steel", "grid_ef/CN.national.2021", "2018", 0.4208, null,
                 "implied by the dataset's CO2(tCO2) column: 403.81 t / 959.63671 MWh", "test", CancellationToken.None);

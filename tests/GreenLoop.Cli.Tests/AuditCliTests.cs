@@ -9,22 +9,11 @@ namespace GreenLoop.Cli.Tests;
 /// <c>greenloop audit verify</c> (issue 6) beside a real <c>greenloop serve</c> on the same data directory, whose API
 /// recorded the changes: an intact trail, and an entry edited in the database file found and named.
 /// </summary>
-public sealed class AuditCliTests : IAsyncLifetime
+public sealed class AuditCliTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "greenloop-audit-cli-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _data = new("audit-cli");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _data.Dispose();
 
     private static async Task<JsonElement> GetJsonAsync(ServerProcess server, string url)
     {
@@ -36,7 +25,7 @@ public sealed class AuditCliTests : IAsyncLifetime
     /// <summary>The server, after three changes through its administrator key: sites one, two and three (audit entries 1, 2 and 3).</summary>
     private async Task<ServerProcess> ThreeChangesAsync()
     {
-        var server = await ServerProcess.StartAsync(_data);
+        var server = await ServerProcess.StartAsync(_data.Path);
         foreach (var site in new[] { "one", "two", "three" })
         {
             using var document = new StringContent($$"""
@@ -55,7 +44,7 @@ public sealed class AuditCliTests : IAsyncLifetime
         await using var server = await ThreeChangesAsync();
         var head = (await GetJsonAsync(server, "/api/v1/audit/verify")).GetProperty("headHash").GetString();
 
-        var (exit, output, error) = await CommandLine.RunAsync("audit", "verify", "--data", _data);
+        var (exit, output, error) = await CommandLine.RunAsync("audit", "verify", "--data", _data.Path);
 
         Assert.True(exit == 0, error);
         Assert.Contains($"audit trail intact: 3 entries; head hash {head}", output, StringComparison.Ordinal);
@@ -66,9 +55,9 @@ public sealed class AuditCliTests : IAsyncLifetime
     public async Task AuditVerifyCli_EntryEdited_Exits4AndNamesTheEntry()
     {
         await using var server = await ThreeChangesAsync();
-        await Database.ExecuteAsync(_data, "UPDATE audit_log SET subject = '/api/v1/sites/elsewhere' WHERE seq = 3");
+        await Database.ExecuteAsync(_data.Path, "UPDATE audit_log SET subject = '/api/v1/sites/elsewhere' WHERE seq = 3");
 
-        var (exit, output, _) = await CommandLine.RunAsync("audit", "verify", "--data", _data);
+        var (exit, output, _) = await CommandLine.RunAsync("audit", "verify", "--data", _data.Path);
 
         Assert.Equal(4, exit);
         Assert.Contains("audit trail BROKEN at entry 3: entry 3 was changed after it was written", output, StringComparison.Ordinal);

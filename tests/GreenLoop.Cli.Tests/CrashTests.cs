@@ -14,7 +14,7 @@ namespace GreenLoop.Cli.Tests;
 /// "Acknowledge only after commit": the real server process is killed while batches are in flight; after a restart on
 /// the same data directory every acknowledged reading is there and derivation resumes.
 /// </summary>
-public sealed class CrashTests : IAsyncLifetime
+public sealed class CrashTests : IDisposable
 {
     private const string Meter = "crash.main";
     private const int Readings = 8640;
@@ -22,20 +22,9 @@ public sealed class CrashTests : IAsyncLifetime
     private const int AckedBeforeKill = 40;
     private static readonly DateTimeOffset _midnight = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
 
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "greenloop-crash-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _data = new("crash");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_data);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _data.Dispose();
 
     /// <summary>A counter read every 10 seconds of one local day: 100 + 0.5 k kWh at 00:00 + 10 k s.</summary>
     private static (DateTimeOffset Ts, double Value) Reading(int k) => (_midnight.AddSeconds(10 * k), 100 + 0.5 * k);
@@ -54,7 +43,7 @@ public sealed class CrashTests : IAsyncLifetime
         var acked = new ConcurrentBag<int[]>();
         var enoughAcked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        await using var first = await ServerProcess.StartAsync(_data);
+        await using var first = await ServerProcess.StartAsync(_data.Path);
         using (var put = await first.Client.PutAsync("/api/v1/sites/crash", new StringContent("""
             {"key":"crash","name":"Crash test","timeZone":"Asia/Shanghai",
              "meters":[{"key":"crash.main","name":"Main","carrier":"electricity","unit":"kWh","kind":"Cumulative"}]}
@@ -99,7 +88,7 @@ public sealed class CrashTests : IAsyncLifetime
         Assert.True(acknowledged.Count < Readings, "the server was killed before every batch was acknowledged");
 
         JsonElement daySeries;
-        await using (var second = await ServerProcess.StartAsync(_data))
+        await using (var second = await ServerProcess.StartAsync(_data.Path))
         {
             await Http.WaitForDerivationAsync(second.Client, TimeSpan.FromSeconds(60));
             daySeries = await second.Client.GetFromJsonAsync<JsonElement>("/api/v1/sites/crash/meters/crash.main/series?grain=day&from=2026-06-01&to=2026-06-02");
@@ -107,7 +96,7 @@ public sealed class CrashTests : IAsyncLifetime
             Assert.Empty(second.ErrorLines);
         }
 
-        await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data, "greenloop.db") });
+        await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data.Path, "greenloop.db") });
         var meter = (await store.LoadAllMetersAsync(CancellationToken.None)).Single(m => m.Definition.Key == Meter);
         var stored = (await store.ReadingsAsync(meter.Id, _midnight.ToUnixTimeMilliseconds(), _midnight.AddDays(1).ToUnixTimeMilliseconds(), withNeighbours: false, CancellationToken.None))
             .ToDictionary(r => r.Ts, r => r.Value);

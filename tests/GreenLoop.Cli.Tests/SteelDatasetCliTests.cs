@@ -8,22 +8,15 @@ namespace GreenLoop.Cli.Tests;
 /// The real UCI steel year (shared/datasets/steel-industry-2018.csv: 35,040 quarter hours, Usage_kWh summing to
 /// 959,636.71 kWh) end to end through the command line: site apply, import, derivation, roll-ups.
 /// </summary>
-public sealed class SteelDatasetCliTests : IAsyncLifetime
+public sealed class SteelDatasetCliTests : IDisposable
 {
-    private readonly string _data = Path.Combine(Path.GetTempPath(), "greenloop-steel-" + Guid.NewGuid().ToString("N"));
+    private readonly TemporaryFolder _data = new("steel");
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_data)) Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _data.Dispose();
 
     private static string SiteDocument => Path.Combine(Repository.Root, "docs", "examples", "steel-site.json");
 
-    private Task<CliRun> RunAsync(params string[] args) => CommandLine.RunAsync([.. args, "--data", _data]);
+    private Task<CliRun> RunAsync(params string[] args) => CommandLine.RunAsync([.. args, "--data", _data.Path]);
 
     /// <summary>The value of the first line starting with the label ("Label   value"): the summary comes before the lists.</summary>
     private static string SummaryLine(string output, string label) =>
@@ -52,7 +45,7 @@ public sealed class SteelDatasetCliTests : IAsyncLifetime
         Assert.Equal("2018-01-01T00:15:00+09:00 .. 2019-01-01T00:00:00+09:00", SummaryLine(import.Output, "Time span 时间范围"));
         Assert.Contains("row 97 [date]: midnight stamp 2018-01-01 00:00 (after 2018-01-01 23:45) moved one day forward to 2018-01-02 00:00", import.Output, StringComparison.Ordinal);
 
-        await using var h = await PipelineHarness.OpenAsync(new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data, "greenloop.db") }), TimeProvider.System);
+        await using var h = await PipelineHarness.OpenAsync(new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data.Path, "greenloop.db") }), TimeProvider.System);
         Assert.Equal(0, await h.Store.CountDirtyAsync(CancellationToken.None));
         async Task<IReadOnlyList<SeriesPoint>> Series(string grain) =>
             (await h.Query.MeterSeriesAsync(h.TenantId, "steel", "steel.main.kwh", grain, "2018-01-01", "2019-01-01", CancellationToken.None))!.Points;
@@ -93,7 +86,7 @@ public sealed class SteelDatasetCliTests : IAsyncLifetime
         Assert.Contains("--repair-midnight", import.Output, StringComparison.Ordinal);
 
         // Exactly the midnight rows: 365 of them in the file (one per day), and no stored reading at local midnight.
-        await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data, "greenloop.db") });
+        await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data.Path, "greenloop.db") });
         var meter = (await store.LoadAllMetersAsync(CancellationToken.None)).Single(m => m.Definition.Key == "steel.main.kwh");
         var readings = await store.ReadingsAsync(meter.Id, long.MinValue, long.MaxValue, withNeighbours: false, CancellationToken.None);
         Assert.Equal(34_675, readings.Length);

@@ -16,26 +16,15 @@ namespace GreenLoop.Cli.Tests;
 /// database, and everything reads back the same through the store, ids included.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class StoreCopyCliTests(PostgresServer server) : IAsyncLifetime
+public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
 {
     private static readonly CancellationToken _ct = CancellationToken.None;
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
     private static readonly DateTimeOffset _day = new(2026, 6, 1, 0, 0, 0, TimeSpan.FromHours(8));
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "greenloop-copy-" + Guid.NewGuid().ToString("N"));
-    private string Db => Path.Combine(_folder, "greenloop.db");
+    private readonly TemporaryFolder _folder = new("copy");
+    private string Db => Path.Combine(_folder.Path, "greenloop.db");
 
-    public Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_folder);
-        return Task.CompletedTask;
-    }
-
-    public Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _folder.Dispose();
 
     private static SiteDefinition Site(string key) => new()
     {

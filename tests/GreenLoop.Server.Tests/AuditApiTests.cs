@@ -7,9 +7,9 @@ using GreenLoop.Testing;
 namespace GreenLoop.Server.Tests;
 
 /// <summary>
-/// The audit trail through the API and the command line (issue 6): every successful change is recorded with who did
-/// it, the route and the body (secrets masked); the hash chain verifies, and an entry edited in the database file is
-/// found and named.
+/// The audit trail through the API (issue 6): every successful change is recorded with who did it, the route and the
+/// body (secrets masked); the hash chain verifies, and an entry edited in the database file is found and named
+/// (<c>greenloop audit verify</c>: AuditCliTests in GreenLoop.Cli.Tests).
 /// </summary>
 public sealed class AuditApiTests : IAsyncLifetime
 {

@@ -9,12 +9,9 @@ namespace GreenLoop.Server.Tests;
 /// <summary>The real server in memory, on its own SQLite file in a temporary folder, demo plant off.</summary>
 public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
 {
-    public GreenLoopAppFactory()
-    {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "greenloop-server-" + Guid.NewGuid().ToString("N"));
-    }
+    private readonly TemporaryFolder _dataDirectory = new("server");
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _dataDirectory.Path;
 
     public ServerLog ErrorLogs { get; } = new();
 
@@ -41,7 +38,6 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        _dataDirectory.Dispose();
     }
 }

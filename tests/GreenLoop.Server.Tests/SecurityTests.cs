@@ -17,8 +17,8 @@ namespace GreenLoop.Server.Tests;
 
 /// <summary>
 /// Sign-in and hardening (issue 6): what an anonymous caller gets, the sign-in cookie and its anti-forgery token,
-/// lock-out, password storage, the generated first password, security headers, body size and rate limits, and
-/// answers that never show a stack trace.
+/// lock-out, password storage, security headers, body size and rate limits, and answers that never show a stack trace
+/// (the generated first password of <c>greenloop serve</c>: ServeFirstStartTests in GreenLoop.Cli.Tests).
 /// </summary>
 public sealed class SecurityTests : IAsyncLifetime
 {

@@ -26,24 +26,23 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     private readonly Func<GreenLoopStore> _open;
     private readonly Action<IServiceCollection>? _register;
-    private readonly Func<ValueTask> _cleanup;
+    private readonly TemporaryFolder? _folder;
     private ServiceProvider _services = null!;
 
-    private PipelineHarness(Func<GreenLoopStore> open, TimeProvider clock, Action<IServiceCollection>? register, Func<ValueTask> cleanup, string? databaseFile)
+    private PipelineHarness(Func<GreenLoopStore> open, TimeProvider clock, Action<IServiceCollection>? register = null, TemporaryFolder? folder = null)
     {
         _open = open;
         _register = register;
-        _cleanup = cleanup;
+        _folder = folder;
         Clock = clock;
-        DatabaseFile = databaseFile;
     }
 
     public GreenLoopStore Store { get; private set; } = null!;
     public TimeProvider Clock { get; }
     public long TenantId { get; private set; }
 
-    /// <summary>The SQLite file of a harness on a new SQLite store (its folder is deleted with the harness); null on PostgreSQL.</summary>
-    public string? DatabaseFile { get; }
+    /// <summary>The SQLite file of a harness on a new SQLite store (its folder is deleted with the harness); null otherwise.</summary>
+    public string? DatabaseFile => _folder is null ? null : SqliteFile(_folder);
 
     public MeterCatalog Catalog => Get<MeterCatalog>();
     public IngestService Ingest => Get<IngestService>();
@@ -91,8 +90,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(server);
         var template = await _templates.GetOrAdd(server, MigratedTemplateAsync);
         var connection = await server.CreateDatabaseAsync("t", template);
-        var harness = new PipelineHarness(() => new PostgresStore(new PostgresStoreOptions { ConnectionString = connection }),
-            new FakeTimeProvider(now), null, () => ValueTask.CompletedTask, null);
+        var harness = new PipelineHarness(() => new PostgresStore(new PostgresStoreOptions { ConnectionString = connection }), new FakeTimeProvider(now));
         await harness.StartStoreAsync();
         return harness;
     }
@@ -105,8 +103,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(server);
         var connection = await server.CreateDatabaseAsync("empty");
-        var harness = new PipelineHarness(() => new PostgresStore(new PostgresStoreOptions { ConnectionString = connection }),
-            new FakeTimeProvider(now), null, () => ValueTask.CompletedTask, null);
+        var harness = new PipelineHarness(() => new PostgresStore(new PostgresStoreOptions { ConnectionString = connection }), new FakeTimeProvider(now));
         harness.Build(harness._open());
         return harness;
     }
@@ -118,7 +115,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     public static async Task<PipelineHarness> OpenAsync(GreenLoopStore store, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var harness = new PipelineHarness(() => store, clock, null, () => ValueTask.CompletedTask, null);
+        var harness = new PipelineHarness(() => store, clock);
         await harness.StartStoreAsync();
         return harness;
     }
@@ -151,7 +148,7 @@ public sealed class PipelineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await CloseAsync();
-        await _cleanup();
+        _folder?.Dispose();
     }
 
     /// <summary>Readings every <paramref name="step"/> from <paramref name="first"/> through <paramref name="last"/> (inclusive).</summary>
@@ -170,14 +167,11 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     private static PipelineHarness NewSqlite(TimeProvider clock, Action<IServiceCollection>? register, string synchronous)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "greenloop-pipeline-" + Guid.NewGuid().ToString("N"));
-        var file = Path.Combine(folder, "greenloop.db");
-        return new PipelineHarness(() => new SqliteStore(new SqliteStoreOptions { Path = file, Synchronous = synchronous }), clock, register, () =>
-        {
-            Directory.Delete(folder, recursive: true);
-            return ValueTask.CompletedTask;
-        }, file);
+        var folder = new TemporaryFolder("pipeline");
+        return new PipelineHarness(() => new SqliteStore(new SqliteStoreOptions { Path = SqliteFile(folder), Synchronous = synchronous }), clock, register, folder);
     }
+
+    private static string SqliteFile(TemporaryFolder folder) => Path.Combine(folder.Path, "greenloop.db");
 
     private static async Task<string> MigratedTemplateAsync(PostgresServer server)
     {

@@ -3,7 +3,6 @@ using System.Text.Json;
 using GreenLoop.Server;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,9 +16,9 @@ namespace GreenLoop.Ui.Tests;
 public sealed class UiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _dataDirectory;
+    private readonly TemporaryFolder _dataDirectory;
 
-    private UiServer(WebApplication app, string dataDirectory, Uri address, ServerLog log)
+    private UiServer(WebApplication app, TemporaryFolder dataDirectory, Uri address, ServerLog log)
     {
         _app = app;
         _dataDirectory = dataDirectory;
@@ -39,11 +38,10 @@ public sealed class UiServer : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="settings"/> are extra <c>--Key=Value</c> arguments, <paramref name="clock"/> replaces the system clock.</summary>
     public static async Task<UiServer> StartAsync(IEnumerable<string> settings, TimeProvider? clock = null)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "greenloop-ui-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
+        var dataDirectory = new TemporaryFolder("ui");
         var log = new ServerLog();
         // Port 0: Kestrel picks a free port, so parallel runs never race for one.
-        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory}", .. TestCredentials.Arguments, .. settings];
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory.Path}", .. TestCredentials.Arguments, .. settings];
         var app = GreenLoopServer.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
@@ -80,7 +78,6 @@ public sealed class UiServer : IAsyncDisposable
             await _app.StopAsync(cts.Token);
         }
         await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+        _dataDirectory.Dispose();
     }
 }

@@ -19,10 +19,8 @@ public sealed class AccountingServiceTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Mid-July: June has fully happened, so its completeness is measured against the whole month.
-        _h = await PipelineHarness.SqliteAsync(new DateTimeOffset(2025, 7, 15, 12, 0, 0, TimeSpan.FromHours(8)));
-        _accounting = new AccountingService(_h.Store, _h.Store, _h.Store, _h.Catalog, _h.Clock);
-        await _h.ApplyAsync(Definition());
+        _h = await AccountingTestSite.StartAsync();
+        _accounting = _h.Get<AccountingService>();
     }
 
     public async Task DisposeAsync() => await _h.DisposeAsync();

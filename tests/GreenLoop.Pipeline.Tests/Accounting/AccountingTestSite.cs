@@ -49,6 +49,17 @@ internal static class AccountingTestSite
         ],
     };
 
+    /// <summary>
+    /// A fresh pipeline with the plant applied, its clock in mid-July 2025: June has fully happened, so its completeness
+    /// is measured against the whole month.
+    /// </summary>
+    public static async Task<PipelineHarness> StartAsync()
+    {
+        var h = await PipelineHarness.SqliteAsync(new DateTimeOffset(2025, 7, 15, 12, 0, 0, TimeSpan.FromHours(8)));
+        await h.ApplyAsync(Definition());
+        return h;
+    }
+
     private static MeterDefinition Hourly(string key, string name, string carrier, string unit, MeterQuantity quantity) => new()
     {
         Key = key,
