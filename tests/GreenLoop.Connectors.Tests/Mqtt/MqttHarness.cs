@@ -94,8 +94,9 @@ internal sealed class MqttHarness : IAsyncDisposable
     /// <summary>Polls <paramref name="condition"/> until it holds; fails after <see cref="Patience"/>, or at once with the connector's exception.</summary>
     public Task WaitForAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(async () =>
     {
+        if (await condition()) return true;
         if (_running is { IsFaulted: true }) await _running;
-        return await condition();
+        return false;
     }, () => $"{what}; health: {Describe(Health.Snapshot())}; broker log: {Broker.Log}", Patience);
 
     /// <summary>Waits until the meter has <paramref name="count"/> readings, then returns them in time order.</summary>
