@@ -5,6 +5,7 @@ using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Cli;
 
@@ -14,28 +15,25 @@ namespace GreenLoop.Cli;
 /// </summary>
 internal sealed class LocalPlatform : IAsyncDisposable
 {
+    private readonly ServiceProvider _services;
+
     private LocalPlatform(GreenLoopStore store, long tenantId, GreenLoopOptions options)
     {
         Store = store;
         TenantId = tenantId;
         Options = options;
-        var clock = TimeProvider.System;
-        Catalog = new MeterCatalog(store, clock);
-        var signal = new DerivationSignal();
-        Ingest = new IngestService(store, Catalog, signal, clock);
-        Derivation = new DerivationService(store, Catalog, DerivedChangeHub.None);
-        Sites = new SiteService(store, Catalog, signal, clock);
-        Accounting = new AccountingService(store, store, store, Catalog, clock);
+        // The application's one registration, as the server's, on this store and the system clock.
+        _services = new ServiceCollection().AddGreenLoopStore(_ => store).AddGreenLoopPipeline().BuildServiceProvider();
     }
 
     public GreenLoopStore Store { get; }
     public long TenantId { get; }
     public GreenLoopOptions Options { get; }
-    public MeterCatalog Catalog { get; }
-    public IngestService Ingest { get; }
-    public DerivationService Derivation { get; }
-    public SiteService Sites { get; }
-    public AccountingService Accounting { get; }
+    public MeterCatalog Catalog => _services.GetRequiredService<MeterCatalog>();
+    public IngestService Ingest => _services.GetRequiredService<IngestService>();
+    public DerivationService Derivation => _services.GetRequiredService<DerivationService>();
+    public SiteService Sites => _services.GetRequiredService<SiteService>();
+    public AccountingService Accounting => _services.GetRequiredService<AccountingService>();
 
     /// <summary>Reads appsettings.json (beside the program), environment variables and <c>--data DIR</c>.</summary>
     public static async Task<LocalPlatform> OpenAsync(string? dataDirectory, CancellationToken ct)
@@ -55,5 +53,9 @@ internal sealed class LocalPlatform : IAsyncDisposable
         return new LocalPlatform(store, tenant, options);
     }
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        await Store.DisposeAsync();
+    }
 }

@@ -1,13 +1,9 @@
 using System.Text.Json.Nodes;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Connectors.Mqtt;
-using GreenLoop.Connectors.Tests.Modbus;
-using GreenLoop.Connectors.Tests.Mqtt;
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Storage;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GreenLoop.Connectors.Tests;
@@ -18,9 +14,9 @@ namespace GreenLoop.Connectors.Tests;
 /// </summary>
 public sealed class HotReloadTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "greenloop-hotreload-" + Guid.NewGuid().ToString("N"));
     private readonly CancellationTokenSource _stop = new();
-    private SqliteStore _store = null!;
+    private PipelineHarness _h = null!;
+    private GreenLoopStore _store = null!;
     private ConnectorSupervisor _supervisor = null!;
     private DataSourceService _sources = null!;
     private Task _running = Task.CompletedTask;
@@ -29,28 +25,25 @@ public sealed class HotReloadTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "greenloop.db") });
-        await _store.MigrateAsync(CancellationToken.None);
-        _tenant = await _store.EnsureTenantAsync("default", "default", CancellationToken.None);
         var clock = TimeProvider.System;
-        var catalog = new MeterCatalog(_store, clock);
-        var signal = new DerivationSignal();
+        _h = await PipelineHarness.SqliteAsync(clock);
+        _store = _h.Store;
+        _tenant = _h.TenantId;
         static MeterDefinition Gauge(string key) => new()
         {
             Key = key, Name = key, Quantity = MeterQuantity.ProcessVariable, Carrier = "kiln_temperature", Unit = "degC", Kind = MeterKind.Instantaneous,
         };
-        await new SiteService(_store, catalog, signal, clock).ApplyAsync(_tenant, new SiteDefinition
+        await _h.ApplyAsync(new SiteDefinition
         {
             Key = "plant", Name = "Plant", TimeZone = "Asia/Shanghai", Meters = [Gauge("a.temp"), Gauge("b.temp")],
-        }, CancellationToken.None);
+        });
         _key = (await _store.CreateApiKeyAsync(new StoredApiKey
         {
             TenantId = _tenant, Name = "gateway", Prefix = "hotrelod", SecretHash = "unused", Permissions = ["ingest"], CreatedBy = "test", CreatedAt = 0,
         }, CancellationToken.None)).Id;
         var keys = new ConnectorKeys(_store, clock);
         var options = new ConnectorOptions { ReloadInterval = TimeSpan.FromMinutes(5), RestartDelay = TimeSpan.FromSeconds(1) };
-        _supervisor = new ConnectorSupervisor(_store, [new ModbusConnectorFactory(), new MqttConnectorFactory()],
-            new IngestService(_store, catalog, signal, clock), keys, options, NullLoggerFactory.Instance, clock);
+        _supervisor = new ConnectorSupervisor(_store, [new ModbusConnectorFactory(), new MqttConnectorFactory()], _h.Ingest, keys, options, NullLoggerFactory.Instance, clock);
         _sources = new DataSourceService(_store, _supervisor, keys, clock);
         _running = _supervisor.RunAsync(_stop.Token);
     }
@@ -60,9 +53,7 @@ public sealed class HotReloadTests : IAsyncLifetime
         await _stop.CancelAsync();
         await _running;
         await _supervisor.DisposeAsync();
-        await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _h.DisposeAsync();
     }
 
     private async Task<IReadOnlyList<double>> ValuesAsync(string meter)
@@ -71,16 +62,8 @@ public sealed class HotReloadTests : IAsyncLifetime
         return (await _store.ReadingsAsync(m.Id, 0, long.MaxValue, false, CancellationToken.None)).Select(r => r.Value).ToList();
     }
 
-    private async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"{what}; status: {System.Text.Json.JsonSerializer.Serialize(_supervisor.Status(_tenant))}");
-    }
+    private Task UntilAsync(Func<Task<bool>> condition, string what) =>
+        Wait.UntilAsync(condition, () => $"{what}; status: {System.Text.Json.JsonSerializer.Serialize(_supervisor.Status(_tenant))}", every: TimeSpan.FromMilliseconds(50));
 
     private async Task SaveAsync(string key, string kind, JsonObject settings)
     {

@@ -1,3 +1,4 @@
+using GreenLoop.Testing;
 using Microsoft.Extensions.Time.Testing;
 using MimeKit;
 
@@ -89,7 +90,7 @@ public sealed class EmailChannelTests(SmtpReceiver smtp) : IClassFixture<SmtpRec
     [Fact]
     public async Task SendAsync_NobodyListening_FailsRetryable()
     {
-        var channel = _factory.Create(Mail(port: WebhookChannelTests.ClosedPort()));
+        var channel = _factory.Create(Mail(port: Ports.Free()));
 
         var result = await channel.SendAsync(Samples.Kiln(), CancellationToken.None);
 

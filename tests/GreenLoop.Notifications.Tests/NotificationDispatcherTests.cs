@@ -1,3 +1,4 @@
+using GreenLoop.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Notifications.Tests;
@@ -25,9 +26,9 @@ public sealed class NotificationDispatcherTests(HttpReceiver receiver) : IClassF
 
         var dispatch = dispatcher.DispatchAsync(Samples.Kiln(), [channel], CancellationToken.None);
         // Backoff: 2 s after attempt 1, 4 s after attempt 2. Time moves only once the dispatcher waits for it.
-        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(2)), _patience, "a 2 s backoff");
+        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(2)), "a 2 s backoff", _patience);
         time.Advance(TimeSpan.FromSeconds(2));
-        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(4)), _patience, "a 4 s backoff");
+        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(4)), "a 4 s backoff", _patience);
         time.Advance(TimeSpan.FromSeconds(4));
         var delivery = Assert.Single(await dispatch);
 
@@ -94,7 +95,7 @@ public sealed class NotificationDispatcherTests(HttpReceiver receiver) : IClassF
         Assert.Equal(DeliveryOutcome.Failed, delivery.Outcome);
         Assert.Equal(2, delivery.Attempts);
         Assert.All(_log.Records, r => Assert.Equal((false, (int?)null, "no answer within 1 s"), (r.Ok, r.StatusCode, r.Error)));
-        await Wait.UntilAsync(() => receiver.RequestsTo(path).Count == 2, TimeSpan.FromSeconds(10), "the receiver to record both attempts");
+        await Wait.UntilAsync(() => receiver.RequestsTo(path).Count == 2, "the receiver to record both attempts", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -214,9 +215,9 @@ public sealed class NotificationDispatcherTests(HttpReceiver receiver) : IClassF
         await dispatcher.DispatchAsync(Samples.Kiln("warning"), [channel], CancellationToken.None);
 
         var loop = dispatcher.RunReleaseLoopAsync(stop.Token);
-        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(30)), _patience, "the loop waiting 30 s for 07:00 Shanghai");
+        await Wait.UntilAsync(() => time.DueTimes.Contains(TimeSpan.FromSeconds(30)), "the loop waiting 30 s for 07:00 Shanghai", _patience);
         time.Advance(TimeSpan.FromSeconds(30));
-        await Wait.UntilAsync(() => receiver.RequestsTo(path).Count == 1, _patience, "the held message to be sent");
+        await Wait.UntilAsync(() => receiver.RequestsTo(path).Count == 1, "the held message to be sent", _patience);
         await stop.CancelAsync();
         await loop;
 

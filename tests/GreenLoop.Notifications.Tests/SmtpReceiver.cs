@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using GreenLoop.Testing;
 using MimeKit;
 
 namespace GreenLoop.Notifications.Tests;
@@ -29,7 +28,7 @@ public sealed class SmtpReceiver : IAsyncLifetime
         // Python's Maildir only lays out tmp/new/cur when it creates the folder itself; do it here.
         foreach (var sub in new[] { "tmp", "new", "cur" })
             Directory.CreateDirectory(Path.Combine(MailDir, sub));
-        Port = FreePort();
+        Port = Ports.Free();
         var start = new ProcessStartInfo(python)
         {
             RedirectStandardOutput = true,
@@ -63,7 +62,7 @@ public sealed class SmtpReceiver : IAsyncLifetime
     {
         MimeMessage? found = null;
         await Wait.UntilAsync(() => (found = Messages().FirstOrDefault(m => (m.Subject ?? "").Contains(subjectPart, StringComparison.Ordinal))) is not null,
-            timeout, $"no e-mail with subject containing '{subjectPart}' arrived at the SMTP receiver");
+            $"an e-mail with subject containing '{subjectPart}' at the SMTP receiver", timeout);
         return found!;
     }
 
@@ -103,33 +102,12 @@ public sealed class SmtpReceiver : IAsyncLifetime
         return null;
     }
 
-    private static int FreePort()
+    private Task WaitUntilListeningAsync(TimeSpan timeout) => Wait.UntilAsync(async () =>
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private async Task WaitUntilListeningAsync(TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited)
-                throw new InvalidOperationException($"aiosmtpd exited with code {_process.ExitCode}: {Output()}");
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(Host, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(50);
-            }
-        }
-        throw new TimeoutException($"aiosmtpd did not listen on {Host}:{Port} within {timeout}: {Output()}");
-    }
+        if (_process!.HasExited)
+            throw new InvalidOperationException($"aiosmtpd exited with code {_process.ExitCode}: {Output()}");
+        return await Ports.AcceptsAsync(Port);
+    }, () => $"aiosmtpd to listen on {Host}:{Port}: {Output()}", timeout);
 
     private string Output()
     {

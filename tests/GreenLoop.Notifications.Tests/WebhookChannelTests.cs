@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using GreenLoop.Notifications.Channels;
+using GreenLoop.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GreenLoop.Notifications.Tests;
@@ -87,7 +88,7 @@ public sealed class WebhookChannelTests(HttpReceiver receiver) : IClassFixture<H
     [Fact]
     public async Task SendAsync_NobodyListening_FailsRetryableWithoutStatus()
     {
-        var channel = _factory.Create(Samples.Channel(ChannelKind.Webhook, $"http://127.0.0.1:{ClosedPort()}/hook"));
+        var channel = _factory.Create(Samples.Channel(ChannelKind.Webhook, $"http://127.0.0.1:{Ports.Free()}/hook"));
 
         var result = await channel.SendAsync(Samples.Kiln(), CancellationToken.None);
 
@@ -95,12 +96,5 @@ public sealed class WebhookChannelTests(HttpReceiver receiver) : IClassFixture<H
         Assert.Null(result.StatusCode);
         Assert.True(result.Retryable);
         Assert.StartsWith("HTTP request failed: ", result.Error, StringComparison.Ordinal);
-    }
-
-    internal static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,9 +1,9 @@
-using GreenLoop.Pipeline.Tests.Accounting;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using static GreenLoop.Server.Tests.AccountingTestPlant;
+using GreenLoop.Testing;
+using static GreenLoop.Testing.AccountingTestPlant;
 
 namespace GreenLoop.Server.Tests;
 

@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Server.Tests;
 
@@ -86,15 +86,7 @@ public sealed class AlarmsApiTests : IAsyncLifetime
         Assert.Equal(id, Assert.Single(active.EnumerateArray()).GetProperty("id").GetInt64());
     }
 
-    private async Task<JsonElement> WaitForAlarmAsync(TimeSpan timeout)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var list = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alarms?site=alarm");
-            if (list.GetArrayLength() > 0) return list[0];
-            Assert.True(watch.Elapsed < timeout, "no alarm was raised in time");
-            await Task.Delay(50);
-        }
-    }
+    private async Task<JsonElement> WaitForAlarmAsync(TimeSpan timeout) =>
+        (await Wait.ForAsync(() => _client.GetFromJsonAsync<JsonElement>("/api/v1/alarms?site=alarm"), list => list.GetArrayLength() > 0,
+            _ => "an alarm to be raised", timeout, TimeSpan.FromMilliseconds(50)))[0];
 }

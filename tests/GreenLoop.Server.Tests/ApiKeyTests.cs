@@ -7,6 +7,7 @@ using System.Text.Json;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 using GreenLoop.Storage;
+using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Server.Tests;

@@ -1,3 +1,4 @@
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,14 +9,11 @@ namespace GreenLoop.Server.Tests;
 /// <summary>The real server in memory, on its own SQLite file in a temporary folder, demo plant off.</summary>
 public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
 {
-    public GreenLoopAppFactory()
-    {
-        DataDirectory = Path.Combine(Path.GetTempPath(), "greenloop-server-" + Guid.NewGuid().ToString("N"));
-    }
+    private readonly TemporaryFolder _dataDirectory = new("server");
 
-    public string DataDirectory { get; }
+    public string DataDirectory => _dataDirectory.Path;
 
-    public ErrorLogCollector ErrorLogs { get; } = new();
+    public ServerLog ErrorLogs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -23,8 +21,8 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
         builder.UseContentRoot(AppContext.BaseDirectory);
         builder.UseSetting("GreenLoop:DataDirectory", DataDirectory);
         builder.UseSetting("GreenLoop:Demo:Enabled", "false");
-        builder.UseSetting("GreenLoop:Security:BootstrapApiKey", GreenLoop.Tests.TestCredentials.AdminKey);
-        builder.UseSetting("GreenLoop:Security:InitialAdminPassword", GreenLoop.Tests.TestCredentials.AdminPassword);
+        builder.UseSetting("GreenLoop:Security:BootstrapApiKey", TestCredentials.AdminKey);
+        builder.UseSetting("GreenLoop:Security:InitialAdminPassword", TestCredentials.AdminPassword);
         builder.UseSetting("GreenLoop:Security:SignInPerMinute", "1000");
         builder.ConfigureLogging(logging => logging.AddProvider(ErrorLogs));
     }
@@ -34,13 +32,12 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
     {
         ArgumentNullException.ThrowIfNull(client);
         base.ConfigureClient(client);
-        client.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
+        client.DefaultRequestHeaders.Add("X-Api-Key", TestCredentials.AdminKey);
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        _dataDirectory.Dispose();
     }
 }

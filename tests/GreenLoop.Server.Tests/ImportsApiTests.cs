@@ -7,6 +7,7 @@ using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using GreenLoop.Storage;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,17 +103,9 @@ public sealed class ImportsApiTests : IAsyncLifetime
         (await _client.GetFromJsonAsync<JsonElement>("/api/v1/quarantine")).GetProperty("total").GetInt32();
 
     /// <summary>Polls the upload until it is no longer committing; fails after 30 s.</summary>
-    private async Task<JsonElement> WaitCommittedAsync(string id)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var status = await _client.GetFromJsonAsync<JsonElement>($"/api/v1/imports/{id}", CancellationToken.None);
-            if (status.GetProperty("state").GetString() != "committing") return status;
-            Assert.False(cts.IsCancellationRequested, $"import {id} still committing after 30 s: {status}");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    private Task<JsonElement> WaitCommittedAsync(string id) =>
+        Wait.ForAsync(() => _client.GetFromJsonAsync<JsonElement>($"/api/v1/imports/{id}"), status => status.GetProperty("state").GetString() != "committing",
+            status => $"import {id} to be committed; it is still committing: {status}", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
 
     private static List<(int Row, string Field, string Reason)> Issues(JsonElement report) =>
         [.. report.GetProperty("issues").EnumerateArray().Select(i => (i.GetProperty("row").GetInt32(), i.GetProperty("field").GetString()!, i.GetProperty("reason").GetString()!))];

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using GreenLoop.Pipeline.Live;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -114,11 +115,7 @@ public sealed class LiveTests : IAsyncLifetime
 
         await stream.DisposeAsync();
 
-        using var cts = new CancellationTokenSource(_timeout);
-        while (live.SubscriberCount > 0 && !cts.IsCancellationRequested)
-        {
-            await Task.Delay(20, CancellationToken.None);
-        }
+        await Wait.UntilAsync(() => live.SubscriberCount == 0, "the subscription to end", _timeout);
         Assert.Equal(0, live.SubscriberCount);
     }
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using GreenLoop.Storage;
+using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Server.Tests;

@@ -3,10 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using GreenLoop.Connectors.Tests.Modbus;
-using GreenLoop.Connectors.Tests.Mqtt;
 using GreenLoop.Storage.Postgres;
-using GreenLoop.Storage.Tests;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 namespace GreenLoop.Server.Tests;
@@ -46,17 +44,8 @@ public sealed class PostgresDataSourceTests(PostgresServer server) : IAsyncLifet
     }
 
     /// <summary>Polls <paramref name="url"/> until <paramref name="done"/> holds; fails with the last answer and <paramref name="context"/> after the timeout.</summary>
-    private static async Task<JsonElement> WaitForAsync(HttpClient client, string url, Func<JsonElement, bool> done, string what, Func<string>? context = null)
-    {
-        using var cts = new CancellationTokenSource(_timeout);
-        while (true)
-        {
-            var last = await GetJsonAsync(client, url);
-            if (done(last)) return last;
-            if (cts.IsCancellationRequested) Assert.Fail($"{what} not reached within {_timeout.TotalSeconds} s; last GET {url}: {last}\n{context?.Invoke()}");
-            await Task.Delay(50, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    private static Task<JsonElement> WaitForAsync(HttpClient client, string url, Func<JsonElement, bool> done, string what, Func<string>? context = null) =>
+        Wait.ForAsync(() => GetJsonAsync(client, url), done, last => $"{what}; last GET {url}: {last}\n{context?.Invoke()}", _timeout, TimeSpan.FromMilliseconds(50));
 
     /// <summary>The server on a fresh PostgreSQL database, with the site applied and an ingest key for the sources.</summary>
     private async Task<RunningServer> StartAsync()

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using GreenLoop.Storage.Tests;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
 

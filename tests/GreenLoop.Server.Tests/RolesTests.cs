@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using GreenLoop.Tests;
-using static GreenLoop.Server.Tests.AccountingTestPlant;
+using GreenLoop.Testing;
+using static GreenLoop.Testing.AccountingTestPlant;
 
 namespace GreenLoop.Server.Tests;
 

@@ -3,24 +3,22 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using GreenLoop.Server.Security;
-using GreenLoop.Tests;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Server.Tests;
 
 /// <summary>
 /// Sign-in and hardening (issue 6): what an anonymous caller gets, the sign-in cookie and its anti-forgery token,
-/// lock-out, password storage, the generated first password, security headers, body size and rate limits, and
-/// answers that never show a stack trace.
+/// lock-out, password storage, security headers, body size and rate limits, and answers that never show a stack trace
+/// (the generated first password of <c>greenloop serve</c>: ServeFirstStartTests in GreenLoop.Cli.Tests).
 /// </summary>
 public sealed class SecurityTests : IAsyncLifetime
 {
@@ -234,42 +232,6 @@ public sealed class SecurityTests : IAsyncLifetime
         Assert.Equal(bytes[29..], subkey);
     }
 
-    [Fact]
-    public async Task Serve_FirstStartWithoutInitialPassword_PrintsAGeneratedPasswordOnceThatSignsIn()
-    {
-        var data = Path.Combine(Path.GetTempPath(), "greenloop-first-start-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(data);
-        try
-        {
-            string password;
-            await using (var first = await ConsoleServer.StartAsync(data))
-            {
-                var output = first.Output;
-                var printed = Regex.Match(output, @"^\s*password:\s+(\S+)\s*$", RegexOptions.Multiline);
-                Assert.True(printed.Success, "no password printed on first start:\n" + output);
-                password = printed.Groups[1].Value;
-                // UserService.GeneratePassword: 16 characters without look-alikes (no 0, O, 1, l, I).
-                Assert.Matches("^[a-km-zA-HJ-NP-Z2-9]{16}$", password);
-                Assert.Contains("user name: admin", output, StringComparison.Ordinal);
-                Assert.Equal(HttpStatusCode.OK, await first.SignInStatusAsync("admin", password));
-                Assert.Equal(HttpStatusCode.Unauthorized, await first.SignInStatusAsync("admin", TestCredentials.AdminPassword));
-            }
-            // Not kept in clear anywhere in the data directory (database, write-ahead log, any log file).
-            foreach (var file in Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories))
-                Assert.DoesNotContain(password, Encoding.UTF8.GetString(await File.ReadAllBytesAsync(file)), StringComparison.Ordinal);
-
-            await using var second = await ConsoleServer.StartAsync(data);
-            Assert.DoesNotContain("password:", second.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain(password, second.Output, StringComparison.Ordinal);
-            Assert.Equal(HttpStatusCode.OK, await second.SignInStatusAsync("admin", password));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(data, recursive: true);
-        }
-    }
-
     [Theory]
     [InlineData("/health")]
     [InlineData("/login")]
@@ -412,92 +374,4 @@ public sealed class SecurityTests : IAsyncLifetime
 
     private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string user, string password) =>
         client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password });
-
-    /// <summary>
-    /// <c>greenloop serve</c> as its own process on a free 127.0.0.1 port, started as an operator would on first
-    /// install: no initial password and no bootstrap key configured (unlike <see cref="ServerProcess"/>).
-    /// </summary>
-    private sealed class ConsoleServer : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly HttpClient _client;
-
-        private ConsoleServer(Process process, Uri address)
-        {
-            _process = process;
-            // No cookies: each sign-in is a fresh visitor's (a signed-in caller's POST would need the page's token).
-            _client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        }
-
-        public string Output
-        {
-            get { lock (_output) return _output.ToString(); }
-        }
-
-        /// <summary>Starts the server and returns once it printed that it runs (after every start-up task).</summary>
-        public static async Task<ConsoleServer> StartAsync(string data)
-        {
-            var dll = Path.Combine(AppContext.BaseDirectory, "greenloop.dll");
-            Assert.True(File.Exists(dll), $"{dll} is missing");
-            var address = new Uri($"http://127.0.0.1:{FreePort()}");
-            var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = data,
-            };
-            foreach (var arg in new[] { dll, "serve", "--urls", address.ToString().TrimEnd('/'), "--data", data, "--GreenLoop:Demo:Enabled=false" })
-                info.ArgumentList.Add(arg);
-            info.Environment["DOTNET_NOLOGO"] = "1";
-            var process = new Process { StartInfo = info };
-            var server = new ConsoleServer(process, address);
-            process.OutputDataReceived += (_, e) => server.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-            Assert.True(process.Start());
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            // The CLI prints this after the host started, i.e. after the first-start password (printed while starting).
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (!server.Output.Contains("GreenLoop is running at", StringComparison.Ordinal))
-            {
-                if (process.HasExited || cts.IsCancellationRequested)
-                {
-                    await server.DisposeAsync();
-                    Assert.Fail($"the server did not start within 60 s:\n{server.Output}");
-                }
-                await Task.Delay(50, CancellationToken.None);
-            }
-            return server;
-        }
-
-        public async Task<HttpStatusCode> SignInStatusAsync(string user, string password)
-        {
-            using var response = await _client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password });
-            return response.StatusCode;
-        }
-
-        private void Append(string? line)
-        {
-            if (line is null) return;
-            lock (_output) _output.AppendLine(line);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _client.Dispose();
-            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(cts.Token);
-            _process.Dispose();
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-    }
 }

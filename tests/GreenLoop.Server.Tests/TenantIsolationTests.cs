@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using GreenLoop.Server.Tests.Isolation;
+using GreenLoop.Testing;
 using Xunit.Abstractions;
 using static GreenLoop.Server.Tests.Isolation.IsolationPlant;
 
@@ -292,15 +293,7 @@ public sealed class TenantIsolationTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Empty(bLog.Select(d => d.GetProperty("id").GetInt64()).Intersect(_plant.AObjects.DeliveryIds));
     }
 
-    private static async Task<List<JsonElement>> WaitForLogAsync(TenantClient client, Func<List<JsonElement>, bool> done)
-    {
-        using var cts = new CancellationTokenSource(_timeout);
-        while (true)
-        {
-            var log = (await client.GetJsonAsync("/api/v1/notification-deliveries")).EnumerateArray().ToList();
-            if (done(log)) return log;
-            Assert.False(cts.IsCancellationRequested, $"{client.Name}'s delivery log after {_timeout}: [{string.Join(", ", log)}]");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    private static Task<List<JsonElement>> WaitForLogAsync(TenantClient client, Func<List<JsonElement>, bool> done) =>
+        Wait.ForAsync(async () => (await client.GetJsonAsync("/api/v1/notification-deliveries")).EnumerateArray().ToList(), done,
+            log => $"{client.Name}'s delivery log to be complete; it holds [{string.Join(", ", log)}]", _timeout, TimeSpan.FromMilliseconds(50));
 }

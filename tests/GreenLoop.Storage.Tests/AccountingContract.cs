@@ -1,3 +1,5 @@
+using GreenLoop.Testing;
+
 namespace GreenLoop.Storage.Tests;
 
 /// <summary>Factor overrides (append-only) and locked periods (never replaced).</summary>
@@ -9,8 +11,8 @@ public abstract class AccountingContract : StoreContract
     public async Task AddOverride_ThreeOverridesOnTwoSites_ListedPerSiteInTheOrderAdded()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant("a", "a"), 1, Ct);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant("b", "b"), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec("a", "a"), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec("b", "b"), 1, Ct);
         var a = (await h.Store.GetSiteAsync(h.TenantId, "a", Ct))!.Id;
         var b = (await h.Store.GetSiteAsync(h.TenantId, "b", Ct))!.Id;
 
@@ -30,7 +32,7 @@ public abstract class AccountingContract : StoreContract
     public async Task LockPeriod_SamePeriodTwice_FirstLockStandsAndPeriodsListInOrder()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var site = (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!.Id;
 
         var may = await h.Store.LockPeriodAsync(site, new StoredLock("2026-05", 10, "zhang", """{"co2":1}"""), Ct);

@@ -1,4 +1,5 @@
 using GreenLoop.Domain.Alarms;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -36,10 +37,10 @@ public abstract class AlarmContract : StoreContract
         DetailZh = "120 kWh > 100 kWh",
     };
 
-    private static async Task<(StoreHarness H, long Site)> StartWithPlantAsync(Func<DateTimeOffset, Task<StoreHarness>> start)
+    private static async Task<(PipelineHarness H, long Site)> StartWithPlantAsync(Func<DateTimeOffset, Task<PipelineHarness>> start)
     {
         var h = await start(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         return (h, (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!.Id);
     }
 
@@ -137,7 +138,7 @@ public abstract class AlarmContract : StoreContract
         var (h, site) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
         var other = await h.Store.EnsureTenantAsync("other", "Other", Ct);
-        await h.Store.ApplySiteAsync(other, TestSites.Plant("plant", "o"), 1, Ct);
+        await h.Store.ApplySiteAsync(other, TestSites.PlantWithKilnElec("plant", "o"), 1, Ct);
         var otherSite = (await h.Store.GetSiteAsync(other, "plant", Ct))!.Id;
         var rule = await h.Store.SaveAlarmRuleAsync(site, Rule("night", 100), 10, Ct);
         var otherRule = await h.Store.SaveAlarmRuleAsync(otherSite, Rule("night", 100), 10, Ct);

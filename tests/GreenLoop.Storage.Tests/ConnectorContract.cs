@@ -1,4 +1,5 @@
 using GreenLoop.Domain.Derivation;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -41,7 +42,7 @@ public abstract class ConnectorContract : StoreContract
     public async Task SaveManualEntry_NewEntry_StoresItsReadingAndMarksTheMeterDirty()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
 
         var outcome = await h.Store.SaveManualEntryAsync(h.TenantId, Draft(gas, 9000, 42.5), Ct);
@@ -61,7 +62,7 @@ public abstract class ConnectorContract : StoreContract
     public async Task SaveManualEntry_InstantAlreadyHeld_EntryExistsOrReadingExistsAndNothingWritten()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
         var first = (await h.Store.SaveManualEntryAsync(h.TenantId, Draft(gas, 9000, 42.5), Ct)).Entry!;
         await h.Store.AppendReadingsAsync([new(gas, 8000, 7)], 1, Ct);
@@ -79,7 +80,7 @@ public abstract class ConnectorContract : StoreContract
     public async Task SaveManualEntry_TwoCorrections_NewVersionsCorrectTheReadingAndHistoryKeepsEveryVersion()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
         var first = (await h.Store.SaveManualEntryAsync(h.TenantId, Draft(gas, 9000, 42.5), Ct)).Entry!;
         var dirtyBefore = (await h.Store.GetDirtyAsync(10, Ct))[0].Version;
@@ -100,9 +101,9 @@ public abstract class ConnectorContract : StoreContract
     public async Task ManualEntries_SeveralMetersAndTenants_NewestInstantFirstPerTenantAndMeter()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var other = await h.Store.EnsureTenantAsync("other", "Other", Ct);
-        await h.Store.ApplySiteAsync(other, TestSites.Plant("plant", "o"), 1, Ct);
+        await h.Store.ApplySiteAsync(other, TestSites.PlantWithKilnElec("plant", "o"), 1, Ct);
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
         var main = (await h.MeterAsync(TestSites.MainMeter)).Id;
         var theirGas = (await h.Store.LoadMetersAsync(other, Ct))["o.kiln.gas"].Id;

@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -33,10 +34,10 @@ public abstract class DerivedContract : StoreContract
         DirtyVersion = version,
     };
 
-    private static async Task<(StoreHarness H, SiteModel Site)> StartWithPlantAsync(Func<DateTimeOffset, Task<StoreHarness>> start)
+    private static async Task<(PipelineHarness H, SiteModel Site)> StartWithPlantAsync(Func<DateTimeOffset, Task<PipelineHarness>> start)
     {
         var h = await start(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         return (h, (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!);
     }
 
@@ -197,7 +198,7 @@ public abstract class DerivedContract : StoreContract
         await using var _h = h;
         var kilnElec = MeterId(site, TestSites.KilnElec);
         await h.Store.SaveDerivedAsync([TwoHours(kilnElec, 3, 4)], Ct);
-        var plant = TestSites.Plant();
+        var plant = TestSites.PlantWithKilnElec();
         var moved = plant with
         {
             Nodes = [.. plant.Nodes, new NodeDefinition { Key = "press", Name = "Press shop" }],

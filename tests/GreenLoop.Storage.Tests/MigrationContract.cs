@@ -1,3 +1,5 @@
+using GreenLoop.Testing;
+
 namespace GreenLoop.Storage.Tests;
 
 /// <summary>Schema migrations: applying them again is a no-op, and the data survives it.</summary>
@@ -9,7 +11,7 @@ public abstract class MigrationContract : StoreContract
     public async Task Migrate_AgainOnAMigratedStore_ChangesNothing()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var main = (await h.MeterAsync(TestSites.MainMeter)).Id;
         await h.Store.AppendReadingsAsync([new(main, 1000, 1)], 1, Ct);
 

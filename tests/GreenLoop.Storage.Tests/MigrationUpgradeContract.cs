@@ -1,4 +1,5 @@
 using GreenLoop.Storage.Catalog;
+using GreenLoop.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -17,7 +18,7 @@ public abstract class MigrationUpgradeContract : StoreContract
     private static readonly DateTimeOffset _now = new(2026, 12, 7, 0, 0, 0, TimeSpan.Zero);
 
     /// <summary>A store on a new, empty database that no migration has touched.</summary>
-    protected abstract Task<StoreHarness> StartUnmigratedAsync(DateTimeOffset now);
+    protected abstract Task<PipelineHarness> StartUnmigratedAsync(DateTimeOffset now);
 
     [Fact]
     public async Task Migrate_FromTheMigrationBeforeTheLast_AppliesTheRestAndTheStoreWorks()
@@ -39,7 +40,7 @@ public abstract class MigrationUpgradeContract : StoreContract
         await h.Store.MigrateAsync(Ct);
 
         var tenant = await h.Store.EnsureTenantAsync("default", "default", Ct);
-        var applied = await h.Store.ApplySiteAsync(tenant, TestSites.Plant(), 1, Ct);
+        var applied = await h.Store.ApplySiteAsync(tenant, TestSites.PlantWithKilnElec(), 1, Ct);
         var main = (await h.Store.LoadMetersAsync(tenant, Ct))[TestSites.MainMeter].Id;
         var appended = await h.Store.AppendReadingsAsync([new(main, 1000, 1), new(main, 2000, 2)], 3, Ct);
         await using var after = store.CreateDb(tenant);

@@ -1,5 +1,5 @@
 using GreenLoop.Pipeline.Ingest;
-using static GreenLoop.Storage.Tests.TestSites;
+using static GreenLoop.Testing.TestSites;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -35,7 +35,7 @@ public abstract class PipelineContract : StoreContract
     public async Task IngestAndDerive_ShanghaiDayOfThreeMeterKinds_HoursDaysMonthsAndNodesMatchHandCalculation()
     {
         await using var h = await StartAsync(_now);
-        await h.ApplyAsync(Plant());
+        await h.ApplyAsync(PlantWithKilnElec());
 
         var result = await h.IngestAsync(AllReadings());
         await h.DeriveAsync();
@@ -73,7 +73,7 @@ public abstract class PipelineContract : StoreContract
     public async Task Ingest_SameBatchAgainAndAConflict_DuplicatesChangeNothingAndTheConflictIsQuarantined()
     {
         await using var h = await StartAsync(_now);
-        await h.ApplyAsync(Plant());
+        await h.ApplyAsync(PlantWithKilnElec());
         await h.IngestAsync(AllReadings());
         await h.DeriveAsync();
 
@@ -92,7 +92,7 @@ public abstract class PipelineContract : StoreContract
     public async Task Ingest_LateReadingInTheMiddleOfADay_OnlyItsHoursChangeAndTheDayFollows()
     {
         await using var h = await StartAsync(_now);
-        await h.ApplyAsync(Plant());
+        await h.ApplyAsync(PlantWithKilnElec());
         // Gas without the 12:15 period (15-minute periods ending 12:00 .. 12:30 minus one): the day is 150 - 3 = 147.
         await h.IngestAsync([.. GasReadings().Where(r => r.Ts != _midnight.AddMinutes(12 * 60 + 15))]);
         await h.DeriveAsync();

@@ -1,3 +1,5 @@
+using GreenLoop.Testing;
+
 namespace GreenLoop.Storage.Tests;
 
 /// <summary>The test classes that share one PostgreSQL server (each test still gets its own database).</summary>

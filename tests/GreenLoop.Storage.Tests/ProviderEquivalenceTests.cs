@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -19,11 +20,11 @@ public sealed class ProviderEquivalenceTests(PostgresServer server)
     private const int Days = 21;
     private static readonly CancellationToken _ct = CancellationToken.None;
 
-    private static SiteDefinition Site() => TestSites.Plant() with
+    private static SiteDefinition Site() => TestSites.PlantWithKilnElec() with
     {
         Meters =
         [
-            .. TestSites.Plant().Meters.Select(m => m.Key == TestSites.MainMeter ? m with { MaxRatePerHour = 500 } : m),
+            .. TestSites.PlantWithKilnElec().Meters.Select(m => m.Key == TestSites.MainMeter ? m with { MaxRatePerHour = 500 } : m),
             new MeterDefinition { Key = "plant.solar", Name = "Rooftop PV", Carrier = "electricity", Unit = "kWh", Direction = MeterDirection.Export },
             new MeterDefinition { Key = "plant.water", Name = "Water", Node = "kiln", Carrier = "fresh_water", Unit = "m3", RolloverAt = 10_000 },
         ],
@@ -64,8 +65,8 @@ public sealed class ProviderEquivalenceTests(PostgresServer server)
     [Fact]
     public async Task Pipeline_SameMessyReadingsOnBothProviders_EveryDerivedRowIsTheSame()
     {
-        await using var sqlite = await StoreHarness.SqliteAsync(_now);
-        await using var postgres = await StoreHarness.PostgresAsync(server, _now);
+        await using var sqlite = await PipelineHarness.SqliteAsync(_now);
+        await using var postgres = await PipelineHarness.PostgresAsync(server, _now);
         var batches = Batches();
         foreach (var h in new[] { sqlite, postgres })
         {

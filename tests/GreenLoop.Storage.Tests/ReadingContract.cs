@@ -1,4 +1,5 @@
 using GreenLoop.Domain.Derivation;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -7,10 +8,10 @@ public abstract class ReadingContract : StoreContract
 {
     private static readonly DateTimeOffset _now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
 
-    private static async Task<(StoreHarness H, long Main, long Gas)> StartWithPlantAsync(Func<DateTimeOffset, Task<StoreHarness>> start)
+    private static async Task<(PipelineHarness H, long Main, long Gas)> StartWithPlantAsync(Func<DateTimeOffset, Task<PipelineHarness>> start)
     {
         var h = await start(_now);
-        await h.ApplyAsync(TestSites.Plant());
+        await h.ApplyAsync(TestSites.PlantWithKilnElec());
         return (h, (await h.MeterAsync(TestSites.MainMeter)).Id, (await h.MeterAsync(TestSites.GasMeter)).Id);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GreenLoop.Domain.Model;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
 
@@ -9,15 +10,15 @@ public abstract class SiteContract : StoreContract
     private static readonly DateTimeOffset _now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web);
 
-    private static SiteDefinition PlantWithEvent() => TestSites.Plant() with
+    private static SiteDefinition PlantWithEvent() => TestSites.PlantWithKilnElec() with
     {
         GridRegion = "CN-Guangdong",
-        Nodes = [.. TestSites.Plant().Nodes, new NodeDefinition { Key = "kiln.line1", Name = "Line 1", Kind = NodeKind.Line, Parent = "kiln" }],
+        Nodes = [.. TestSites.PlantWithKilnElec().Nodes, new NodeDefinition { Key = "kiln.line1", Name = "Line 1", Kind = NodeKind.Line, Parent = "kiln" }],
         Events = [new MeterEventDefinition { Meter = TestSites.MainMeter, Kind = MeterEventKind.Replacement, Ts = _now.AddDays(-3), OldValue = 123456.5, NewValue = 0, Note = "CT upgrade" }],
     };
 
     /// <summary>Empties the dirty list by saving an empty derivation at each meter's current version.</summary>
-    private static async Task ClearDirtyAsync(StoreHarness h)
+    private static async Task ClearDirtyAsync(PipelineHarness h)
     {
         var dirty = await h.Store.GetDirtyAsync(100, Ct);
         await h.Store.SaveDerivedAsync([.. dirty.Select(d => new DerivedSpan
@@ -73,7 +74,7 @@ public abstract class SiteContract : StoreContract
     public async Task GetSite_PlantTree_NodesMetersAndCountedClosureWithoutDoubleCounting()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
 
         var site = (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!;
         long Node(string key) => site.Nodes.Single(n => n.Key == key).Id;
@@ -96,12 +97,12 @@ public abstract class SiteContract : StoreContract
     public async Task ApplySite_MultiplierChanged_UpdatesTheMeterAndMarksItsWholeHistoryDirty()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var main = (await h.MeterAsync(TestSites.MainMeter)).Id;
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
         await h.Store.AppendReadingsAsync([new(main, 1000, 1), new(main, 3000, 3), new(gas, 2000, 1)], 1, Ct);
         await ClearDirtyAsync(h);
-        var site = TestSites.Plant();
+        var site = TestSites.PlantWithKilnElec();
         SiteDefinition With(Func<MeterDefinition, MeterDefinition> change) => site with { Meters = [.. site.Meters.Select(m => m.Key == TestSites.MainMeter ? change(m) : m)] };
 
         var renamed = await h.Store.ApplySiteAsync(h.TenantId, With(m => m with { Name = "Incomer" }), 2, Ct);
@@ -140,10 +141,10 @@ public abstract class SiteContract : StoreContract
     public async Task ApplySite_MeterKeyOfAnotherSite_ThrowsAndNothingOfTheDocumentIsKept()
     {
         await using var h = await StartAsync(_now);
-        await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(), 1, Ct);
-        var intruder = TestSites.Plant("second", "second") with
+        await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
+        var intruder = TestSites.PlantWithKilnElec("second", "second") with
         {
-            Meters = [.. TestSites.Plant("second", "second").Meters, new MeterDefinition { Key = TestSites.MainMeter, Name = "Stolen", Carrier = "electricity", Unit = "kWh" }],
+            Meters = [.. TestSites.PlantWithKilnElec("second", "second").Meters, new MeterDefinition { Key = TestSites.MainMeter, Name = "Stolen", Carrier = "electricity", Unit = "kWh" }],
         };
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => h.Store.ApplySiteAsync(h.TenantId, intruder, 2, Ct));
@@ -158,8 +159,8 @@ public abstract class SiteContract : StoreContract
         await using var h = await StartAsync(_now);
         var other = await h.Store.EnsureTenantAsync("other", "Other", Ct);
         // Byte order, as SQLite compares text: upper case before lower case.
-        foreach (var key in new[] { "b", "a", "B" }) await h.Store.ApplySiteAsync(h.TenantId, TestSites.Plant(key, "m" + key), 1, Ct);
-        await h.Store.ApplySiteAsync(other, TestSites.Plant("a", "ma"), 1, Ct);
+        foreach (var key in new[] { "b", "a", "B" }) await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(key, "m" + key), 1, Ct);
+        await h.Store.ApplySiteAsync(other, TestSites.PlantWithKilnElec("a", "ma"), 1, Ct);
 
         var mine = await h.Store.ListSitesAsync(h.TenantId, Ct);
         var theirs = await h.Store.ListSitesAsync(other, Ct);

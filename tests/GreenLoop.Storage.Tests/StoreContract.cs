@@ -1,3 +1,5 @@
+using GreenLoop.Testing;
+
 namespace GreenLoop.Storage.Tests;
 
 /// <summary>
@@ -9,5 +11,5 @@ public abstract class StoreContract
     protected static CancellationToken Ct => CancellationToken.None;
 
     /// <summary>A fresh, migrated store with the default tenant and the pipeline on it; the clock starts at <paramref name="now"/>.</summary>
-    protected abstract Task<StoreHarness> StartAsync(DateTimeOffset now);
+    protected abstract Task<PipelineHarness> StartAsync(DateTimeOffset now);
 }

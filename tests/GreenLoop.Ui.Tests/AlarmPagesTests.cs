@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -78,17 +79,9 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         }
 
         /// <summary>Polls the alarm list until the rule's alarm is there; fails after 30 s.</summary>
-        public async Task<JsonElement> WaitForAlarmAsync()
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            while (true)
-            {
-                var list = await Server.GetJsonAsync($"api/v1/alarms?site={Site}&rule=hour-over");
-                if (list.GetArrayLength() > 0) return list[0];
-                Assert.False(cts.IsCancellationRequested, $"no alarm of rule hour-over within 30 s; server errors:\n{string.Join("\n", Server.Log.Errors)}");
-                await Task.Delay(100, CancellationToken.None);
-            }
-        }
+        public async Task<JsonElement> WaitForAlarmAsync() =>
+            (await Wait.ForAsync(() => Server.GetJsonAsync($"api/v1/alarms?site={Site}&rule=hour-over"), list => list.GetArrayLength() > 0,
+                _ => $"an alarm of rule hour-over; server errors:\n{string.Join("\n", Server.Log.Errors)}", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100)))[0];
 
         public async Task DisposeAsync()
         {
@@ -129,14 +122,14 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         await Expect(row.Locator(".state-badge")).ToHaveTextAsync("Acknowledged");
         var after = await Server.GetJsonAsync($"api/v1/alarms/{id}");
         Assert.Equal("acknowledged", after.GetProperty("state").GetString());
-        Assert.Equal(GreenLoop.Tests.TestCredentials.AdminUser, after.GetProperty("acknowledgedBy").GetString());
+        Assert.Equal(TestCredentials.AdminUser, after.GetProperty("acknowledgedBy").GetString());
 
         await row.Locator("button.expander").ClickAsync();
         var history = page.Locator($"tr[data-detail-of='{id}'] .history-rows tr");
         await Expect(history).ToHaveCountAsync(2);
         Assert.Equal(["Raised", "Acknowledged"], await page.EvaluateAsync<string[]>(
             $"() => [...document.querySelectorAll(\"tr[data-detail-of='{id}'] .history-rows tr td:nth-child(2)\")].map((c) => c.innerText.trim())"));
-        Assert.Equal(GreenLoop.Tests.TestCredentials.AdminUser, await history.Nth(1).Locator("td").Nth(2).InnerTextAsync());
+        Assert.Equal(TestCredentials.AdminUser, await history.Nth(1).Locator("td").Nth(2).InnerTextAsync());
         output.WriteLine(await watched.ScreenshotAsync("alarms-en"));
         watched.AssertNoErrors();
         Assert.Empty(Server.Log.Errors);

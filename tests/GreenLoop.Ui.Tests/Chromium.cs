@@ -1,3 +1,4 @@
+using GreenLoop.Testing;
 using Microsoft.Playwright;
 
 namespace GreenLoop.Ui.Tests;
@@ -52,8 +53,8 @@ public sealed class Chromium : IAsyncLifetime
             // carry every page and API call of the test.
             // Return to a page that needs no site (tests run without the demo plant, so the overview of "demo" is a 404).
             await page.GotoAsync("login?ReturnUrl=%2Fhealth");
-            await page.FillAsync("input[name=UserName]", GreenLoop.Tests.TestCredentials.AdminUser);
-            await page.FillAsync("input[name=Password]", GreenLoop.Tests.TestCredentials.AdminPassword);
+            await page.FillAsync("input[name=UserName]", TestCredentials.AdminUser);
+            await page.FillAsync("input[name=Password]", TestCredentials.AdminPassword);
             await page.ClickAsync("button[type=submit]");
             await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         }

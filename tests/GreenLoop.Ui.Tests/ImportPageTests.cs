@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using GreenLoop.Tests;
+using GreenLoop.Testing;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;

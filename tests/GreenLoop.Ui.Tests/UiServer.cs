@@ -1,9 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using GreenLoop.Server;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,16 +16,16 @@ namespace GreenLoop.Ui.Tests;
 public sealed class UiServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _dataDirectory;
+    private readonly TemporaryFolder _dataDirectory;
 
-    private UiServer(WebApplication app, string dataDirectory, Uri address, ServerLog log)
+    private UiServer(WebApplication app, TemporaryFolder dataDirectory, Uri address, ServerLog log)
     {
         _app = app;
         _dataDirectory = dataDirectory;
         Address = address;
         Log = log;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        Client.DefaultRequestHeaders.Add("X-Api-Key", GreenLoop.Tests.TestCredentials.AdminKey);
+        Client.DefaultRequestHeaders.Add("X-Api-Key", TestCredentials.AdminKey);
     }
 
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:40123/</c>.</summary>
@@ -39,11 +38,10 @@ public sealed class UiServer : IAsyncDisposable
     /// <summary>Starts a server; <paramref name="settings"/> are extra <c>--Key=Value</c> arguments, <paramref name="clock"/> replaces the system clock.</summary>
     public static async Task<UiServer> StartAsync(IEnumerable<string> settings, TimeProvider? clock = null)
     {
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "greenloop-ui-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dataDirectory);
+        var dataDirectory = new TemporaryFolder("ui");
         var log = new ServerLog();
         // Port 0: Kestrel picks a free port, so parallel runs never race for one.
-        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory}", .. GreenLoop.Tests.TestCredentials.Arguments, .. settings];
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory.Path}", .. TestCredentials.Arguments, .. settings];
         var app = GreenLoopServer.Build(args, builder =>
         {
             builder.Logging.ClearProviders();
@@ -56,30 +54,12 @@ public sealed class UiServer : IAsyncDisposable
     }
 
     /// <summary>Polls <c>GET /health</c> until no derivation is pending.</summary>
-    public async Task WaitForDerivationAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        var last = -1L;
-        while (!cts.IsCancellationRequested)
-        {
-            var health = await Client.GetFromJsonAsync<JsonElement>("health", cts.Token);
-            last = health.GetProperty("pendingDerivation").GetInt64();
-            if (last == 0) return;
-            await Task.Delay(50, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-        Assert.Fail($"derivation still pending after {timeout} ({last} meters); server errors:\n{string.Join("\n", Log.Errors)}");
-    }
+    public Task WaitForDerivationAsync(TimeSpan timeout) =>
+        Http.WaitForDerivationAsync(Client, timeout, () => $"server errors:\n{string.Join("\n", Log.Errors)}");
 
     /// <summary>Polls until the server logged <paramref name="eventId"/>; fails after <paramref name="timeout"/>.</summary>
-    public async Task WaitForLogEventAsync(int eventId, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        while (!Log.Saw(eventId))
-        {
-            Assert.False(cts.IsCancellationRequested, $"the server did not log event {eventId} within {timeout}; errors: {string.Join("\n", Log.Errors)}");
-            await Task.Delay(100, cts.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    public Task WaitForLogEventAsync(int eventId, TimeSpan timeout) =>
+        Wait.UntilAsync(() => Task.FromResult(Log.Saw(eventId)), () => $"the server to log event {eventId}; errors: {string.Join("\n", Log.Errors)}", timeout, TimeSpan.FromMilliseconds(100));
 
     /// <summary>GET a JSON document, asserting 200.</summary>
     public async Task<JsonElement> GetJsonAsync(string path)
@@ -98,7 +78,6 @@ public sealed class UiServer : IAsyncDisposable
             await _app.StopAsync(cts.Token);
         }
         await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+        _dataDirectory.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GreenLoop.Testing;
 using Microsoft.Playwright;
 
 namespace GreenLoop.Ui.Tests;

@@ -4,44 +4,36 @@ using GreenLoop.Pipeline;
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Pipeline.Query;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Storage;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Modbus;
 
 /// <summary>
-/// The real pipeline (SQLite file in a temporary folder, meter catalog, ingest, derivation, queries) on the system
-/// clock, and Modbus connectors running against it through a <see cref="ConnectorContext"/> as the supervisor would
-/// run them. Every batch a connector sends is kept with its ingest result. On dispose the connectors are stopped and
-/// must end without an exception.
+/// The real pipeline (<see cref="PipelineHarness"/>: a SQLite file in a temporary folder and the application's
+/// registration) on the system clock, and Modbus connectors running against it through a <see cref="ConnectorContext"/>
+/// as the supervisor would run them. Every batch a connector sends is kept with its ingest result. On dispose the
+/// connectors are stopped and must end without an exception.
 /// </summary>
 internal sealed class ConnectorHarness : IAsyncDisposable
 {
     public const string SiteKey = "plant";
-    private readonly string _folder;
+    private readonly PipelineHarness _pipeline;
     private readonly List<(IngestRequest Request, IngestResult Result)> _batches = [];
     private readonly List<(CancellationTokenSource Stop, Task Run)> _running = [];
 
-    private ConnectorHarness(string folder, SqliteStore store, long tenantId)
+    private ConnectorHarness(PipelineHarness pipeline)
     {
-        _folder = folder;
-        Store = store;
-        TenantId = tenantId;
-        var clock = TimeProvider.System;
-        Catalog = new MeterCatalog(store, clock);
-        var signal = new DerivationSignal();
-        Ingest = new IngestService(store, Catalog, signal, clock);
-        Derivation = new DerivationService(store, Catalog, DerivedChangeHub.None);
-        Query = new QueryService(store, store, Catalog, clock);
-        Sites = new SiteService(store, Catalog, signal, clock);
+        _pipeline = pipeline;
     }
 
-    public SqliteStore Store { get; }
-    public long TenantId { get; }
-    public MeterCatalog Catalog { get; }
-    public IngestService Ingest { get; }
-    public DerivationService Derivation { get; }
-    public QueryService Query { get; }
-    public SiteService Sites { get; }
+    public GreenLoopStore Store => _pipeline.Store;
+    public long TenantId => _pipeline.TenantId;
+    public MeterCatalog Catalog => _pipeline.Catalog;
+    public IngestService Ingest => _pipeline.Ingest;
+    public DerivationService Derivation => _pipeline.Derivation;
+    public QueryService Query => _pipeline.Query;
+    public SiteService Sites => _pipeline.Sites;
 
     /// <summary>Every batch sent so far, with what ingest made of it.</summary>
     public IReadOnlyList<(IngestRequest Request, IngestResult Result)> Batches
@@ -58,14 +50,8 @@ internal sealed class ConnectorHarness : IAsyncDisposable
     /// <summary>A fresh store with a site holding <paramref name="meters"/>.</summary>
     public static async Task<ConnectorHarness> StartAsync(params MeterDefinition[] meters)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "greenloop-modbus-" + Guid.NewGuid().ToString("N"));
-        var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(folder, "greenloop.db") });
-        await store.MigrateAsync(CancellationToken.None);
-        var tenant = await store.EnsureTenantAsync("default", "default", CancellationToken.None);
-        var harness = new ConnectorHarness(folder, store, tenant);
-        var site = new SiteDefinition { Key = SiteKey, Name = "Modbus test plant", TimeZone = "Asia/Shanghai", Meters = meters };
-        var outcome = await harness.Sites.ApplyAsync(tenant, site, CancellationToken.None);
-        Assert.True(outcome.Result is not null, string.Join("; ", outcome.Errors.Select(e => $"{e.Path}: {e.Reason}")));
+        var harness = new ConnectorHarness(await PipelineHarness.SqliteAsync(TimeProvider.System));
+        await harness._pipeline.ApplyAsync(new SiteDefinition { Key = SiteKey, Name = "Modbus test plant", TimeZone = "Asia/Shanghai", Meters = meters });
         return harness;
     }
 
@@ -116,9 +102,7 @@ internal sealed class ConnectorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await DisposeConnectorsAsync();
-        await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _pipeline.DisposeAsync();
     }
 
     private async Task<IngestResult> SinkAsync(IngestRequest request, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GreenLoop.Connectors.Modbus;
+using GreenLoop.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Connectors.Tests.Modbus;
@@ -186,7 +187,7 @@ public sealed class ModbusConnectorTests
     public async Task RunAsync_NothingListening_DisconnectedConnectFailedCountedLoggedOnce()
     {
         await using var h = await ConnectorHarness.StartAsync(ConnectorHarness.Gauge("v"));
-        var port = ModbusTcpClientTests.FreePort();
+        var port = Ports.Free();
 
         var device = h.Run(Settings(port, """{"meter":"v","function":3,"address":0,"addressBase":0,"type":"uint16"}"""));
         // Backoff 1 s, then about 2 s: the second attempt comes within a few seconds.

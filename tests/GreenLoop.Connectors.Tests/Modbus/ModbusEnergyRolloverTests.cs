@@ -1,6 +1,7 @@
 using System.Globalization;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Domain.Model;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Modbus;
 

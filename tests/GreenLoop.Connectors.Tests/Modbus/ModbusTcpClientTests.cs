@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using GreenLoop.Connectors.Modbus;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Modbus;
 
@@ -157,7 +156,7 @@ public sealed class ModbusTcpClientTests
     [Fact]
     public async Task ConnectAsync_NothingListening_ConnectFailedWithReason()
     {
-        var port = FreePort();
+        var port = Ports.Free();
         using var client = new ModbusTcpClient("127.0.0.1", port, _timeout);
 
         var result = await client.ConnectAsync(CancellationToken.None);
@@ -165,15 +164,5 @@ public sealed class ModbusTcpClientTests
         Assert.Equal(ModbusStatus.ConnectFailed, result.Status);
         Assert.StartsWith($"cannot connect to 127.0.0.1:{port}", result.Detail, StringComparison.Ordinal);
         Assert.False(client.IsConnected);
-    }
-
-    /// <summary>A port nothing listens on: bound once by the OS, then released.</summary>
-    internal static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GreenLoop.Connectors.Mqtt;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
@@ -6,64 +5,59 @@ using GreenLoop.Pipeline;
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Storage;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Connectors.Tests.Mqtt;
 
 /// <summary>
-/// The real pipeline on a real SQLite file in a temporary folder (store, catalog, ingest, derivation, site documents,
-/// wired as the server wires them), a real mosquitto broker, and the MQTT connector running against both with a
-/// health record and a logger the test can read. Disposing fails the test if anything logged an error.
+/// The real pipeline (<see cref="PipelineHarness"/>: a SQLite file in a temporary folder and the application's
+/// registration), a real mosquitto broker, and the MQTT connector running against both with a health record and a
+/// logger the test can read. Disposing fails the test if anything logged an error.
 /// </summary>
 internal sealed class MqttHarness : IAsyncDisposable
 {
     public const string SourceKey = "plant-broker";
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Patience = Wait.Long;
 
-    private readonly string _folder;
+    private readonly PipelineHarness _pipeline;
     private CancellationTokenSource? _run;
     private Task? _running;
 
-    private MqttHarness(string folder, SqliteStore store, long tenantId, MosquittoBroker broker)
+    private MqttHarness(PipelineHarness pipeline, MosquittoBroker broker)
     {
-        _folder = folder;
-        Store = store;
-        TenantId = tenantId;
+        _pipeline = pipeline;
         Broker = broker;
-        Catalog = new MeterCatalog(store, Clock);
-        var signal = new DerivationSignal();
-        Ingest = new IngestService(store, Catalog, signal, Clock);
-        Derivation = new DerivationService(store, Catalog, DerivedChangeHub.None);
-        Sites = new SiteService(store, Catalog, signal, Clock);
     }
 
     /// <summary>The connector runs on the real clock: it waits for flush intervals and reconnect backoff.</summary>
-    public TimeProvider Clock { get; } = TimeProvider.System;
-    public SqliteStore Store { get; }
-    public long TenantId { get; }
+    public TimeProvider Clock => _pipeline.Clock;
+    public GreenLoopStore Store => _pipeline.Store;
+    public long TenantId => _pipeline.TenantId;
     public MosquittoBroker Broker { get; }
-    public MeterCatalog Catalog { get; }
-    public IngestService Ingest { get; }
-    public DerivationService Derivation { get; }
-    public SiteService Sites { get; }
+    public MeterCatalog Catalog => _pipeline.Catalog;
+    public IngestService Ingest => _pipeline.Ingest;
+    public DerivationService Derivation => _pipeline.Derivation;
+    public SiteService Sites => _pipeline.Sites;
     public ListLogger Logger { get; } = new();
     public SourceHealth Health { get; private set; } = new(SourceKey, "mqtt", 1);
 
     /// <summary>Log entries a test expects (warnings are expected for bad input; errors never are).</summary>
-    public IReadOnlyList<(LogLevel Level, int EventId, string Message)> Logged => Logger.Entries;
+    public IReadOnlyList<LogEntry> Logged => Logger.Entries;
 
     public static async Task<MqttHarness> StartAsync(SiteDefinition site, string brokerConfig = "")
     {
-        var folder = Path.Combine(Path.GetTempPath(), "greenloop-mqtt-" + Guid.NewGuid().ToString("N"));
-        var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(folder, "greenloop.db") });
-        await store.MigrateAsync(CancellationToken.None);
-        var tenant = await store.EnsureTenantAsync("default", "default", CancellationToken.None);
-        var broker = await MosquittoBroker.StartAsync(brokerConfig);
-        var harness = new MqttHarness(folder, store, tenant, broker);
-        var outcome = await harness.Sites.ApplyAsync(tenant, site, CancellationToken.None);
-        Assert.True(outcome.Result is not null, string.Join("; ", outcome.Errors.Select(e => $"{e.Path}: {e.Reason}")));
-        return harness;
+        var pipeline = await PipelineHarness.SqliteAsync(TimeProvider.System);
+        try
+        {
+            await pipeline.ApplyAsync(site);
+            return new MqttHarness(pipeline, await MosquittoBroker.StartAsync(brokerConfig));
+        }
+        catch
+        {
+            await pipeline.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Settings JSON for this broker: host and port filled in, the rest from <paramref name="rest"/> (JSON object members).</summary>
@@ -97,18 +91,13 @@ internal sealed class MqttHarness : IAsyncDisposable
     public Task WaitForStateAsync(SourceState state) =>
         WaitForAsync(() => Task.FromResult(Health.State == state), $"state {state} (now {Health.State}: {Health.Snapshot().StateDetail})");
 
-    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <see cref="Patience"/>.</summary>
-    public async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <see cref="Patience"/>, or at once with the connector's exception.</summary>
+    public Task WaitForAsync(Func<Task<bool>> condition, string what) => Wait.UntilAsync(async () =>
     {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (_running is { IsFaulted: true }) await _running;
-            if (watch.Elapsed > Patience)
-                Assert.Fail($"waited {Patience.TotalSeconds:0} s for {what}; health: {Describe(Health.Snapshot())}; broker log: {Broker.Log}");
-            await Task.Delay(25);
-        }
-    }
+        if (await condition()) return true;
+        if (_running is { IsFaulted: true }) await _running;
+        return false;
+    }, () => $"{what}; health: {Describe(Health.Snapshot())}; broker log: {Broker.Log}", Patience);
 
     /// <summary>Waits until the meter has <paramref name="count"/> readings, then returns them in time order.</summary>
     public async Task<RawReading[]> WaitForReadingsAsync(string meterKey, int count)
@@ -143,10 +132,8 @@ internal sealed class MqttHarness : IAsyncDisposable
     {
         await StopConnectorAsync();
         await Broker.DisposeAsync();
-        await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _pipeline.DisposeAsync();
         var errors = Logger.Entries.Where(e => e.Level >= LogLevel.Error).ToList();
-        Assert.True(errors.Count == 0, "unexpected errors logged: " + string.Join(" || ", errors.Select(e => e.Message)));
+        Assert.True(errors.Count == 0, "unexpected errors logged: " + string.Join(" || ", errors));
     }
 }

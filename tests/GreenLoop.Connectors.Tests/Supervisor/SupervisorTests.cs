@@ -1,17 +1,15 @@
 using System.Text.Json.Nodes;
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Storage;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GreenLoop.Connectors.Tests.Supervisor;
 
 public sealed class SupervisorTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "greenloop-supervisor-" + Guid.NewGuid().ToString("N"));
-    private SqliteStore _store = null!;
+    private PipelineHarness _h = null!;
+    private GreenLoopStore _store = null!;
     private ConnectorSupervisor _supervisor = null!;
     private DataSourceService _sources = null!;
     private long _tenant;
@@ -21,13 +19,11 @@ public sealed class SupervisorTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "greenloop.db") });
-        await _store.MigrateAsync(CancellationToken.None);
-        _tenant = await _store.EnsureTenantAsync("default", "default", CancellationToken.None);
         var clock = TimeProvider.System;
-        var catalog = new MeterCatalog(_store, clock);
-        var signal = new DerivationSignal();
-        await new SiteService(_store, catalog, signal, clock).ApplyAsync(_tenant, new SiteDefinition
+        _h = await PipelineHarness.SqliteAsync(clock);
+        _store = _h.Store;
+        _tenant = _h.TenantId;
+        await _h.ApplyAsync(new SiteDefinition
         {
             Key = "plant",
             Name = "Plant",
@@ -37,15 +33,14 @@ public sealed class SupervisorTests : IAsyncLifetime
                 new MeterDefinition { Key = "a.temp", Name = "A", Quantity = MeterQuantity.ProcessVariable, Carrier = "kiln_temperature", Unit = "degC", Kind = MeterKind.Instantaneous },
                 new MeterDefinition { Key = "b.temp", Name = "B", Quantity = MeterQuantity.ProcessVariable, Carrier = "kiln_temperature", Unit = "degC", Kind = MeterKind.Instantaneous },
             ],
-        }, CancellationToken.None);
-        var ingest = new IngestService(_store, catalog, signal, clock);
+        });
         _key = (await _store.CreateApiKeyAsync(new StoredApiKey
         {
             TenantId = _tenant, Name = "line gateway", Prefix = "supervis", SecretHash = "not used here", Permissions = ["ingest"], CreatedBy = "test", CreatedAt = 0,
         }, CancellationToken.None)).Id;
         var options = new ConnectorOptions { ReloadInterval = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromMilliseconds(200) };
         var keys = new ConnectorKeys(_store, clock);
-        _supervisor = new ConnectorSupervisor(_store, [new ScriptedConnectorFactory()], ingest, keys, options, NullLoggerFactory.Instance, clock);
+        _supervisor = new ConnectorSupervisor(_store, [new ScriptedConnectorFactory()], _h.Ingest, keys, options, NullLoggerFactory.Instance, clock);
         _sources = new DataSourceService(_store, _supervisor, keys, clock);
         _running = _supervisor.RunAsync(_stop.Token);
     }
@@ -55,24 +50,15 @@ public sealed class SupervisorTests : IAsyncLifetime
         await _stop.CancelAsync();
         await _running;
         await _supervisor.DisposeAsync();
-        await _store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _h.DisposeAsync();
     }
 
     private static JsonObject Settings(string meter, double value, bool fault = false) =>
         new() { ["meter"] = meter, ["value"] = value, ["everyMs"] = 20, ["fault"] = fault };
 
-    private async Task<SourceStatus> WaitForAsync(string key, Func<SourceStatus, bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_supervisor.Status(_tenant, key) is { } s && condition(s)) return s;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"data source '{key}' did not reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(_supervisor.Status(_tenant, key))}");
-    }
+    private async Task<SourceStatus> WaitForAsync(string key, Func<SourceStatus, bool> condition) =>
+        (await Wait.ForAsync(() => Task.FromResult(_supervisor.Status(_tenant, key)), s => s is not null && condition(s),
+            s => $"data source '{key}' to reach the expected state; last: {System.Text.Json.JsonSerializer.Serialize(s)}", TimeSpan.FromSeconds(20)))!;
 
     private async Task<double> NewestValueAsync(string meter)
     {
@@ -191,8 +177,7 @@ public sealed class SupervisorTests : IAsyncLifetime
 
         Assert.True(await _sources.DeleteAsync(_tenant, "line-a", CancellationToken.None));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (_supervisor.Status(_tenant, "line-a") is not null && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Wait.UntilAsync(() => _supervisor.Status(_tenant, "line-a") is null, "the deleted source to stop", TimeSpan.FromSeconds(20));
         Assert.Null(_supervisor.Status(_tenant, "line-a"));
         Assert.False(await _sources.DeleteAsync(_tenant, "line-a", CancellationToken.None));
     }

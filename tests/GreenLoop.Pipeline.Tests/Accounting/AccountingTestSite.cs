@@ -1,7 +1,7 @@
 using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Ingest;
-using GreenLoop.Pipeline.Tests.Pipeline;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Accounting;
 
@@ -48,6 +48,17 @@ internal static class AccountingTestSite
             Hourly(Body, "Body raw material", "body_raw_material", "t", MeterQuantity.Material),
         ],
     };
+
+    /// <summary>
+    /// A fresh pipeline with the plant applied, its clock in mid-July 2025: June has fully happened, so its completeness
+    /// is measured against the whole month.
+    /// </summary>
+    public static async Task<PipelineHarness> StartAsync()
+    {
+        var h = await PipelineHarness.SqliteAsync(new DateTimeOffset(2025, 7, 15, 12, 0, 0, TimeSpan.FromHours(8)));
+        await h.ApplyAsync(Definition());
+        return h;
+    }
 
     private static MeterDefinition Hourly(string key, string name, string carrier, string unit, MeterQuantity quantity) => new()
     {

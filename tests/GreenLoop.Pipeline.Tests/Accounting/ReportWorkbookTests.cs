@@ -1,5 +1,5 @@
 using GreenLoop.Pipeline.Accounting;
-using GreenLoop.Pipeline.Tests.Pipeline;
+using GreenLoop.Testing;
 using static GreenLoop.Pipeline.Tests.Accounting.AccountingTestSite;
 
 namespace GreenLoop.Pipeline.Tests.Accounting;
@@ -12,9 +12,8 @@ public sealed class ReportWorkbookTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _h = await PipelineHarness.StartAsync(new DateTimeOffset(2025, 7, 15, 12, 0, 0, TimeSpan.FromHours(8)));
-        _accounting = new AccountingService(_h.Store, _h.Store, _h.Store, _h.Catalog, _h.Clock);
-        await _h.ApplyAsync(Definition());
+        _h = await AccountingTestSite.StartAsync();
+        _accounting = _h.Get<AccountingService>();
     }
 
     private async Task IngestAndDeriveAsync(List<Ingest.ReadingInput> readings)

@@ -1,31 +1,19 @@
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Model;
-using GreenLoop.Notifications;
 using GreenLoop.Pipeline.Alarms;
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Storage;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Alarms;
 
-/// <summary>Records what the alarm engine would send.</summary>
-internal sealed class RecordingNotifier : IAlarmNotifier
-{
-    public List<(NotificationMessage Message, IReadOnlyList<string> To)> Sent { get; } = [];
-
-    public Task NotifyAsync(long tenantId, NotificationMessage message, IReadOnlyList<string> channelKeys, CancellationToken ct)
-    {
-        lock (Sent) Sent.Add((message, channelKeys));
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
-/// The real pipeline and alarm engine on a real SQLite file, wired as the server wires them (derivation posts to the
-/// change feed, the engine drains it), with a fake clock. <see cref="RestartAsync"/> reopens everything on the same file.
+/// The real pipeline and alarm engine on a real SQLite file, wired by the application's registration (derivation posts
+/// to the change feed, the engine drains it), with a fake clock and a recording notifier. <see cref="RestartAsync"/>
+/// reopens everything on the same file.
 /// </summary>
 internal sealed class AlarmHarness : IAsyncDisposable
 {
@@ -35,26 +23,26 @@ internal sealed class AlarmHarness : IAsyncDisposable
     public const string Counter = "works.main.elec";
     public static readonly DateTimeOffset T0 = new(2026, 3, 2, 0, 0, 0, TimeSpan.Zero);
 
-    private readonly string _folder;
+    private readonly PipelineHarness _pipeline;
     private readonly CancellationToken _ct = CancellationToken.None;
 
-    private AlarmHarness(string folder, FakeTimeProvider clock, RecordingNotifier notifier)
+    private AlarmHarness(PipelineHarness pipeline, FakeTimeProvider clock, RecordingNotifier notifier)
     {
-        _folder = folder;
+        _pipeline = pipeline;
         Clock = clock;
         Notifier = notifier;
     }
 
     public FakeTimeProvider Clock { get; }
     public RecordingNotifier Notifier { get; }
-    public SqliteStore Store { get; private set; } = null!;
-    public long TenantId { get; private set; }
-    public IngestService Ingest { get; private set; } = null!;
-    public DerivationService Derivation { get; private set; } = null!;
-    public DerivedChangeFeed Feed { get; private set; } = null!;
-    public AlarmService Alarms { get; private set; } = null!;
-    public SiteService Sites { get; private set; } = null!;
-    public MeterCatalog Catalog { get; private set; } = null!;
+    public GreenLoopStore Store => _pipeline.Store;
+    public long TenantId => _pipeline.TenantId;
+    public IngestService Ingest => _pipeline.Ingest;
+    public DerivationService Derivation => _pipeline.Derivation;
+    public DerivedChangeFeed Feed => _pipeline.Get<DerivedChangeFeed>();
+    public AlarmService Alarms => _pipeline.Get<AlarmService>();
+    public SiteService Sites => _pipeline.Sites;
+    public MeterCatalog Catalog => _pipeline.Catalog;
 
     public static SiteDefinition Works() => new()
     {
@@ -73,11 +61,11 @@ internal sealed class AlarmHarness : IAsyncDisposable
 
     public static async Task<AlarmHarness> StartAsync(params AlarmRule[] rules)
     {
-        var folder = Path.Combine(Path.GetTempPath(), "greenloop-alarms-" + Guid.NewGuid().ToString("N"));
-        var h = new AlarmHarness(folder, new FakeTimeProvider(T0), new RecordingNotifier());
-        await h.OpenAsync();
-        var outcome = await h.Sites.ApplyAsync(h.TenantId, Works(), h._ct);
-        Assert.True(outcome.Result is not null, string.Join("; ", outcome.Errors.Select(e => $"{e.Path}: {e.Reason}")));
+        var clock = new FakeTimeProvider(T0);
+        var notifier = new RecordingNotifier();
+        var pipeline = await PipelineHarness.SqliteAsync(clock, services => services.AddSingleton<IAlarmNotifier>(notifier));
+        var h = new AlarmHarness(pipeline, clock, notifier);
+        await pipeline.ApplyAsync(Works());
         foreach (var rule in rules)
         {
             var saved = await h.Alarms.SaveRuleAsync(h.TenantId, Site, rule, h._ct);
@@ -86,33 +74,8 @@ internal sealed class AlarmHarness : IAsyncDisposable
         return h;
     }
 
-    private async Task OpenAsync()
-    {
-        Store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_folder, "greenloop.db") });
-        await Store.MigrateAsync(_ct);
-        TenantId = await Store.EnsureTenantAsync("default", "default", _ct);
-        // The server's own registration, on this store, clock and recording notifier.
-        var store = Store;
-        _services = new ServiceCollection().AddSingleton<TimeProvider>(Clock).AddSingleton<IAlarmNotifier>(Notifier)
-            .AddGreenLoopStore(_ => store).AddGreenLoopPipeline().BuildServiceProvider();
-        Catalog = _services.GetRequiredService<MeterCatalog>();
-        Ingest = _services.GetRequiredService<IngestService>();
-        Feed = _services.GetRequiredService<DerivedChangeFeed>();
-        Derivation = _services.GetRequiredService<DerivationService>();
-        Sites = _services.GetRequiredService<SiteService>();
-        Alarms = _services.GetRequiredService<AlarmService>();
-    }
-
-    private ServiceProvider _services = null!;
-
     /// <summary>Closes the store and opens everything again on the same file, as a restarted server would.</summary>
-    public async Task RestartAsync()
-    {
-        await _services.DisposeAsync();
-        await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        await OpenAsync();
-    }
+    public Task RestartAsync() => _pipeline.RestartAsync();
 
     /// <summary>Sets the clock, ingests the readings, derives, and lets the alarm engine judge what changed.</summary>
     public async Task PostAsync(DateTimeOffset now, params ReadingInput[] readings)
@@ -139,11 +102,5 @@ internal sealed class AlarmHarness : IAsyncDisposable
     public async Task<IReadOnlyList<Alarm>> AlarmsAsync() =>
         (await Alarms.ListAsync(TenantId, new AlarmFilter(), _ct)).OrderBy(a => a.Id).ToList();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        await Store.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public ValueTask DisposeAsync() => _pipeline.DisposeAsync();
 }

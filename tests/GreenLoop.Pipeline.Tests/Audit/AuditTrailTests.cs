@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using GreenLoop.Pipeline.Audit;
 using GreenLoop.Storage;
-using GreenLoop.Storage.Sqlite;
+using GreenLoop.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
@@ -11,41 +11,33 @@ namespace GreenLoop.Pipeline.Tests.Audit;
 
 public sealed class AuditTrailTests : IAsyncLifetime
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "greenloop-audit-" + Guid.NewGuid().ToString("N"));
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
-    private SqliteStore _store = null!;
+    private PipelineHarness _h = null!;
     private AuditTrail _audit = null!;
-    private long _tenant;
 
-    private string DbPath => Path.Combine(_folder, "greenloop.db");
+    private GreenLoopStore Store => _h.Store;
+    private long Tenant => _h.TenantId;
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteStore(new SqliteStoreOptions { Path = DbPath });
-        await _store.MigrateAsync(CancellationToken.None);
-        _tenant = await _store.EnsureTenantAsync("default", "default", CancellationToken.None);
-        _audit = new AuditTrail(_store, _clock);
+        _h = await PipelineHarness.SqliteAsync(_clock);
+        _audit = _h.Get<AuditTrail>();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _store.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _h.DisposeAsync();
 
     private async Task RecordFiveAsync()
     {
         for (var i = 1; i <= 5; i++)
         {
             _clock.Advance(TimeSpan.FromMinutes(1));
-            await _audit.RecordAsync(_tenant, "王工", "PUT /api/v1/data-sources/{key}", $"/api/v1/data-sources/plc-{i}", new { pollSeconds = i }, CancellationToken.None);
+            await _audit.RecordAsync(Tenant, "王工", "PUT /api/v1/data-sources/{key}", $"/api/v1/data-sources/plc-{i}", new { pollSeconds = i }, CancellationToken.None);
         }
     }
 
     private void Tamper(string sql)
     {
-        using var c = new SqliteConnection($"Data Source={DbPath};Pooling=False");
+        using var c = new SqliteConnection($"Data Source={_h.DatabaseFile};Pooling=False");
         c.Open();
         using var cmd = c.CreateCommand();
         cmd.CommandText = sql;
@@ -55,7 +47,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
     [Fact]
     public async Task Record_FirstEntry_HashIsSha256OverLengthPrefixedFields()
     {
-        var entry = await _audit.RecordAsync(_tenant, "王工", "factor.override", "site:demo", new { value = 0.5703 }, CancellationToken.None);
+        var entry = await _audit.RecordAsync(Tenant, "王工", "factor.override", "site:demo", new { value = 0.5703 }, CancellationToken.None);
 
         // The documented layout, written out independently: genesis hash, seq, tenant, at (big-endian int64s) and each
         // text as its UTF-8 byte length (int64) followed by the bytes.
@@ -64,7 +56,7 @@ public sealed class AuditTrailTests : IAsyncLifetime
         void Text(string s) { var b = Encoding.UTF8.GetBytes(s); Long(b.Length); bytes.AddRange(b); }
         Text(new string('0', 64));
         Long(1);
-        Long(_tenant);
+        Long(Tenant);
         Long(_clock.GetUtcNow().ToUnixTimeMilliseconds());
         Text("王工");
         Text("factor.override");
@@ -79,11 +71,11 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await RecordFiveAsync();
 
-        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
+        var result = await _audit.VerifyAsync(Tenant, CancellationToken.None);
 
         Assert.True(result.Intact, result.Problem);
         Assert.Equal(5, result.Entries);
-        var newest = (await _audit.ListAsync(_tenant, null, 1, CancellationToken.None)).Single();
+        var newest = (await _audit.ListAsync(Tenant, null, 1, CancellationToken.None)).Single();
         Assert.Equal(5, newest.Seq);
         Assert.Equal(newest.Hash, result.HeadHash);
     }
@@ -93,9 +85,9 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await RecordFiveAsync();
 
-        Tamper($"UPDATE audit_log SET detail='{{\"pollSeconds\":30}}' WHERE tenant_id={_tenant} AND seq=3;");
+        Tamper($"UPDATE audit_log SET detail='{{\"pollSeconds\":30}}' WHERE tenant_id={Tenant} AND seq=3;");
 
-        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
+        var result = await _audit.VerifyAsync(Tenant, CancellationToken.None);
         Assert.False(result.Intact);
         Assert.Equal(3, result.BrokenAt);
         Assert.Equal(2, result.Entries);
@@ -106,12 +98,12 @@ public sealed class AuditTrailTests : IAsyncLifetime
     public async Task Verify_EntryEditedWithItsHashRecomputed_BrokenAtTheNextEntry()
     {
         await RecordFiveAsync();
-        var third = (await _store.AuditChainAsync(_tenant, 2, 1, CancellationToken.None)).Single();
+        var third = (await Store.AuditChainAsync(Tenant, 2, 1, CancellationToken.None)).Single();
         var forged = AuditChain.ComputeHash(third.PrevHash, 3, new AuditDraft(third.TenantId, third.At, "someone else", third.Action, third.Subject, third.Detail));
 
-        Tamper($"UPDATE audit_log SET actor='someone else', hash='{forged}' WHERE tenant_id={_tenant} AND seq=3;");
+        Tamper($"UPDATE audit_log SET actor='someone else', hash='{forged}' WHERE tenant_id={Tenant} AND seq=3;");
 
-        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
+        var result = await _audit.VerifyAsync(Tenant, CancellationToken.None);
         Assert.False(result.Intact);
         Assert.Equal(4, result.BrokenAt);
         Assert.Contains("does not link", result.Problem, StringComparison.Ordinal);
@@ -122,9 +114,9 @@ public sealed class AuditTrailTests : IAsyncLifetime
     {
         await RecordFiveAsync();
 
-        Tamper($"DELETE FROM audit_log WHERE tenant_id={_tenant} AND seq=2;");
+        Tamper($"DELETE FROM audit_log WHERE tenant_id={Tenant} AND seq=2;");
 
-        var result = await _audit.VerifyAsync(_tenant, CancellationToken.None);
+        var result = await _audit.VerifyAsync(Tenant, CancellationToken.None);
         Assert.False(result.Intact);
         Assert.Equal(2, result.BrokenAt);
         Assert.Contains("missing", result.Problem, StringComparison.Ordinal);
@@ -134,23 +126,23 @@ public sealed class AuditTrailTests : IAsyncLifetime
     public async Task Record_TwoTenants_EachHasItsOwnChainFromOne()
     {
         await RecordFiveAsync();
-        var other = await _store.EnsureTenantAsync("other", "Other", CancellationToken.None);
+        var other = await Store.EnsureTenantAsync("other", "Other", CancellationToken.None);
 
         var first = await _audit.RecordAsync(other, "b.admin", "PUT /api/v1/sites/{site}", "/api/v1/sites/b", null, CancellationToken.None);
 
         // Tenant B's first entry starts its own chain: its number and hash tell nothing of tenant A's five entries.
         Assert.Equal((1L, AuditChain.Genesis), (first.Seq, first.PrevHash));
         Assert.Equal(1, (await _audit.VerifyAsync(other, CancellationToken.None)).Entries);
-        Assert.Equal(5, (await _audit.VerifyAsync(_tenant, CancellationToken.None)).Entries);
+        Assert.Equal(5, (await _audit.VerifyAsync(Tenant, CancellationToken.None)).Entries);
     }
 
     [Fact]
     public async Task List_OtherTenant_SeesNoneOfTheseEntries()
     {
         await RecordFiveAsync();
-        var other = await _store.EnsureTenantAsync("other", "Other", CancellationToken.None);
+        var other = await Store.EnsureTenantAsync("other", "Other", CancellationToken.None);
 
         Assert.Empty(await _audit.ListAsync(other, null, 100, CancellationToken.None));
-        Assert.Equal(5, (await _audit.ListAsync(_tenant, null, 100, CancellationToken.None)).Count);
+        Assert.Equal(5, (await _audit.ListAsync(Tenant, null, 100, CancellationToken.None)).Count);
     }
 }

@@ -1,5 +1,6 @@
 using GreenLoop.Pipeline.Import;
 using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Import;
 
@@ -15,7 +16,7 @@ public sealed class SteelDatasetTests
     public async Task RunFile_SteelYearWithRepairMidnight_EveryRowAccountedFor()
     {
         var parsed = ImportCommandLine.Parse(
-            ["import", DatasetPath(), "--map", "Usage_kWh=steel.main.kwh", "--format", "dd/MM/yyyy HH:mm", "--tz", "Asia/Seoul", "--repair-midnight"]);
+            ["import", Repository.SteelDataset, "--map", "Usage_kWh=steel.main.kwh", "--format", "dd/MM/yyyy HH:mm", "--tz", "Asia/Seoul", "--repair-midnight"]);
         Assert.True(parsed.Succeeded, parsed.Error);
         var stored = new List<ReadingInput>();
         var batchSizes = new List<int>();
@@ -63,28 +64,11 @@ public sealed class SteelDatasetTests
         };
         var runner = new ImportRunner((batch, _) => Task.FromResult(new IngestResult(batch.Count, batch.Count, 0, [])));
 
-        var result = await runner.RunFileAsync(DatasetPath(), options);
+        var result = await runner.RunFileAsync(Repository.SteelDataset, options);
 
         Assert.Equal(35_040 - 365, result.Summary.Accepted);
         Assert.Equal(365, result.Summary.Rejected);
         Assert.All(result.Issues, i => Assert.StartsWith("midnight stamp quirk", i.Reason, StringComparison.Ordinal));
         Assert.Equal(0, result.Summary.Repaired);
-    }
-
-    /// <summary>shared/datasets next to the repository: walk up to the folder holding GreenLoop.slnx, then ../shared.</summary>
-    private static string DatasetPath()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "GreenLoop.slnx")))
-            {
-                var path = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "datasets", "steel-industry-2018.csv"));
-                Assert.True(File.Exists(path), $"The steel dataset is missing at {path}.");
-                return path;
-            }
-        }
-
-        Assert.Fail($"No GreenLoop.slnx above {AppContext.BaseDirectory}.");
-        return "";
     }
 }

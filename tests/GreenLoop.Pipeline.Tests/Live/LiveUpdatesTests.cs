@@ -1,8 +1,8 @@
 using GreenLoop.Pipeline.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Pipeline.Live;
-using GreenLoop.Pipeline.Tests.Pipeline;
-using static GreenLoop.Pipeline.Tests.Pipeline.TestSites;
+using GreenLoop.Testing;
+using static GreenLoop.Testing.TestSites;
 
 namespace GreenLoop.Pipeline.Tests.Live;
 
@@ -23,7 +23,7 @@ public sealed class LiveUpdatesTests
     [Fact]
     public async Task Publish_SubscriberThatNeverReads_OldestDroppedPublisherNeverWaitsOthersGetEverything()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         var live = new LiveUpdates(h.Catalog);
         using var slow = live.Subscribe(h.TenantId, "plant", capacity: 4);
         using var fast = live.Subscribe(h.TenantId, "plant", capacity: 1000);
@@ -44,7 +44,7 @@ public sealed class LiveUpdatesTests
     [Fact]
     public async Task Publish_OtherSiteOrTenant_OnlyTheSubscribedSitesEventsArrive()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         var live = new LiveUpdates(h.Catalog);
         using var subscription = live.Subscribe(h.TenantId, "plant");
 
@@ -60,7 +60,7 @@ public sealed class LiveUpdatesTests
     [Fact]
     public async Task Dispose_Subscription_RemovedAndReaderCompletes()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         var live = new LiveUpdates(h.Catalog);
         var subscription = live.Subscribe(h.TenantId, "plant");
         Assert.Equal(1, live.SubscriberCount);
@@ -75,7 +75,7 @@ public sealed class LiveUpdatesTests
     [Fact]
     public async Task RunOnce_WithLiveUpdates_OneDerivedEventPerSiteWithSortedMeterKeysAndLocalSpan()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         var live = new LiveUpdates(h.Catalog);
         var derivation = new DerivationService(h.Store, h.Catalog, new DerivedChangeHub([live]));

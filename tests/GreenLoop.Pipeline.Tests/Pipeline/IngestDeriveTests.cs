@@ -1,6 +1,7 @@
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Pipeline.Query;
-using static GreenLoop.Pipeline.Tests.Pipeline.TestSites;
+using GreenLoop.Testing;
+using static GreenLoop.Testing.TestSites;
 
 namespace GreenLoop.Pipeline.Tests.Pipeline;
 
@@ -36,7 +37,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task IngestAndDerive_ShanghaiDayOfThreeMeterKinds_BucketsHoursDayAndMonthMatchHandCalculation()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         var readings = AllReadings();
 
@@ -112,7 +113,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task Ingest_SameBatchTwice_SecondTimeAllDuplicatesAndNothingChanges()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         var readings = AllReadings();
         await h.IngestAsync(readings);
@@ -136,7 +137,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task Ingest_DifferentValueAtStoredInstant_RejectedOnValueQuarantinedAndStoredValueKept()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         await h.IngestAsync(AllReadings());
         await h.DeriveAsync();
@@ -164,7 +165,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task Ingest_UnknownMeter_RejectedAndQuarantinedThenReplayAcceptsItOnceTheMeterIsDefined()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         const string Steam = "plant.boiler.steam";
 
@@ -198,7 +199,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task ReplayQuarantine_StampWithoutOffset_StaysQuarantined()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         using var body = System.Text.Json.JsonDocument.Parse($$"""{"readings":[{"meter":"{{GasMeter}}","ts":"2026-11-23T00:15:00","value":1.5}]}""");
         var result = await h.Ingest.IngestAsync(h.TenantId, ReadingParsers.ParseJson(body, "test").Request, CancellationToken.None);
@@ -216,7 +217,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task Ingest_NaNAndInfinities_RejectedOnValue()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
 
         var result = await h.IngestAsync(
@@ -237,7 +238,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task Ingest_ReadingTwoDaysInTheFuture_RejectedOnTs()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
 
         var result = await h.IngestAsync(
@@ -256,7 +257,7 @@ public sealed class IngestDeriveTests
     [Fact]
     public async Task ApplySite_MultiplierChanged_StoredHistoryRederived()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         var site = Plant();
         await h.ApplyAsync(site);
         await h.IngestAsync(AllReadings());

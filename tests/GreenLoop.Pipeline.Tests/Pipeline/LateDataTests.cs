@@ -1,7 +1,8 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Pipeline.Ingest;
 using GreenLoop.Storage;
-using static GreenLoop.Pipeline.Tests.Pipeline.TestSites;
+using GreenLoop.Testing;
+using static GreenLoop.Testing.TestSites;
 
 namespace GreenLoop.Pipeline.Tests.Pipeline;
 
@@ -38,12 +39,12 @@ public sealed class LateDataTests
         var hole = day.Where(InHole).ToList();
         Assert.Equal(3 * 7, hole.Count);
 
-        await using var inOrder = await PipelineHarness.StartAsync(_now);
+        await using var inOrder = await PipelineHarness.SqliteAsync(_now);
         await inOrder.ApplyAsync(Plant());
         Assert.Equal(day.Count, (await inOrder.IngestAsync(day)).Accepted);
         await inOrder.DeriveAsync();
 
-        await using var late = await PipelineHarness.StartAsync(_now);
+        await using var late = await PipelineHarness.SqliteAsync(_now);
         await late.ApplyAsync(Plant());
         await late.IngestAsync(day.Where(r => !InHole(r)).ToList());
         await late.DeriveAsync();
@@ -85,12 +86,12 @@ public sealed class LateDataTests
             readings.Add(new ReadingInput(TempMeter, ts, 790 + k % 5));
         }
 
-        await using var inOrder = await PipelineHarness.StartAsync(_now.AddDays(7));
+        await using var inOrder = await PipelineHarness.SqliteAsync(_now.AddDays(7));
         await inOrder.ApplyAsync(Plant());
         await inOrder.IngestAsync(readings);
         await inOrder.DeriveAsync();
 
-        await using var late = await PipelineHarness.StartAsync(_now.AddDays(7));
+        await using var late = await PipelineHarness.SqliteAsync(_now.AddDays(7));
         await late.ApplyAsync(Plant());
         foreach (var r in Enumerable.Reverse(readings))
         {

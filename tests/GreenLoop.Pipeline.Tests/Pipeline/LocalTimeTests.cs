@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Pipeline;
 
@@ -26,7 +27,7 @@ public sealed class LocalTimeTests
     [Fact]
     public async Task DaySeries_BerlinAutumnChange_TwentyFiveHourDayIs100KilowattHours()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Site("berlin", "Europe/Berlin"));
         // Local 2026-10-24 00:00 (+02:00) to 2026-10-27 00:00 (+01:00): clocks go back at 03:00 CEST on 25 October.
         var readings = OnePerQuarter("berlin.main", new DateTimeOffset(2026, 10, 23, 22, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 10, 26, 23, 0, 0, TimeSpan.Zero));
@@ -50,7 +51,7 @@ public sealed class LocalTimeTests
     [Fact]
     public async Task DaySeries_BerlinSpringChange_TwentyThreeHourDayIs92KilowattHours()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Site("berlin", "Europe/Berlin"));
         // Local 2026-03-28 00:00 (+01:00) to 2026-03-30 00:00 (+02:00): clocks go forward at 02:00 CET on 29 March.
         await h.IngestAsync(OnePerQuarter("berlin.main", new DateTimeOffset(2026, 3, 27, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero)));
@@ -68,7 +69,7 @@ public sealed class LocalTimeTests
     [Fact]
     public async Task DaySeries_KolkataHalfHourOffset_DayIs96KilowattHoursFromLocalMidnight()
     {
-        await using var h = await PipelineHarness.StartAsync(_now);
+        await using var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Site("pune", "Asia/Kolkata"));
         // Local 2026-11-22 12:00 to 2026-11-24 12:00 (+05:30); local midnight is 18:30 UTC.
         await h.IngestAsync(OnePerQuarter("pune.main", new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.FromHours(5.5)), new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.FromHours(5.5))));

@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Pipeline;
 
@@ -30,7 +31,7 @@ public sealed class NodeTotalsTests
 
     private static async Task<PipelineHarness> DerivedDayAsync()
     {
-        var h = await PipelineHarness.StartAsync(_now);
+        var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Works());
         // Per 15 minutes: main 10 kWh, press 4 kWh, glaze 5 kWh (1 kWh lost in cables and transformers).
         var readings = new List<ReadingInput>();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -44,17 +45,9 @@ internal sealed class HookReceiver : IAsyncDisposable
     /// <summary>Polls until a received body satisfies <paramref name="match"/>; fails after <paramref name="timeout"/>.</summary>
     public async Task<(string Tag, string Body)> WaitForAsync(Func<(string Tag, string Body), bool> match, TimeSpan timeout, string what)
     {
-        using var cts = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            foreach (var r in _received)
-            {
-                if (match(r)) return r;
-            }
-            if (cts.IsCancellationRequested)
-                Assert.Fail($"no webhook call {what} within {timeout}; received: [{string.Join(" | ", _received.Select(r => r.Tag + ": " + r.Body))}]");
-            await Task.Delay(50, CancellationToken.None);
-        }
+        var found = await Wait.ForAsync(() => Task.FromResult(_received.Where(match).Take(1).ToList()), hits => hits.Count > 0,
+            _ => $"a webhook call {what}; received: [{string.Join(" | ", _received.Select(r => r.Tag + ": " + r.Body))}]", timeout, TimeSpan.FromMilliseconds(50));
+        return found[0];
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using GreenLoop.Server.Security;
 using GreenLoop.Storage;
+using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Server.Tests.Isolation;
@@ -258,30 +259,14 @@ internal sealed class IsolationPlant : IAsyncDisposable
     public static IReadOnlyList<long> Ids(JsonElement list, string property) =>
         [.. list.EnumerateArray().Select(e => e.GetProperty(property).GetInt64())];
 
-    private async Task<JsonElement> WaitForAlarmAsync()
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var list = await AGetAsync($"/api/v1/alarms?site={Shared}");
-            if (list.GetArrayLength() > 0) return list[0];
-            Assert.False(cts.IsCancellationRequested, "tenant A's rule raised no alarm within 30 s");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    private async Task<JsonElement> WaitForAlarmAsync() =>
+        (await Wait.ForAsync(() => AGetAsync($"/api/v1/alarms?site={Shared}"), list => list.GetArrayLength() > 0,
+            _ => "tenant A's rule to raise an alarm", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50)))[0];
 
     /// <summary>Polls A's delivery log until it holds <paramref name="count"/> entries; fails after 30 s.</summary>
-    public async Task<JsonElement> WaitForADeliveriesAsync(int count)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var log = await AGetAsync("/api/v1/notification-deliveries");
-            if (log.GetArrayLength() >= count) return log;
-            Assert.False(cts.IsCancellationRequested, $"tenant A's delivery log holds {log.GetArrayLength()} entries after 30 s, not {count}: {log}");
-            await Task.Delay(50, CancellationToken.None);
-        }
-    }
+    public Task<JsonElement> WaitForADeliveriesAsync(int count) =>
+        Wait.ForAsync(() => AGetAsync("/api/v1/notification-deliveries"), log => log.GetArrayLength() >= count,
+            log => $"{count} entries in tenant A's delivery log; it holds {log.GetArrayLength()}: {log}", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GreenLoop.Storage;
+using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Server.Tests.Isolation;

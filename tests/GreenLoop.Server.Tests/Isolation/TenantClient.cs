@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using GreenLoop.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace GreenLoop.Server.Tests.Isolation;

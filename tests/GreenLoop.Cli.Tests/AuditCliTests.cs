@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using GreenLoop.Testing;
+
+namespace GreenLoop.Cli.Tests;
+
+/// <summary>
+/// <c>greenloop audit verify</c> (issue 6) beside a real <c>greenloop serve</c> on the same data directory, whose API
+/// recorded the changes: an intact trail, and an entry edited in the database file found and named.
+/// </summary>
+public sealed class AuditCliTests : IDisposable
+{
+    private readonly TemporaryFolder _data = new("audit-cli");
+
+    public void Dispose() => _data.Dispose();
+
+    private static async Task<JsonElement> GetJsonAsync(ServerProcess server, string url)
+    {
+        using var response = await server.Client.GetAsync(url);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await Http.JsonAsync(response);
+    }
+
+    /// <summary>The server, after three changes through its administrator key: sites one, two and three (audit entries 1, 2 and 3).</summary>
+    private async Task<ServerProcess> ThreeChangesAsync()
+    {
+        var server = await ServerProcess.StartAsync(_data.Path);
+        foreach (var site in new[] { "one", "two", "three" })
+        {
+            using var document = new StringContent($$"""
+                {"key":"{{site}}","name":"Site {{site}}","timeZone":"Asia/Shanghai",
+                 "meters":[{"key":"{{site}}.main","name":"Main incomer","carrier":"electricity","unit":"kWh","kind":"Interval","intervalMinutes":15,"stamp":"PeriodEnding"}]}
+                """, Encoding.UTF8, "application/json");
+            using var put = await server.Client.PutAsync($"/api/v1/sites/{site}", document);
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        return server;
+    }
+
+    [Fact]
+    public async Task AuditVerifyCli_IntactTrail_Exits0AndPrintsTheHeadHash()
+    {
+        await using var server = await ThreeChangesAsync();
+        var head = (await GetJsonAsync(server, "/api/v1/audit/verify")).GetProperty("headHash").GetString();
+
+        var (exit, output, error) = await CommandLine.RunAsync("audit", "verify", "--data", _data.Path);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains($"audit trail intact: 3 entries; head hash {head}", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("BROKEN", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AuditVerifyCli_EntryEdited_Exits4AndNamesTheEntry()
+    {
+        await using var server = await ThreeChangesAsync();
+        await Database.ExecuteAsync(_data.Path, "UPDATE audit_log SET subject = '/api/v1/sites/elsewhere' WHERE seq = 3");
+
+        var (exit, output, _) = await CommandLine.RunAsync("audit", "verify", "--data", _data.Path);
+
+        Assert.Equal(4, exit);
+        Assert.Contains("audit trail BROKEN at entry 3: entry 3 was changed after it was written", output, StringComparison.Ordinal);
+        Assert.Contains("2 entries before it are intact", output, StringComparison.Ordinal);
+    }
+}
