@@ -1,10 +1,11 @@
+using GreenLoop.Pipeline.Meter;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Cli.Bench;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GreenLoop.Pipeline.Audit;
+using GreenLoop.Pipeline.Trace.Audit;
 
 namespace GreenLoop.Cli;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline.Import;
+using GreenLoop.Pipeline.Meter.Import;
 using GreenLoop.Server;
 using Microsoft.Extensions.Hosting;
 
@@ -109,7 +109,7 @@ public static class CliApp
         }
         var command = parsed.Command!;
         await using var platform = await LocalPlatform.OpenAsync(data, ct);
-        var runner = new ImportRunner((batch, token) => platform.Ingest.IngestAsync(platform.TenantId, new GreenLoop.Pipeline.Ingest.IngestRequest(batch, "import:" + Path.GetFileName(command.File)), token));
+        var runner = new ImportRunner((batch, token) => platform.Ingest.IngestAsync(platform.TenantId, new GreenLoop.Pipeline.Meter.Ingest.IngestRequest(batch, "import:" + Path.GetFileName(command.File)), token));
         var result = await runner.RunFileAsync(command.File, command.Options, new ConsoleProgress(), ct);
         ImportSummaryPrinter.Print(output, result);
         await output.WriteLineAsync("Deriving 15-minute, hourly, daily and monthly figures ...");

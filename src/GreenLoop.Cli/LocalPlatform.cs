@@ -1,7 +1,8 @@
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Accounting;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Model.Accounting;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Configuration;

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GreenLoop.Accounting;
-using GreenLoop.Pipeline.Accounting;
-using QueryException = GreenLoop.Pipeline.Query.QueryException;
+using GreenLoop.Pipeline.Model.Accounting;
+using QueryException = GreenLoop.Pipeline.Monitor.Query.QueryException;
 
 namespace GreenLoop.Cli;
 

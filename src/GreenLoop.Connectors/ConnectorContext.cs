@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Connectors;

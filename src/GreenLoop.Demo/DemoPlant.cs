@@ -1,5 +1,5 @@
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Demo;
 

@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage.Sqlite;
 using GreenLoop.Testing;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;

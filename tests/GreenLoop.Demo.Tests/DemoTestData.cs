@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Demo.Tests;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
-using GreenLoop.Pipeline.Live;
+using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using static GreenLoop.Testing.TestSites;
 
 namespace GreenLoop.Storage.Tests;
@@ -29,7 +29,7 @@ public abstract class PipelineContract : StoreContract
 
     internal static List<ReadingInput> AllReadings() => [.. MainReadings(), .. GasReadings(), .. TempReadings()];
 
-    private static double Value(GreenLoop.Pipeline.Query.MeterSeries series, int index) => series.Points[index].Value!.Value;
+    private static double Value(GreenLoop.Pipeline.Monitor.Query.MeterSeries series, int index) => series.Points[index].Value!.Value;
 
     [Fact]
     public async Task IngestAndDerive_ShanghaiDayOfThreeMeterKinds_HoursDaysMonthsAndNodesMatchHandCalculation()

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;

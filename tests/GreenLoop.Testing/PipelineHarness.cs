@@ -1,10 +1,11 @@
+using GreenLoop.Pipeline.Meter;
 using System.Collections.Concurrent;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;

@@ -1,5 +1,5 @@
 using GreenLoop.Notifications;
-using GreenLoop.Pipeline.Alarms;
+using GreenLoop.Pipeline.Monitor.Alarms;
 
 namespace GreenLoop.Testing;
 

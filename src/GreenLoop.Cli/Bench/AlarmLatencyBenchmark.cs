@@ -6,7 +6,7 @@ using System.Text;
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Model;
 using GreenLoop.Notifications;
-using GreenLoop.Pipeline.Alarms;
+using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,4 @@
+using GreenLoop.Pipeline.Meter;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
@@ -6,7 +7,7 @@ using System.Text.Json;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage.Sqlite;
 
 namespace GreenLoop.Cli.Bench;

@@ -1,3 +1,4 @@
+using GreenLoop.Pipeline.Meter;
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
@@ -8,7 +9,7 @@ using System.Text.Json;
 using GreenLoop.Connectors;
 using GreenLoop.Connectors.Mqtt;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;

@@ -1,9 +1,10 @@
+using GreenLoop.Pipeline.Meter;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;

@@ -1,12 +1,13 @@
+using GreenLoop.Pipeline.Meter;
 using System.Diagnostics;
 using System.Globalization;
 using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Accounting;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Model.Accounting;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage.Sqlite;
 
 namespace GreenLoop.Cli.Bench;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Connectors.Modbus;
 

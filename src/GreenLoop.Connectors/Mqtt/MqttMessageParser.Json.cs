@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Connectors.Mqtt;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Google.Protobuf;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Connectors.Mqtt;
 

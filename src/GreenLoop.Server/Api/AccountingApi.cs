@@ -1,6 +1,6 @@
 using GreenLoop.Accounting;
-using GreenLoop.Pipeline.Accounting;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Model.Accounting;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

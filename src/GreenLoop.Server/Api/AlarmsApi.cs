@@ -1,7 +1,7 @@
 using System.Globalization;
 using GreenLoop.Domain.Alarms;
-using GreenLoop.Pipeline.Alarms;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Alarms;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -93,7 +93,7 @@ public static class AlarmsApi
         await alarms.DeleteRuleAsync(tenant.TenantId, site, key, ApiResults.Actor(http), ct) == true ? TypedResults.NoContent() : TypedResults.NotFound();
 
     internal static async Task<IResult> List(string? state, string? severity, string? site, string? rule, string? from, string? to, int? limit,
-        AlarmService alarms, GreenLoop.Pipeline.Query.QueryService query, TenantContext tenant, CancellationToken ct)
+        AlarmService alarms, GreenLoop.Pipeline.Monitor.Query.QueryService query, TenantContext tenant, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var states = ParseList<AlarmState>(state, "state", errors);

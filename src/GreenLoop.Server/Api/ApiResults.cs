@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Query;
 
 namespace GreenLoop.Server.Api;
 

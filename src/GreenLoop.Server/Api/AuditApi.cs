@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GreenLoop.Pipeline.Audit;
+using GreenLoop.Pipeline.Trace.Audit;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -49,7 +49,7 @@ public static class AuthApi
     }
 
     [NotAudited]
-    internal static async Task<IResult> SignIn(SignInRequest body, UserService users, GreenLoop.Pipeline.Audit.AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> SignIn(SignInRequest body, UserService users, GreenLoop.Pipeline.Trace.Audit.AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body.UserName) || string.IsNullOrEmpty(body.Password))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["signIn"] = ["userName and password are required"] });

@@ -1,8 +1,9 @@
+using GreenLoop.Pipeline.Meter;
 using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Import;
+using GreenLoop.Pipeline.Meter.Import;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 using Microsoft.AspNetCore.Http.Features;

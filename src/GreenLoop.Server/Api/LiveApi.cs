@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using GreenLoop.Pipeline.Live;
+using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.Features;

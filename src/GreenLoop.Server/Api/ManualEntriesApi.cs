@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GreenLoop.Pipeline.Manual;
+using GreenLoop.Pipeline.Meter.Manual;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 

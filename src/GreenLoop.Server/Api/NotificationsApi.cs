@@ -1,6 +1,6 @@
 using GreenLoop.Notifications;
-using GreenLoop.Pipeline.Notifications;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Notifications;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

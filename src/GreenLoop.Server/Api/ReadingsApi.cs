@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 

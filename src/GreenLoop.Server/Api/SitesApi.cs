@@ -1,6 +1,7 @@
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Alarms;
+using GreenLoop.Pipeline.Monitor.Alarms;
 
 namespace GreenLoop.Server.Hosting;
 

@@ -1,6 +1,7 @@
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Demo;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Alarms;
+using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

@@ -1,7 +1,7 @@
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Options;
 
@@ -18,12 +18,12 @@ public static class GreenLoopHosting
         services.AddGreenLoopStore(configuration);
         services.AddGreenLoopPipeline();
         services.AddSingleton<TenantContext>();
-        services.AddSingleton(sp => new GreenLoop.Pipeline.Import.ImportSessionOptions
+        services.AddSingleton(sp => new GreenLoop.Pipeline.Meter.Import.ImportSessionOptions
         {
             Directory = Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.DataDirectory), "imports"),
             MaxUploadBytes = sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.MaxUploadMegabytes * 1024L * 1024L,
         });
-        services.AddSingleton<GreenLoop.Pipeline.Import.ImportSessions>();
+        services.AddSingleton<GreenLoop.Pipeline.Meter.Import.ImportSessions>();
         // Start-up runs first (migrations, tenant), then the workers.
         services.AddHostedService<StartupService>();
         services.AddHostedService<DerivationWorker>();

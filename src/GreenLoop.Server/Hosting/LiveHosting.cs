@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using GreenLoop.Pipeline.Live;
+using GreenLoop.Pipeline.Monitor.Live;
 
 namespace GreenLoop.Server.Hosting;
 

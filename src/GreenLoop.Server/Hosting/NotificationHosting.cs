@@ -1,6 +1,6 @@
 using GreenLoop.Notifications;
-using GreenLoop.Pipeline.Alarms;
-using GreenLoop.Pipeline.Notifications;
+using GreenLoop.Pipeline.Monitor.Alarms;
+using GreenLoop.Pipeline.Monitor.Notifications;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace GreenLoop.Server.Hosting;

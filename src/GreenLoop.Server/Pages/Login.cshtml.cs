@@ -1,4 +1,4 @@
-using GreenLoop.Pipeline.Audit;
+using GreenLoop.Pipeline.Trace.Audit;
 using GreenLoop.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;

@@ -1,9 +1,10 @@
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
-using GreenLoop.Pipeline.Query;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 

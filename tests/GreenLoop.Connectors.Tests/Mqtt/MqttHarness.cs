@@ -1,9 +1,10 @@
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Connectors.Mqtt;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Derivation;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.Logging;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using GreenLoop.Connectors.Mqtt;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Connectors.Tests.Mqtt;
 

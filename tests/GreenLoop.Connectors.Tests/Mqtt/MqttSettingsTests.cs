@@ -1,5 +1,5 @@
 using GreenLoop.Connectors.Mqtt;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GreenLoop.Connectors.Tests.Mqtt;

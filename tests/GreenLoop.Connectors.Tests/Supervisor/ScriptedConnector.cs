@@ -1,5 +1,5 @@
 using System.Text.Json;
-using GreenLoop.Pipeline.Ingest;
+using GreenLoop.Pipeline.Meter.Ingest;
 
 namespace GreenLoop.Connectors.Tests.Supervisor;
 

@@ -1,0 +1,185 @@
+using GreenLoop.Pipeline.Meter;
+using System.Globalization;
+using GreenLoop.Domain.Model;
+using GreenLoop.Storage;
+
+namespace GreenLoop.Pipeline.Meter.Ingest;
+
+/// <summary>A row that could not even be read (bad JSON type, a timestamp without offset), kept with its raw text.</summary>
+public sealed record RejectedRow(RowRejection Rejection, string? Meter, string? Ts, string? Value);
+
+/// <summary>
+/// A batch as the edge (HTTP, CSV, MQTT, import) parsed it: the readings it could read, each with its index in the
+/// original batch, and the rows it could not read.
+/// </summary>
+public sealed record IngestRequest(IReadOnlyList<ReadingInput> Readings, string Source)
+{
+    /// <summary>Original index of each reading; null means 0..n-1.</summary>
+    public IReadOnlyList<int>? Indexes { get; init; }
+    public IReadOnlyList<RejectedRow> ParseRejections { get; init; } = [];
+
+    /// <summary>When set, only meters of these sites may be written (a site-scoped API key); others are refused per row.</summary>
+    public IReadOnlySet<string>? OnlySites { get; init; }
+}
+
+/// <summary>
+/// The single ingest path for every source: validate each reading, append the valid ones durably (duplicates are
+/// no-ops, conflicting values are refused), quarantine everything rejected with its reason, wake derivation.
+/// </summary>
+public sealed class IngestService(IReadingStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
+{
+    /// <summary>Readings more than this far in the future are refused (clock errors, wrong offsets).</summary>
+    public static readonly TimeSpan MaxFuture = TimeSpan.FromDays(1);
+
+    /// <summary>Readings before this instant are refused (a zeroed RTC, a Unix-epoch default).</summary>
+    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    public Task<IngestResult> IngestAsync(long tenantId, IReadOnlyList<ReadingInput> readings, string source, CancellationToken ct) =>
+        IngestAsync(tenantId, new IngestRequest(readings, source), ct);
+
+    public async Task<IngestResult> IngestAsync(long tenantId, IngestRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var now = clock.GetUtcNow();
+        var readings = request.Readings;
+        var rejected = new List<RejectedRow>(request.ParseRejections);
+        var toStore = new List<StoredReading>(readings.Count);
+        var storePos = new List<int>(readings.Count);
+        var seen = new Dictionary<(long Meter, long Ts), double>();
+        var duplicates = 0;
+
+        for (var i = 0; i < readings.Count; i++)
+        {
+            var r = readings[i];
+            var index = request.Indexes?[i] ?? i;
+            void Reject(string field, string reason) =>
+                rejected.Add(new RejectedRow(new RowRejection(index, field, reason), r.Meter, r.Ts.ToString("O", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
+
+            var (meter, field, reason) = await CheckAsync(tenantId, r, request.OnlySites, now, ct);
+            if (meter is null) { Reject(field!, reason!); continue; }
+            var def = meter.Definition;
+            var ts = r.Ts.ToUnixTimeMilliseconds();
+            if (seen.TryGetValue((meter.Id, ts), out var earlier))
+            {
+                if (earlier.Equals(r.Value)) { duplicates++; continue; }
+                Reject("value", $"the batch has two different values for '{def.Key}' at {r.Ts:O} ({earlier} and {r.Value})");
+                continue;
+            }
+            seen[(meter.Id, ts)] = r.Value;
+            toStore.Add(new StoredReading(meter.Id, ts, r.Value));
+            storePos.Add(i);
+        }
+
+        var accepted = 0;
+        if (toStore.Count > 0)
+        {
+            var outcomes = await store.AppendReadingsAsync(toStore, now.ToUnixTimeMilliseconds(), ct);
+            for (var i = 0; i < outcomes.Length; i++)
+            {
+                switch (outcomes[i].Status)
+                {
+                    case AppendStatus.Inserted: accepted++; break;
+                    case AppendStatus.Duplicate: duplicates++; break;
+                    default:
+                        var r = readings[storePos[i]];
+                        rejected.Add(new RejectedRow(
+                            new RowRejection(request.Indexes?[storePos[i]] ?? storePos[i], "value", $"conflict: {outcomes[i].Existing?.ToString("R", CultureInfo.InvariantCulture)} is already stored for '{r.Meter}' at {r.Ts:O}; the stored reading is kept"),
+                            r.Meter, r.Ts.ToString("O", CultureInfo.InvariantCulture), r.Value.ToString("R", CultureInfo.InvariantCulture)));
+                        break;
+                }
+            }
+            if (accepted > 0) signal.Notify();
+        }
+
+        if (rejected.Count > 0)
+        {
+            var received = now.ToUnixTimeMilliseconds();
+            await store.QuarantineAsync(rejected.Select(x => new QuarantineEntry
+            {
+                TenantId = tenantId,
+                ReceivedAt = received,
+                Source = request.Source,
+                Meter = x.Meter,
+                Ts = x.Ts,
+                Value = x.Value,
+                Field = x.Rejection.Field,
+                Reason = x.Rejection.Reason,
+            }).ToList(), ct);
+        }
+        rejected.Sort((a, b) => a.Rejection.Index.CompareTo(b.Rejection.Index));
+        return new IngestResult(readings.Count + request.ParseRejections.Count, accepted, duplicates, rejected.Select(x => x.Rejection).ToList());
+    }
+
+    /// <summary>
+    /// The checks one reading must pass before it may be stored, without touching the store: the meter exists (and, for
+    /// a site-scoped key, belongs to an allowed site), the value is finite, the instant is plausible, interval
+    /// consumption is not negative. Returns the meter, or the field at fault and the reason. Shared by ingest and the
+    /// import's dry run, so the two can never disagree.
+    /// </summary>
+    public async ValueTask<(MeterRef? Meter, string? Field, string? Reason)> CheckAsync(
+        long tenantId, ReadingInput r, IReadOnlySet<string>? onlySites, DateTimeOffset now, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r.Meter)) return (null, "meter", "meter key is missing");
+        var meter = await catalog.FindAsync(tenantId, r.Meter, ct);
+        if (meter is null) return (null, "meter", $"unknown meter '{r.Meter}'; define it in a site document first, then replay the quarantine");
+        if (onlySites is not null && !onlySites.Contains(meter.SiteKey))
+            return (null, "meter", $"meter '{r.Meter}' belongs to site '{meter.SiteKey}'; this API key may write to {string.Join(", ", onlySites.Order().Select(x => $"'{x}'"))} only");
+        if (!double.IsFinite(r.Value)) return (null, "value", "value must be a finite number (NaN and infinities are refused)");
+        if (r.Ts > now + MaxFuture)
+            return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"));
+        if (r.Ts < Earliest)
+            return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is before {Earliest:yyyy-MM-dd}; check the device clock"));
+        var def = meter.Definition;
+        if (def.Kind == MeterKind.Interval && def.Quantity != MeterQuantity.ProcessVariable && r.Value < 0)
+            return (null, "value", $"negative consumption {r.Value} for interval meter '{def.Key}'; export is metered by a meter with direction Export");
+        return (meter, null, null);
+    }
+
+    /// <summary>
+    /// Tries every quarantined row again (e.g. after the missing meter was defined). Rows that pass leave the
+    /// quarantine; rows that fail again stay, once, with their newest reason.
+    /// </summary>
+    public async Task<(int Replayed, int Accepted, int StillRejected)> ReplayQuarantineAsync(long tenantId, CancellationToken ct)
+    {
+        var entries = await store.ListQuarantineAsync(tenantId, 100_000, ct);
+        if (entries.Count == 0) return (0, 0, 0);
+        catalog.Invalidate();
+        var readings = new List<ReadingInput>();
+        var ids = new List<long>();
+        var unreadable = 0;
+        foreach (var e in entries)
+        {
+            if (e.Meter is null || e.Ts is null || e.Value is null
+                // The same rule as at the edge: a stamp without an offset stays ambiguous (never the server's zone).
+                || !ReadingParsers.TryParseInstant(e.Ts, out var ts, out _)
+                || !double.TryParse(e.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                unreadable++;
+                continue;
+            }
+            readings.Add(new ReadingInput(e.Meter, ts, value));
+            ids.Add(e.Id);
+        }
+        // The replayed rows are removed first: a row that fails again is quarantined anew with today's reason.
+        await store.DeleteQuarantineAsync(tenantId, ids, ct);
+        var result = await IngestAsync(tenantId, new IngestRequest(readings, "replay"), ct);
+        return (readings.Count, result.Accepted + result.Duplicates, result.Rejected.Count + unreadable);
+    }
+}
+
+/// <summary>Wakes the derivation worker when readings were committed.</summary>
+public sealed class DerivationSignal
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        if (_signal.CurrentCount == 0)
+        {
+            try { _signal.Release(); }
+            catch (SemaphoreFullException) { /* already signalled */ }
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+}

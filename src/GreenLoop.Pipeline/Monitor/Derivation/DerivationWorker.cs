@@ -1,0 +1,64 @@
+using System.ComponentModel.DataAnnotations;
+using GreenLoop.Pipeline.Meter.Ingest;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace GreenLoop.Pipeline.Monitor.Derivation;
+
+/// <summary>Settings of the derivation worker, under <c>GreenLoop</c> (environment variables <c>GreenLoop__*</c>).</summary>
+public sealed class DerivationOptions
+{
+    public const string Section = "GreenLoop";
+
+    /// <summary>Meters derived per derivation transaction. Default 500.</summary>
+    [Range(1, 100_000)]
+    public int DerivationBatch { get; set; } = 500;
+
+    /// <summary>Pause between derivation passes while work keeps arriving, in ms (bounds reading-to-roll-up latency). Default 100.</summary>
+    [Range(0, 5000)]
+    public int DerivationCoalesceMilliseconds { get; set; } = 100;
+}
+
+/// <summary>
+/// Derives what ingest committed: woken by every accepted batch, and every second in any case (a crash leaves its
+/// pending work in the store's dirty table, so a restart resumes it).
+/// </summary>
+public sealed partial class DerivationWorker(DerivationService derivation, DerivationSignal signal, IOptions<DerivationOptions> options, ILogger<DerivationWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = options.Value.DerivationBatch;
+        var coalesce = TimeSpan.FromMilliseconds(options.Value.DerivationCoalesceMilliseconds);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await derivation.RunOnceAsync(batch, stoppingToken) > 0)
+                {
+                    // Under a stream of batches, a short pause lets each pass take more readings per meter: the cost
+                    // of a pass depends on how many meters and hours it touches, not on how many readings it holds.
+                    // Real time on purpose: a throughput pause, not business time (a frozen test clock must not stop derivation).
+                    await Task.Delay(coalesce, stoppingToken);
+                }
+                failures = 0;
+                await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // Never stop deriving for good: log, back off, try again; the dirty marks are still there.
+                failures++;
+                LogDerivationFailed(ex, failures);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, failures * 2)), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Derivation failed ({Failures} in a row); retrying")]
+    private partial void LogDerivationFailed(Exception ex, int failures);
+}
