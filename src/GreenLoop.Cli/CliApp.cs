@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Cli.Import;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Server;
 using Microsoft.Extensions.Hosting;
 

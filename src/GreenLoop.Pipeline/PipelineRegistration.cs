@@ -3,7 +3,6 @@ using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Pipeline.Trace.Audit;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using GreenLoop.Pipeline.Meter.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Pipeline.Meter.Manual;
@@ -40,7 +39,7 @@ public static class PipelineRegistration
 
     /// <summary>
     /// Registers the pipeline: meter catalogue, ingest, derivation and its change hub, queries, site documents,
-    /// accounting, the audit trail, the import dry run, manual entries, the alarm service and its queue, live updates.
+    /// accounting, the audit trail, manual entries, the alarm service and its queue, live updates.
     /// A <see cref="TimeProvider"/> registered before wins over the system clock (tests register a fake one).
     /// </summary>
     public static IServiceCollection AddGreenLoopPipeline(this IServiceCollection services)
@@ -57,7 +56,6 @@ public static class PipelineRegistration
         services.AddSingleton<SiteService>();
         services.AddSingleton<AccountingService>();
         services.AddSingleton<AuditTrail>();
-        services.AddSingleton<ImportDryRun>();
         services.AddSingleton<ManualEntryService>();
         services.AddSingleton<AlarmService>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();

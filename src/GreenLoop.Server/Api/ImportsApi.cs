@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 using Microsoft.AspNetCore.Http.Features;

@@ -18,12 +18,13 @@ public static class GreenLoopHosting
         services.AddGreenLoopStore(configuration);
         services.AddGreenLoopPipeline();
         services.AddSingleton<TenantContext>();
-        services.AddSingleton(sp => new GreenLoop.Pipeline.Meter.Import.ImportSessionOptions
+        services.AddSingleton(sp => new GreenLoop.Connectors.Import.ImportSessionOptions
         {
             Directory = Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.DataDirectory), "imports"),
             MaxUploadBytes = sp.GetRequiredService<IOptions<GreenLoopOptions>>().Value.MaxUploadMegabytes * 1024L * 1024L,
         });
-        services.AddSingleton<GreenLoop.Pipeline.Meter.Import.ImportSessions>();
+        services.AddSingleton<GreenLoop.Connectors.Import.ImportDryRun>();
+        services.AddSingleton<GreenLoop.Connectors.Import.ImportSessions>();
         // Start-up runs first (migrations, tenant), then the workers.
         services.AddHostedService<StartupService>();
         services.AddHostedService<DerivationWorker>();

@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Web;
 using GreenLoop.Storage;

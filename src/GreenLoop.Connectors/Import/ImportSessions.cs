@@ -6,7 +6,7 @@ using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Logging;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>Where uploads are kept and for how long.</summary>
 public sealed record ImportSessionOptions

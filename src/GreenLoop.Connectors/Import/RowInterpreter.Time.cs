@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 internal sealed partial class RowInterpreter
 {

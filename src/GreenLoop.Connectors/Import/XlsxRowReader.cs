@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using ExcelDataReader;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// Reads the first sheet of an Office Open XML workbook (.xlsx). Cells keep their types: a date cell is a wall-clock

@@ -1,8 +1,9 @@
+using GreenLoop.Testing;
 using System.Text;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+namespace GreenLoop.Connectors.Tests.Import;
 
 public sealed class ImportRunnerTests
 {
@@ -73,25 +74,5 @@ public sealed class ImportRunnerTests
         Assert.Single(result.Repairs);
         Assert.Equal(4, Assert.Single(result.Issues).Row);
         Assert.Equal(2, result.Summary.Accepted);
-    }
-
-    [Fact]
-    public async Task Run_SummaryPrinted_CountsSpanSumsAndIssues()
-    {
-        const string csv = """
-            time,value
-            2024-01-01T00:15:00+08:00,1.5
-            2024-01-01T00:30:00+08:00,
-            """;
-        var result = await ImportHarness.RunAsync(csv, new ImportOptions { Meter = "m1" });
-        using var output = new StringWriter();
-
-        ImportSummaryPrinter.Print(output, result);
-
-        var text = output.ToString();
-        Assert.Contains("Accepted 接受", text, StringComparison.Ordinal);
-        Assert.Contains("2024-01-01T00:15:00+08:00 .. 2024-01-01T00:15:00+08:00", text, StringComparison.Ordinal);
-        Assert.Contains("Sum 合计 m1", text, StringComparison.Ordinal);
-        Assert.Contains("row 3 [value]: empty value; gaps are not zero | 2024-01-01T00:30:00+08:00,", text, StringComparison.Ordinal);
     }
 }

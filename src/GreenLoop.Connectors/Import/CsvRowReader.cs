@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// Reads delimited text line by line (UTF-8, a byte order mark is honoured) and splits a line into fields only when a

@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
+
+namespace GreenLoop.Cli.Import;
 
 /// <summary>Prints an <see cref="ImportResult"/> for a person: counts, time span, sums per meter, and the first issues and repairs.</summary>
 public static class ImportSummaryPrinter

@@ -1,8 +1,9 @@
+using GreenLoop.Testing;
 using System.IO.Compression;
 using System.Text;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+namespace GreenLoop.Connectors.Tests.Import;
 
 public sealed class XlsxImportTests
 {

@@ -1,6 +1,8 @@
 using System.Globalization;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
+
+namespace GreenLoop.Cli.Import;
 
 /// <summary>
 /// Shows import progress on a console: one line rewritten in place (<c>\r</c>) with a bar, percent, rows and rows/s,

@@ -1,7 +1,8 @@
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Testing;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+namespace GreenLoop.Connectors.Tests.Import;
 
 public sealed class FileImporterTests
 {

@@ -1,6 +1,6 @@
 using GreenLoop.Pipeline.Meter.Ingest;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>A reading the parser accepted, with the 1-based line (Excel: row) of the file it came from.</summary>
 public readonly record struct ParsedReading(int Row, ReadingInput Reading);

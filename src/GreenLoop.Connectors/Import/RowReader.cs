@@ -1,4 +1,4 @@
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// A source of rows of fields: a CSV text or the first sheet of an .xlsx workbook. The current row is valid until the

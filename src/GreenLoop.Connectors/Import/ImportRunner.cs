@@ -1,6 +1,6 @@
 using GreenLoop.Pipeline.Meter.Ingest;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// Drives a <see cref="FileImporter"/> and hands its readings in batches to an ingest delegate (the store, the HTTP

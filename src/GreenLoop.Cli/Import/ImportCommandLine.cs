@@ -1,7 +1,9 @@
 using System.Globalization;
 using GreenLoop.Domain.Model;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
+
+namespace GreenLoop.Cli.Import;
 
 /// <summary>A parsed <c>greenloop import</c> command: the file, how to read it, and the site it belongs to (if given).</summary>
 public sealed record ImportCommand(string File, ImportOptions Options, string? Site);

@@ -2,7 +2,7 @@ using System.Globalization;
 using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter.Ingest;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// Turns rows into readings, issues, repairs and duplicates for one file: resolves the columns against the header,

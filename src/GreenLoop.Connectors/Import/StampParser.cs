@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>Parses timestamps with the configured exact formats (ISO 8601 by default), keeping any offset they carry.</summary>
 internal sealed class StampParser

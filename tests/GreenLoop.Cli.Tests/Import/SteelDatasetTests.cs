@@ -1,8 +1,9 @@
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Cli.Import;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Testing;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+namespace GreenLoop.Cli.Tests.Import;
 
 /// <summary>
 /// The real UCI "Steel Industry Energy Consumption" year (shared/datasets/steel-industry-2018.csv, see its README):

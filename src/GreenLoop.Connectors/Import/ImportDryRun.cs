@@ -3,7 +3,7 @@ using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// An ingest that writes nothing: it answers a batch as <see cref="IngestService.IngestAsync(long, IngestRequest, CancellationToken)"/>

@@ -2,7 +2,7 @@ using System.Globalization;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// The mapping a person chose in the import page, as JSON sends it: the same settings as <c>greenloop import</c>'s

@@ -1,4 +1,4 @@
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// What an import did. Counts are of values: in a long file or a one-column file one data row is one value; in a wide

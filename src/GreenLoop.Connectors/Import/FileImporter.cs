@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>
 /// Streams a CSV (.csv, .txt, .tsv) or Excel (.xlsx) file of readings as chunks of parsed readings, issues, repairs and

@@ -1,4 +1,4 @@
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>Where an uploaded file stands.</summary>
 public enum ImportState

@@ -2,7 +2,7 @@ using System.Globalization;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>One value column of a wide file and the meter its values belong to.</summary>
 /// <param name="Column">Header name, or a 1-based column number.</param>

@@ -1,6 +1,7 @@
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Testing;
+using GreenLoop.Connectors.Import;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+namespace GreenLoop.Connectors.Tests.Import;
 
 public sealed class MidnightStampTests
 {

@@ -1,11 +1,11 @@
 using System.Text;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+namespace GreenLoop.Testing;
 
 /// <summary>Runs the importer over CSV text with an in-memory ingest that accepts everything and keeps what it got.</summary>
-internal sealed class ImportHarness
+public sealed class ImportHarness
 {
     public List<ReadingInput> Stored { get; } = [];
 
@@ -31,7 +31,7 @@ internal sealed class ImportHarness
 }
 
 /// <summary>An <see cref="IProgress{T}"/> that records reports synchronously (Progress&lt;T&gt; would post them later).</summary>
-internal sealed class RecordingProgress<T> : IProgress<T>
+public sealed class RecordingProgress<T> : IProgress<T>
 {
     public List<T> Reports { get; } = [];
 

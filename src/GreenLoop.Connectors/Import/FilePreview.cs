@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace GreenLoop.Pipeline.Meter.Import;
+namespace GreenLoop.Connectors.Import;
 
 /// <summary>How to split a file into a header and data rows, before any column is mapped (a subset of <see cref="ImportOptions"/>).</summary>
 /// <param name="SkipRows">Lines (Excel: rows) before the header, e.g. a title block.</param>

@@ -1,7 +1,9 @@
 using GreenLoop.Domain.Model;
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+using GreenLoop.Cli.Import;
+
+namespace GreenLoop.Cli.Tests.Import;
 
 public sealed class ImportCommandLineTests
 {

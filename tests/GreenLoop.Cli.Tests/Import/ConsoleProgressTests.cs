@@ -1,7 +1,9 @@
-using GreenLoop.Pipeline.Meter.Import;
+using GreenLoop.Connectors.Import;
 using Microsoft.Extensions.Time.Testing;
 
-namespace GreenLoop.Pipeline.Tests.Meter.Import;
+using GreenLoop.Cli.Import;
+
+namespace GreenLoop.Cli.Tests.Import;
 
 public sealed class ConsoleProgressTests
 {
