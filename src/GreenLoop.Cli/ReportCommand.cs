@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using GreenLoop.Accounting;
+using GreenLoop.Pipeline;
 using GreenLoop.Pipeline.Model.Accounting;
-using QueryException = GreenLoop.Pipeline.Monitor.Query.QueryException;
 
 namespace GreenLoop.Cli;
 
@@ -82,7 +82,7 @@ internal static class ReportCommand
             else await output.WriteAsync(report is EnergyReport energy ? ReportTable.Energy(energy) : ReportTable.Carbon((CarbonReport)report));
             return 0;
         }
-        catch (QueryException ex)
+        catch (BadInputException ex)
         {
             await error.WriteLineAsync($"error: {ex.Message}");
             return 2;

@@ -36,8 +36,9 @@ public static class GreenLoopServer
         app.MapOpenApi().AllowAnonymous();
         app.MapHealthApi();
         // Every change made through the API below is written to the hash-chained audit trail (except readings, which
-        // are data, not configuration: their own trail is the append-only reading table and the quarantine).
-        var api = app.MapGroup("").Audited();
+        // are data, not configuration: their own trail is the append-only reading table and the quarantine). Bad input
+        // a service throws is answered with 400 here, inside the audit (a refused change is not recorded).
+        var api = app.MapGroup("").Audited().AnswersBadInput();
         api.MapReadingsApi();
         api.MapSitesApi();
         api.MapAccountingApi();

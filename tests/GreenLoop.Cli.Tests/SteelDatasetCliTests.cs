@@ -1,4 +1,5 @@
 using GreenLoop.Pipeline.Monitor.Query;
+using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
 using GreenLoop.Testing;
 
@@ -47,22 +48,22 @@ public sealed class SteelDatasetCliTests : IDisposable
 
         await using var h = await PipelineHarness.OpenAsync(new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data.Path, "greenloop.db") }), TimeProvider.System);
         Assert.Equal(0, await h.Store.CountDirtyAsync(CancellationToken.None));
-        async Task<IReadOnlyList<SeriesPoint>> Series(string grain) =>
-            (await h.Query.MeterSeriesAsync(h.TenantId, "steel", "steel.main.kwh", grain, "2018-01-01", "2019-01-01", CancellationToken.None))!.Points;
+        async Task<IReadOnlyList<SeriesPoint>> Series(Grain grain) =>
+            (await h.Query.MeterSeriesAsync(h.TenantId, "steel", "steel.main.kwh", grain, Ranges.Dates("2018-01-01", "2019-01-01"), CancellationToken.None))!.Points;
 
         // Local months of Asia/Seoul (UTC+9, no DST in 2018): the year's intervals run from 2018-01-01 00:00 to 2019-01-01 00:00.
-        var months = await Series("month");
+        var months = await Series(Grain.Month);
         Assert.Equal(12, months.Count);
         Assert.Equal("2018-01-01T00:00:00+09:00", months[0].Start);
         Assert.Equal("2018-12-01T00:00:00+09:00", months[^1].Start);
         Assert.Equal(959_636.71, months.Sum(m => m.Value!.Value), 0.01);
-        var quarters = await Series("15m");
+        var quarters = await Series(Grain.Minutes15);
         Assert.Equal(35_040, quarters.Count);
         Assert.Equal("2018-01-01T00:00:00+09:00", quarters[0].Start);
         Assert.Equal("2018-12-31T23:45:00+09:00", quarters[^1].Start);
         Assert.Equal(959_636.71, quarters.Sum(q => q.Value!.Value), 0.01);
-        var hours = await Series("hour");
-        var days = await Series("day");
+        var hours = await Series(Grain.Hour);
+        var days = await Series(Grain.Day);
         Assert.Equal(8760, hours.Count);
         Assert.Equal(365, days.Count);
         Assert.All(quarters.Concat(hours).Concat(days).Concat(months), p => Assert.Equal(1.0, p.Completeness));

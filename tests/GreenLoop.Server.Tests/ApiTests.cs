@@ -260,6 +260,46 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Contains("unknown grain 'week'", (await Http.JsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/v1/sites/http/meters/http.main/series?grain=week", "unknown grain 'week'; use 15m, hour, day or month")]
+    [InlineData("/api/v1/sites/http/meters/http.main/series?grain=day&from=yesterday", "'yesterday' is neither a date (yyyy-MM-dd) nor an ISO 8601 instant with offset")]
+    [InlineData("/api/v1/sites/http/meters/http.main/series?to=2026-11-23T08:00:00", "'2026-11-23T08:00:00' is neither a date (yyyy-MM-dd) nor an ISO 8601 instant with offset")]
+    [InlineData("/api/v1/sites/http/meters/http.main/series?grain=day&from=2026-11-24&to=2026-11-23", "'to' must be after 'from'")]
+    [InlineData("/api/v1/sites/http/meters/http.main/events?from=soon", "'soon' is neither a date (yyyy-MM-dd) nor an ISO 8601 instant with offset")]
+    [InlineData("/api/v1/sites/http/meters/http.main/events?from=2026-11-24&to=2026-11-23T16:00:00Z", "'to' must be after 'from'")]
+    [InlineData("/api/v1/sites/http/meters/http.main/balance?grain=year", "unknown grain 'year'; use 15m, hour, day or month")]
+    [InlineData("/api/v1/sites/http/nodes/_site/series?from=2026-11-24&to=2026-11-24", "'to' must be after 'from'")]
+    [InlineData("/api/v1/sites/http/energy?grain=week&from=soon", "unknown grain 'week'; use 15m, hour, day or month")]
+    [InlineData("/api/v1/sites/http/energy?node=nowhere&to=later", "'later' is neither a date (yyyy-MM-dd) nor an ISO 8601 instant with offset")]
+    public async Task Get_UnreadableGrainOrRange_400ProblemDetailsWithTheReason(string url, string reason)
+    {
+        await PutSiteAsync();
+
+        using var response = await _client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await Http.JsonAsync(response);
+        Assert.Equal("The request cannot be answered as asked", problem.GetProperty("title").GetString());
+        Assert.Equal(reason, problem.GetProperty("detail").GetString());
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("/api/v1/sites/nowhere/meters/http.main/series?grain=week")]
+    [InlineData("/api/v1/sites/http/meters/http.nothing/series?from=yesterday")]
+    [InlineData("/api/v1/sites/http/meters/http.nothing/events?to=later")]
+    [InlineData("/api/v1/sites/http/meters/http.nothing/balance?grain=week")]
+    [InlineData("/api/v1/sites/http/nodes/nowhere/series?grain=week")]
+    [InlineData("/api/v1/sites/nowhere/energy?grain=week")]
+    public async Task Get_UnknownSiteMeterOrNodeWithUnreadableParameters_404NotTheParameters400(string url)
+    {
+        await PutSiteAsync();
+
+        using var response = await _client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task GetOpenApi_Document_DescribesTheReadingsPath()
     {

@@ -95,4 +95,19 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Empty(list.EnumerateArray());
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/v1/notification-channels/bad/test", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task PutChannel_KeyDiffersFromUrl_ValidationProblemOnChannel()
+    {
+        var client = _factory.CreateClient();
+
+        var put = await client.PutAsJsonAsync("/api/v1/notification-channels/ops", new { key = "other", kind = "webhook", name = "Ops", url = HookUrl });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var problem = await put.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("The channel settings are not valid", problem.GetProperty("title").GetString());
+        var errors = problem.GetProperty("errors");
+        Assert.Equal(["channel"], errors.EnumerateObject().Select(e => e.Name));
+        Assert.Equal(["the channel's key 'other' differs from the URL's 'ops'"], errors.GetProperty("channel").EnumerateArray().Select(e => e.GetString()));
+    }
 }

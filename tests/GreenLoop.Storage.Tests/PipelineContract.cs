@@ -1,4 +1,5 @@
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Testing;
 using static GreenLoop.Testing.TestSites;
 
 namespace GreenLoop.Storage.Tests;
@@ -45,25 +46,25 @@ public abstract class PipelineContract : StoreContract
         Assert.Equal(0, await h.Store.CountDirtyAsync(Ct));
         // Main: raw 20 per 30 min x 2 = 40 kWh per half hour, 80 per hour. The 02:40 reading (1100) splits 02:00-03:00
         // into 20 over 40 min and 20 over 20 min: buckets 15, 15, 20, 30 kWh. Day (1960 - 1000) x 2 = 1920 kWh.
-        var main15 = await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, "15m", "2026-11-23", "2026-11-24", Ct);
+        var main15 = await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, Grain.Minutes15, Ranges.Dates("2026-11-23", "2026-11-24"), Ct);
         Assert.Equal(96, main15!.Points.Count);
         Assert.Equal([20, 20, 15, 15, 20, 30, 20], Enumerable.Range(6, 7).Select(q => Value(main15, q)));
-        var mainHours = await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, "hour", "2026-11-23", "2026-11-24", Ct);
+        var mainHours = await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, Grain.Hour, Ranges.Dates("2026-11-23", "2026-11-24"), Ct);
         Assert.All(mainHours!.Points, p => Assert.Equal(80, p.Value!.Value, 9));
-        Assert.Equal(1920, Value((await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, "day", "2026-11-23", "2026-11-24", Ct))!, 0), 9);
-        Assert.Equal(1920, Value((await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, "month", "2026-11-01", "2026-12-01", Ct))!, 0), 9);
+        Assert.Equal(1920, Value((await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!, 0), 9);
+        Assert.Equal(1920, Value((await h.Query.MeterSeriesAsync(h.TenantId, "plant", MainMeter, Grain.Month, Ranges.Dates("2026-11-01", "2026-12-01"), Ct))!, 0), 9);
         // Gas: 23 hours of 6 m3 and hour 12 of 12 m3 = 150 m3.
-        Assert.Equal(150, Value((await h.Query.MeterSeriesAsync(h.TenantId, "plant", GasMeter, "day", "2026-11-23", "2026-11-24", Ct))!, 0), 9);
+        Assert.Equal(150, Value((await h.Query.MeterSeriesAsync(h.TenantId, "plant", GasMeter, Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!, 0), 9);
         // Temperature: hour 10 = (833.33 x 15 + 900 x 15 + 820 x 30) / 60 = 843.33; day = (23 x 810 + 843.33) / 24 = 58420 / 72.
-        var tempHours = await h.Query.MeterSeriesAsync(h.TenantId, "plant", TempMeter, "hour", "2026-11-23", "2026-11-24", Ct);
+        var tempHours = await h.Query.MeterSeriesAsync(h.TenantId, "plant", TempMeter, Grain.Hour, Ranges.Dates("2026-11-23", "2026-11-24"), Ct);
         Assert.Equal(50600.0 / 60, Value(tempHours!, 10), 9);
         Assert.Equal(810, Value(tempHours!, 11), 9);
-        var tempDay = (await h.Query.MeterSeriesAsync(h.TenantId, "plant", TempMeter, "day", "2026-11-23", "2026-11-24", Ct))!.Points[0];
+        var tempDay = (await h.Query.MeterSeriesAsync(h.TenantId, "plant", TempMeter, Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!.Points[0];
         Assert.Equal((58420.0 / 72, 800.0, 900.0), (Math.Round(tempDay.Value!.Value, 9), tempDay.Min, tempDay.Max), new RoundedTriple());
         // The site's electricity is the main incomer; the kiln's gas is its gas meter, also the site's gas.
-        var siteElec = await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", "day", "2026-11-23", "2026-11-24", Ct);
-        var kilnGas = await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", "day", "2026-11-23", "2026-11-24", Ct);
-        var siteGasHours = await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "natural_gas", "hour", "2026-11-23", "2026-11-24", Ct);
+        var siteElec = await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct);
+        var kilnGas = await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct);
+        var siteGasHours = await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "natural_gas", Grain.Hour, Ranges.Dates("2026-11-23", "2026-11-24"), Ct);
         Assert.Equal(1920, siteElec!.Points[0].Value!.Value, 9);
         Assert.Equal(150, kilnGas!.Points[0].Value!.Value, 9);
         Assert.Equal(12, siteGasHours!.Points[12].Value!.Value, 9);
@@ -96,14 +97,14 @@ public abstract class PipelineContract : StoreContract
         // Gas without the 12:15 period (15-minute periods ending 12:00 .. 12:30 minus one): the day is 150 - 3 = 147.
         await h.IngestAsync([.. GasReadings().Where(r => r.Ts != _midnight.AddMinutes(12 * 60 + 15))]);
         await h.DeriveAsync();
-        var before = (await h.Query.MeterSeriesAsync(h.TenantId, "plant", GasMeter, "day", "2026-11-23", "2026-11-24", Ct))!.Points[0].Value;
+        var before = (await h.Query.MeterSeriesAsync(h.TenantId, "plant", GasMeter, Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!.Points[0].Value;
 
         await h.IngestAsync([new ReadingInput(GasMeter, _midnight.AddMinutes(12 * 60 + 15), 3.0)]);
         await h.DeriveAsync();
 
         Assert.Equal(147, before!.Value, 9);
-        Assert.Equal(150, (await h.Query.MeterSeriesAsync(h.TenantId, "plant", GasMeter, "day", "2026-11-23", "2026-11-24", Ct))!.Points[0].Value!.Value, 9);
-        Assert.Equal(150, (await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", "day", "2026-11-23", "2026-11-24", Ct))!.Points[0].Value!.Value, 9);
+        Assert.Equal(150, (await h.Query.MeterSeriesAsync(h.TenantId, "plant", GasMeter, Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!.Points[0].Value!.Value, 9);
+        Assert.Equal(150, (await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!.Points[0].Value!.Value, 9);
     }
 
     /// <summary>Compares (value, min, max) triples to 9 decimals.</summary>

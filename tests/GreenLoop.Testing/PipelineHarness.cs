@@ -140,8 +140,8 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public Task DeriveAsync() => Derivation.RunUntilIdleAsync(Ct);
 
-    public async Task<MeterSeries> SeriesAsync(string site, string meter, string grain, string from, string to) =>
-        await Query.MeterSeriesAsync(TenantId, site, meter, grain, from, to, Ct)
+    public async Task<MeterSeries> SeriesAsync(string site, string meter, Grain grain, string from, string to) =>
+        await Query.MeterSeriesAsync(TenantId, site, meter, grain, Ranges.Dates(from, to), Ct)
         ?? throw new InvalidOperationException($"no meter '{meter}' in site '{site}'");
 
     public async Task<MeterRef> MeterAsync(string key) => (await Store.LoadMetersAsync(TenantId, Ct))[key];

@@ -1,6 +1,5 @@
 using GreenLoop.Accounting;
 using GreenLoop.Pipeline.Model.Accounting;
-using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -63,17 +62,8 @@ public static class AccountingApi
         return await Workbook(() => accounting.CarbonAsync(tenant.TenantId, site, p, ct), ReportWorkbook.Carbon, ReportWorkbook.FileName(site, "carbon", p));
     }
 
-    private static async Task<IResult> Workbook<T>(Func<Task<T?>> report, Func<T, byte[]> write, string fileName) where T : class
-    {
-        try
-        {
-            return await report() is { } r ? TypedResults.File(write(r), ReportWorkbook.ContentType, fileName) : TypedResults.NotFound();
-        }
-        catch (QueryException ex)
-        {
-            return ApiResults.BadRequest(ex);
-        }
-    }
+    private static async Task<IResult> Workbook<T>(Func<Task<T?>> report, Func<T, byte[]> write, string fileName) where T : class =>
+        await report() is { } r ? TypedResults.File(write(r), ReportWorkbook.ContentType, fileName) : TypedResults.NotFound();
 
     internal static Task<IResult> Overrides(string site, AccountingService accounting, TenantContext tenant, CancellationToken ct) =>
         ApiResults.Answer(() => accounting.OverridesAsync(tenant.TenantId, site, ct));
@@ -86,18 +76,9 @@ public static class AccountingApi
 
     internal static async Task<IResult> Lock(string site, string period, AccountingService accounting, TenantContext tenant, HttpContext http, CancellationToken ct)
     {
-        try
-        {
-            var (locked, error) = await accounting.LockAsync(tenant.TenantId, site, period, ApiResults.Actor(http), ct);
-            if (locked) return TypedResults.Ok(new { site, period, locked = true });
-            return error!.StartsWith("no site", StringComparison.Ordinal) ? TypedResults.NotFound()
-                : TypedResults.Problem(title: "The period cannot be locked", detail: error, statusCode: StatusCodes.Status409Conflict);
-        }
-        catch (QueryException ex)
-        {
-            return ApiResults.BadRequest(ex);
-        }
+        var (locked, error) = await accounting.LockAsync(tenant.TenantId, site, period, ApiResults.Actor(http), ct);
+        if (locked) return TypedResults.Ok(new { site, period, locked = true });
+        return error!.StartsWith("no site", StringComparison.Ordinal) ? TypedResults.NotFound()
+            : TypedResults.Problem(title: "The period cannot be locked", detail: error, statusCode: StatusCodes.Status409Conflict);
     }
-
-
 }

@@ -1,25 +1,34 @@
-using GreenLoop.Pipeline.Monitor.Query;
+using GreenLoop.Pipeline;
 
 namespace GreenLoop.Server.Api;
 
-/// <summary>The one mapping from query outcomes to HTTP answers, shared by the feature APIs.</summary>
+/// <summary>The one mapping from query outcomes and bad input to HTTP answers, shared by the feature APIs.</summary>
 internal static class ApiResults
 {
-    /// <summary>Null means 404; a <see cref="QueryException"/> is the user's to fix (400 ProblemDetails with the reason).</summary>
-    public static async Task<IResult> Answer<T>(Func<Task<T?>> run) where T : class
-    {
-        try
-        {
-            return await run() is { } value ? TypedResults.Ok(value) : TypedResults.NotFound();
-        }
-        catch (QueryException ex)
-        {
-            return BadRequest(ex);
-        }
-    }
+    /// <summary>Null means 404. Bad input a service throws is answered by <see cref="AnswersBadInput"/>.</summary>
+    public static async Task<IResult> Answer<T>(Func<Task<T?>> run) where T : class =>
+        await run() is { } value ? TypedResults.Ok(value) : TypedResults.NotFound();
 
-    public static IResult BadRequest(QueryException ex) =>
-        TypedResults.Problem(title: "The request cannot be answered as asked", detail: ex.Message, statusCode: StatusCodes.Status400BadRequest);
+    /// <summary>The 400 for input the user can correct, with the reason: a <see cref="BadInputException"/> or a query string that cannot be read.</summary>
+    public static IResult BadInput(string reason) =>
+        TypedResults.Problem(title: "The request cannot be answered as asked", detail: reason, statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>
+    /// Answers a <see cref="BadInputException"/> thrown by any endpoint of the group with <see cref="BadInput"/>, so no
+    /// handler catches it. Attached once, to the group of every API.
+    /// </summary>
+    public static TBuilder AnswersBadInput<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            try
+            {
+                return await next(context);
+            }
+            catch (BadInputException ex)
+            {
+                return BadInput(ex.Message);
+            }
+        });
 
     /// <summary>
     /// Who acts: the signed-in user, or the API key that authenticated the request. An integration acting with a key on

@@ -1,6 +1,5 @@
 using GreenLoop.Notifications;
 using GreenLoop.Pipeline.Monitor.Notifications;
-using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,14 +26,9 @@ public static class NotificationsApi
 
     internal static async Task<IResult> Put(string key, ChannelDefinition body, ChannelService channels, TenantContext tenant, CancellationToken ct)
     {
-        try
-        {
-            return TypedResults.Ok(await channels.SaveAsync(tenant.TenantId, key, body, ct));
-        }
-        catch (QueryException ex)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["channel"] = [ex.Message] }, title: "The channel settings are not valid");
-        }
+        var outcome = await channels.SaveAsync(tenant.TenantId, key, body, ct);
+        return outcome.Saved is { } saved ? TypedResults.Ok(saved)
+            : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["channel"] = [string.Join("; ", outcome.Errors)] }, title: "The channel settings are not valid");
     }
 
     internal static async Task<IResult> Delete(string key, ChannelService channels, TenantContext tenant, CancellationToken ct) =>

@@ -50,18 +50,48 @@ public static class SitesApi
     internal static Task<IResult> Overview(string site, QueryService query, TenantContext tenant, CancellationToken ct) =>
         ApiResults.Answer(() => query.OverviewAsync(tenant.TenantId, site, ct));
 
-    internal static Task<IResult> Energy(string site, string? grain, string? from, string? to, string? node, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        ApiResults.Answer(() => query.EnergyAsync(tenant.TenantId, site, grain, from, to, node, ct));
+    internal static async Task<IResult> Energy(string site, string? grain, string? from, string? to, string? node, QueryService query, TenantContext tenant, CancellationToken ct)
+    {
+        if (!QueryText.TryRequest(grain, Grain.Day, from, to, out var asked, out var error))
+            return await UnreadableAsync(error, query, tenant.TenantId, site, _ => true, ct);
+        return await ApiResults.Answer(() => query.EnergyAsync(tenant.TenantId, site, asked.Grain, asked.Range, node, ct));
+    }
 
-    internal static Task<IResult> MeterSeries(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        ApiResults.Answer(() => query.MeterSeriesAsync(tenant.TenantId, site, meter, grain, from, to, ct));
+    internal static async Task<IResult> MeterSeries(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct)
+    {
+        if (!QueryText.TryRequest(grain, Grain.Hour, from, to, out var asked, out var error))
+            return await UnreadableAsync(error, query, tenant.TenantId, site, m => HasMeter(m, meter), ct);
+        return await ApiResults.Answer(() => query.MeterSeriesAsync(tenant.TenantId, site, meter, asked.Grain, asked.Range, ct));
+    }
 
-    internal static Task<IResult> MeterEvents(string site, string meter, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        ApiResults.Answer(() => query.EventsAsync(tenant.TenantId, site, meter, from, to, ct));
+    internal static async Task<IResult> MeterEvents(string site, string meter, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct)
+    {
+        if (!QueryText.TryRange(from, to, out var range, out var error))
+            return await UnreadableAsync(error, query, tenant.TenantId, site, m => HasMeter(m, meter), ct);
+        return await ApiResults.Answer(() => query.EventsAsync(tenant.TenantId, site, meter, range, ct));
+    }
 
-    internal static Task<IResult> MeterBalance(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        ApiResults.Answer(() => query.BalanceAsync(tenant.TenantId, site, meter, grain, from, to, ct));
+    internal static async Task<IResult> MeterBalance(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct)
+    {
+        if (!QueryText.TryRequest(grain, Grain.Day, from, to, out var asked, out var error))
+            return await UnreadableAsync(error, query, tenant.TenantId, site, m => HasMeter(m, meter), ct);
+        return await ApiResults.Answer(() => query.BalanceAsync(tenant.TenantId, site, meter, asked.Grain, asked.Range, ct));
+    }
 
-    internal static Task<IResult> NodeSeries(string site, string node, string? carrier, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct) =>
-        ApiResults.Answer(() => query.NodeSeriesAsync(tenant.TenantId, site, node == "_site" ? SiteNode.RootKey : node, carrier ?? "electricity", grain, from, to, ct));
+    internal static async Task<IResult> NodeSeries(string site, string node, string? carrier, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct)
+    {
+        var key = node == "_site" ? SiteNode.RootKey : node;
+        if (!QueryText.TryRequest(grain, Grain.Hour, from, to, out var asked, out var error))
+            return await UnreadableAsync(error, query, tenant.TenantId, site, m => m.Nodes.Any(n => n.Key == key), ct);
+        return await ApiResults.Answer(() => query.NodeSeriesAsync(tenant.TenantId, site, key, carrier ?? "electricity", asked.Grain, asked.Range, ct));
+    }
+
+    /// <summary>
+    /// A query string that cannot be read is answered with 400 only for something that exists: an unknown site, meter
+    /// or node is a 404 first, since what a query is about is looked up before its parameters matter.
+    /// </summary>
+    private static async Task<IResult> UnreadableAsync(QueryTextError error, QueryService query, long tenantId, string site, Func<SiteModel, bool> exists, CancellationToken ct) =>
+        await query.SiteAsync(tenantId, site, ct) is { } model && exists(model) ? ApiResults.BadInput(error.Reason) : TypedResults.NotFound();
+
+    private static bool HasMeter(SiteModel model, string meter) => model.Meters.Any(m => m.Definition.Key == meter);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Domain.Model;
+using GreenLoop.Storage;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Modbus;
@@ -53,7 +54,7 @@ public sealed class ModbusEnergyRolloverTests
         // Without rolloverAt the fall from 4294967295 to 200 would be a drop, and nothing negative may appear.
         var today = DateTime.UtcNow.Date;
         string Day(int offset) => today.AddDays(offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var series = await h.Query.MeterSeriesAsync(h.TenantId, ConnectorHarness.SiteKey, Meter, "15m", Day(-1), Day(2), CancellationToken.None);
+        var series = await h.Query.MeterSeriesAsync(h.TenantId, ConnectorHarness.SiteKey, Meter, Grain.Minutes15, Ranges.Dates(Day(-1), Day(2)), CancellationToken.None);
         Assert.NotNull(series);
         var buckets = series.Points.Where(p => p.Value is not null).ToList();
         Assert.Equal(1.296, buckets.Sum(p => p.Value!.Value), 9);

@@ -4,7 +4,6 @@ using System.Text.Json;
 using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
-using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Model.Accounting;
@@ -43,7 +42,7 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
             return Enumerable.Range(1, 12).Select(m => new DateOnly(y, m, 1)).ToList();
         if (DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
             return [d];
-        throw new QueryException($"'{period}' is not a period; use a year (2025) or a month (2025-06)");
+        throw new BadInputException($"'{period}' is not a period; use a year (2025) or a month (2025-06)");
     }
 
     /// <summary>The site's current local month (<c>yyyy-MM</c>), the default period of a report.</summary>
@@ -150,13 +149,13 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
     {
         var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
-        if (string.IsNullOrWhiteSpace(factorId)) throw new QueryException("name the reference factor to override as kind/key, e.g. cn_fuel_ncv/natural_gas");
+        if (string.IsNullOrWhiteSpace(factorId)) throw new BadInputException("name the reference factor to override as kind/key, e.g. cn_fuel_ncv/natural_gas");
         var parts = factorId.Split('/', 2);
         var reference = parts.Length == 2 ? Library.Find(parts[0], parts[1]) : null;
-        if (reference is null) throw new QueryException($"no reference factor '{factorId}' (use kind/key, e.g. cn_fuel_ncv/natural_gas)");
-        if (!double.IsFinite(value) || value < 0) throw new QueryException("the override value must be a finite, non-negative number");
-        if (string.IsNullOrWhiteSpace(reason)) throw new QueryException("an override needs a reason (e.g. 'measured NCV, lab report 2025-031')");
-        if (year is not null && (year.Length != 4 || !year.All(char.IsAsciiDigit))) throw new QueryException($"'{year}' is not a year");
+        if (reference is null) throw new BadInputException($"no reference factor '{factorId}' (use kind/key, e.g. cn_fuel_ncv/natural_gas)");
+        if (!double.IsFinite(value) || value < 0) throw new BadInputException("the override value must be a finite, non-negative number");
+        if (string.IsNullOrWhiteSpace(reason)) throw new BadInputException("an override needs a reason (e.g. 'measured NCV, lab report 2025-031')");
+        if (year is not null && (year.Length != 4 || !year.All(char.IsAsciiDigit))) throw new BadInputException($"'{year}' is not a year");
         var at = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var stored = new StoredOverride(0, reference.Id, year, value, unit ?? reference.Unit, reason.Trim(), by, at);
         var id = await accounting.AddOverrideAsync(site.Id, stored, ct);
@@ -190,6 +189,6 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
     private static T Run<T>(Func<T> compute)
     {
         try { return compute(); }
-        catch (AccountingException ex) { throw new QueryException(ex.Message); }
+        catch (AccountingException ex) { throw new BadInputException(ex.Message); }
     }
 }

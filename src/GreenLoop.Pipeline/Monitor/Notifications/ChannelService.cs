@@ -4,13 +4,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using GreenLoop.Notifications;
 using GreenLoop.Pipeline.Monitor.Alarms;
-using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Monitor.Notifications;
 
 /// <summary>A delivery attempt as people see it in the delivery log.</summary>
 public sealed record DeliveryView(long Id, string AlarmId, string Transition, string Channel, int Attempt, string At, bool Ok, int? Status, string? Error, string? HeldUntil);
+
+/// <summary>The outcome of saving a channel: the channel as stored (secrets masked), or every problem found (nothing saved then).</summary>
+public sealed record ChannelSaveOutcome(ChannelDefinition? Saved, IReadOnlyList<string> Errors);
 
 /// <summary>
 /// Notification channels of a tenant (stored), the delivery log, "send test", and the bridge from the alarm engine
@@ -30,10 +32,10 @@ public sealed class ChannelService(INotificationCatalog store, NotificationChann
     public async Task<IReadOnlyList<ChannelDefinition>> ListAsync(long tenantId, CancellationToken ct) =>
         (await LoadAsync(tenantId, ct)).Select(Masked).ToList();
 
-    public async Task<ChannelDefinition> SaveAsync(long tenantId, string key, ChannelDefinition definition, CancellationToken ct)
+    public async Task<ChannelSaveOutcome> SaveAsync(long tenantId, string key, ChannelDefinition definition, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        if (definition.Key != key) throw new QueryException($"the channel's key '{definition.Key}' differs from the URL's '{key}'");
+        if (definition.Key != key) return new ChannelSaveOutcome(null, [$"the channel's key '{definition.Key}' differs from the URL's '{key}'"]);
         var existing = (await LoadAsync(tenantId, ct)).FirstOrDefault(c => c.Key == key);
         var merged = definition with
         {
@@ -41,9 +43,9 @@ public sealed class ChannelService(INotificationCatalog store, NotificationChann
             Password = definition.Password == Mask ? existing?.Password : definition.Password,
         };
         var errors = merged.Validate();
-        if (errors.Count > 0) throw new QueryException(string.Join("; ", errors));
+        if (errors.Count > 0) return new ChannelSaveOutcome(null, errors);
         await store.SaveChannelAsync(tenantId, new StoredChannel(key, JsonSerializer.Serialize(merged, Json), clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
-        return Masked(merged);
+        return new ChannelSaveOutcome(Masked(merged), []);
     }
 
     public Task<bool> DeleteAsync(long tenantId, string key, CancellationToken ct) => store.DeleteChannelAsync(tenantId, key, ct);

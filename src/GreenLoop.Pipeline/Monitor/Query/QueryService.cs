@@ -7,21 +7,9 @@ using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Monitor.Query;
 
-/// <summary>Thrown for a query a user can correct (unknown grain, unreadable date); the HTTP edge answers 400.</summary>
-public sealed class QueryException(string message) : Exception(message);
-
 /// <summary>Answers the dashboard and series queries from derived data only (buckets and roll-ups, never raw readings).</summary>
 public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, MeterCatalog catalog, TimeProvider clock)
 {
-    public static Grain ParseGrain(string? grain) => grain?.ToLowerInvariant() switch
-    {
-        null or "" or "hour" or "1h" => Grain.Hour,
-        "15m" or "15min" or "quarter" => Grain.Minutes15,
-        "day" or "1d" => Grain.Day,
-        "month" => Grain.Month,
-        _ => throw new QueryException($"unknown grain '{grain}'; use 15m, hour, day or month"),
-    };
-
     public static string GrainName(Grain g) => g switch
     {
         Grain.Minutes15 => "15m",
@@ -30,22 +18,16 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         _ => "month",
     };
 
-    /// <summary>Reads a range bound: an ISO 8601 instant, or a local date meaning local midnight.</summary>
-    public static long ParseBound(string? text, SiteCalendar calendar, long fallback)
+    /// <summary>
+    /// The range in Unix milliseconds: the ends given, resolved in the site's calendar, and for a missing end the
+    /// grain's default (15m: today; hour: yesterday and today; day: the 30 days before today and today; month: the 11
+    /// months before this one and this one; always up to local midnight tonight). A range that does not end after it
+    /// starts is the user's to correct.
+    /// </summary>
+    public (long From, long To) Bounds(SiteCalendar calendar, Grain grain, PeriodRange range)
     {
-        if (string.IsNullOrWhiteSpace(text)) return fallback;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return calendar.DayStart(date);
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) && HasOffset(text))
-            return instant.ToUnixTimeMilliseconds();
-        throw new QueryException($"'{text}' is neither a date (yyyy-MM-dd) nor an ISO 8601 instant with offset");
-    }
-
-    private static bool HasOffset(string text) =>
-        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && (text[^6] == '+' || text[^6] == '-'));
-
-    public (long From, long To) DefaultRange(SiteCalendar calendar, Grain grain, string? from, string? to)
-    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        ArgumentNullException.ThrowIfNull(range);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var today = calendar.LocalDate(now);
         var end = calendar.DayStart(today.AddDays(1));
@@ -56,9 +38,9 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
             Grain.Day => calendar.DayStart(today.AddDays(-30)),
             _ => calendar.MonthBounds(today.AddMonths(-11)).Start,
         };
-        var f = ParseBound(from, calendar, start);
-        var t = ParseBound(to, calendar, end);
-        if (t <= f) throw new QueryException("'to' must be after 'from'");
+        var f = range.From?.Resolve(calendar) ?? start;
+        var t = range.To?.Resolve(calendar) ?? end;
+        if (t <= f) throw new BadInputException("'to' must be after 'from'");
         return (f, t);
     }
 
@@ -68,27 +50,25 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         (await sites.ListSitesAsync(tenantId, ct)).Select(s => new SiteSummary(s.Definition.Key, s.Definition.Name, s.Definition.NameZh,
             s.Definition.TimeZone, s.Definition.GridRegion, s.Definition.Industry, s.Nodes.Count - 1, s.Meters.Count)).ToList();
 
-    public async Task<MeterSeries?> MeterSeriesAsync(long tenantId, string site, string meterKey, string? grainText, string? from, string? to, CancellationToken ct)
+    public async Task<MeterSeries?> MeterSeriesAsync(long tenantId, string site, string meterKey, Grain grain, PeriodRange range, CancellationToken ct)
     {
         var meter = await FindMeterAsync(tenantId, site, meterKey, ct);
         if (meter is null) return null;
-        var grain = ParseGrain(grainText);
         var calendar = catalog.Calendar(meter.TimeZone);
-        var (f, t) = DefaultRange(calendar, grain, from, to);
+        var (f, t) = Bounds(calendar, grain, range);
         var rows = await series.MeterSeriesAsync(meter.Id, grain, f, t, ct);
         var d = meter.Definition;
         return new MeterSeries(d.Key, d.Name, d.NameZh, d.Unit, d.Kind.ToString(), d.Carrier, GrainName(grain),
             rows.Select(r => Point(calendar, grain, r, 1)).ToList());
     }
 
-    public async Task<NodeSeries?> NodeSeriesAsync(long tenantId, string site, string nodeKey, string carrier, string? grainText, string? from, string? to, CancellationToken ct)
+    public async Task<NodeSeries?> NodeSeriesAsync(long tenantId, string site, string nodeKey, string carrier, Grain grain, PeriodRange range, CancellationToken ct)
     {
         var model = await sites.GetSiteAsync(tenantId, site, ct);
         var node = model?.Nodes.FirstOrDefault(n => n.Key == nodeKey);
         if (model is null || node is null) return null;
-        var grain = ParseGrain(grainText);
         var calendar = catalog.Calendar(model.Definition.TimeZone);
-        var (f, t) = DefaultRange(calendar, grain, from, to);
+        var (f, t) = Bounds(calendar, grain, range);
         var rows = (await series.NodeTotalsAsync([node.Id], grain, f, t, ct))
             .Where(r => r.Carrier == carrier && r.Direction == MeterDirection.Import).ToList();
         var expected = CountedMeters(model, node.Id, carrier);
@@ -97,13 +77,12 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
             rows.Select(r => Point(calendar, grain, new PeriodRow(r.Ts, r.Value, null, null, r.CoveredMs, QualityFlags.None, r.Meters), Math.Max(1, expected))).ToList());
     }
 
-    public async Task<EnergyReport?> EnergyAsync(long tenantId, string site, string? grainText, string? from, string? to, string? nodeKey, CancellationToken ct)
+    public async Task<EnergyReport?> EnergyAsync(long tenantId, string site, Grain grain, PeriodRange range, string? nodeKey, CancellationToken ct)
     {
         var model = await sites.GetSiteAsync(tenantId, site, ct);
         if (model is null) return null;
-        var grain = ParseGrain(grainText ?? "day");
         var calendar = catalog.Calendar(model.Definition.TimeZone);
-        var (f, t) = DefaultRange(calendar, grain, from, to);
+        var (f, t) = Bounds(calendar, grain, range);
         List<SiteNode> nodes;
         if (nodeKey is null) nodes = [model.Root, .. model.Nodes.Where(n => n.ParentId == model.Root.Id)];
         else nodes = model.Nodes.Where(n => n.Key == nodeKey).ToList();
@@ -183,24 +162,24 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
             curve, Totals(dayRows, elapsedToday), Totals(monthRows, elapsedMonth), wsToday, wsMonth, completeness, statuses);
     }
 
-    public async Task<IReadOnlyList<MeterEvent>?> EventsAsync(long tenantId, string site, string meterKey, string? from, string? to, CancellationToken ct)
+    /// <summary>The events found in a meter's readings; a missing end of the range takes the default of the day grain.</summary>
+    public async Task<IReadOnlyList<MeterEvent>?> EventsAsync(long tenantId, string site, string meterKey, PeriodRange range, CancellationToken ct)
     {
         var meter = await FindMeterAsync(tenantId, site, meterKey, ct);
         if (meter is null) return null;
         var calendar = catalog.Calendar(meter.TimeZone);
-        var (f, t) = DefaultRange(calendar, Grain.Day, from, to);
+        var (f, t) = Bounds(calendar, Grain.Day, range);
         var findings = await series.FindingsAsync(meter.Id, f, t, ct);
         return findings.Select(x => new MeterEvent(Iso(calendar, x.Ts), x.Kind.ToString().ToLowerInvariant(), x.Detail)).ToList();
     }
 
-    public async Task<Balance?> BalanceAsync(long tenantId, string site, string meterKey, string? grainText, string? from, string? to, CancellationToken ct)
+    public async Task<Balance?> BalanceAsync(long tenantId, string site, string meterKey, Grain grain, PeriodRange range, CancellationToken ct)
     {
         var model = await sites.GetSiteAsync(tenantId, site, ct);
         var parent = model?.Meters.FirstOrDefault(m => m.Definition.Key == meterKey);
         if (model is null || parent is null) return null;
-        var grain = ParseGrain(grainText ?? "day");
         var calendar = catalog.Calendar(model.Definition.TimeZone);
-        var (f, t) = DefaultRange(calendar, grain, from, to);
+        var (f, t) = Bounds(calendar, grain, range);
         var children = model.Meters.Where(m => m.Definition.Parent == meterKey).ToList();
         var parentRows = (await series.MeterSeriesAsync(parent.Id, grain, f, t, ct)).ToDictionary(r => r.Ts);
         var sums = new Dictionary<long, double>();

@@ -1,4 +1,3 @@
-using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Testing;
@@ -157,9 +156,9 @@ public sealed class AccountingServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Report_PeriodThatIsNotAPeriod_QueryExceptionNamingTheFormat()
+    public async Task Report_PeriodThatIsNotAPeriod_BadInputExceptionNamingTheFormat()
     {
-        var ex = await Assert.ThrowsAsync<QueryException>(() => _accounting.EnergyAsync(_h.TenantId, Key, "2025-13", CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<BadInputException>(() => _accounting.EnergyAsync(_h.TenantId, Key, "2025-13", CancellationToken.None));
         Assert.Contains("use a year (2025) or a month (2025-06)", ex.Message, StringComparison.Ordinal);
         Assert.Null(await _accounting.CarbonAsync(_h.TenantId, "nowhere", "2025-06", CancellationToken.None));
     }

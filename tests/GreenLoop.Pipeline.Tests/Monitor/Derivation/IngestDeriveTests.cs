@@ -1,5 +1,6 @@
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Monitor.Query;
+using GreenLoop.Storage;
 using GreenLoop.Testing;
 using static GreenLoop.Testing.TestSites;
 
@@ -50,7 +51,7 @@ public sealed class IngestDeriveTests
 
         // Main: raw 20 per 30 min = 10 per bucket, x2 = 20 kWh. 02:00-02:40 raw 20 over 40 min (0.5/min) and
         // 02:40-03:00 raw 20 over 20 min (1/min): buckets 02:00 7.5, 02:15 7.5, 02:30 5+5, 02:45 15 -> x2 = 15, 15, 20, 30.
-        var main15 = await h.SeriesAsync("plant", MainMeter, "15m", "2026-11-23", "2026-11-24");
+        var main15 = await h.SeriesAsync("plant", MainMeter, Grain.Minutes15, "2026-11-23", "2026-11-24");
         Assert.Equal("kWh", main15.Unit);
         Assert.Equal(96, main15.Points.Count);
         for (var q = 0; q < 96; q++)
@@ -58,29 +59,29 @@ public sealed class IngestDeriveTests
             var expected = q switch { 8 => 15.0, 9 => 15.0, 10 => 20.0, 11 => 30.0, _ => 20.0 };
             AssertPoint(main15.Points[q], At(15 * q), expected, 1.0);
         }
-        var mainHours = await h.SeriesAsync("plant", MainMeter, "hour", "2026-11-23", "2026-11-24");
+        var mainHours = await h.SeriesAsync("plant", MainMeter, Grain.Hour, "2026-11-23", "2026-11-24");
         Assert.Equal(24, mainHours.Points.Count);
         for (var hour = 0; hour < 24; hour++) AssertPoint(mainHours.Points[hour], At(60 * hour), 80.0, 1.0);
         // Day: (1960 - 1000) x 2 = 1920 kWh. Month: only this day, 1 of November's 30 days measured.
-        var mainDay = Assert.Single((await h.SeriesAsync("plant", MainMeter, "day", "2026-11-23", "2026-11-24")).Points);
+        var mainDay = Assert.Single((await h.SeriesAsync("plant", MainMeter, Grain.Day, "2026-11-23", "2026-11-24")).Points);
         AssertPoint(mainDay, "2026-11-23T00:00:00+08:00", 1920.0, 1.0);
-        var mainMonth = Assert.Single((await h.SeriesAsync("plant", MainMeter, "month", "2026-11-01", "2026-12-01")).Points);
+        var mainMonth = Assert.Single((await h.SeriesAsync("plant", MainMeter, Grain.Month, "2026-11-01", "2026-12-01")).Points);
         AssertPoint(mainMonth, "2026-11-01T00:00:00+08:00", 1920.0, 0.0333);
 
         // Gas: 1.5 m3 per bucket, 3.0 in hour 12: hours 6.0 (hour 12: 12.0), day 23 x 6 + 12 = 150 m3.
-        var gas15 = await h.SeriesAsync("plant", GasMeter, "15m", "2026-11-23", "2026-11-24");
+        var gas15 = await h.SeriesAsync("plant", GasMeter, Grain.Minutes15, "2026-11-23", "2026-11-24");
         Assert.Equal(96, gas15.Points.Count);
         for (var q = 0; q < 96; q++) AssertPoint(gas15.Points[q], At(15 * q), q / 4 == 12 ? 3.0 : 1.5, 1.0);
-        var gasHours = await h.SeriesAsync("plant", GasMeter, "hour", "2026-11-23", "2026-11-24");
+        var gasHours = await h.SeriesAsync("plant", GasMeter, Grain.Hour, "2026-11-23", "2026-11-24");
         Assert.Equal(24, gasHours.Points.Count);
         for (var hour = 0; hour < 24; hour++) AssertPoint(gasHours.Points[hour], At(60 * hour), hour == 12 ? 12.0 : 6.0, 1.0);
-        AssertPoint(Assert.Single((await h.SeriesAsync("plant", GasMeter, "day", "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 150.0, 1.0);
-        AssertPoint(Assert.Single((await h.SeriesAsync("plant", GasMeter, "month", "2026-11-01", "2026-12-01")).Points), "2026-11-01T00:00:00+08:00", 150.0, 0.0333);
+        AssertPoint(Assert.Single((await h.SeriesAsync("plant", GasMeter, Grain.Day, "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 150.0, 1.0);
+        AssertPoint(Assert.Single((await h.SeriesAsync("plant", GasMeter, Grain.Month, "2026-11-01", "2026-12-01")).Points), "2026-11-01T00:00:00+08:00", 150.0, 0.0333);
 
         // Temperature, sample-and-hold: buckets at :00 and :15 hold 800, :30 and :45 hold 820, hour mean 810.
         // 10:00 bucket: 800 for 10 min, 900 for 5 min -> 12500/15 = 833.333...; 10:15: 900.
         // Hour 10: (833.333 x 15 + 900 x 15 + 820 x 30) / 60 = 50600/60 = 843.333...; day: (23 x 810 + 843.333) / 24 = 58420/72.
-        var temp15 = await h.SeriesAsync("plant", TempMeter, "15m", "2026-11-23", "2026-11-24");
+        var temp15 = await h.SeriesAsync("plant", TempMeter, Grain.Minutes15, "2026-11-23", "2026-11-24");
         Assert.Equal(96, temp15.Points.Count);
         for (var q = 0; q < 96; q++)
         {
@@ -93,20 +94,20 @@ public sealed class IngestDeriveTests
             };
             AssertGauge(temp15.Points[q], At(15 * q), mean, min, max, 1.0);
         }
-        var tempHours = await h.SeriesAsync("plant", TempMeter, "hour", "2026-11-23", "2026-11-24");
+        var tempHours = await h.SeriesAsync("plant", TempMeter, Grain.Hour, "2026-11-23", "2026-11-24");
         Assert.Equal(24, tempHours.Points.Count);
         for (var hour = 0; hour < 24; hour++)
         {
             if (hour == 10) AssertGauge(tempHours.Points[hour], At(600), 50600.0 / 60, 800, 900, 1.0);
             else AssertGauge(tempHours.Points[hour], At(60 * hour), 810, 800, 820, 1.0);
         }
-        AssertGauge(Assert.Single((await h.SeriesAsync("plant", TempMeter, "day", "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 58420.0 / 72, 800, 900, 1.0);
-        AssertGauge(Assert.Single((await h.SeriesAsync("plant", TempMeter, "month", "2026-11-01", "2026-12-01")).Points), "2026-11-01T00:00:00+08:00", 58420.0 / 72, 800, 900, 0.0333);
+        AssertGauge(Assert.Single((await h.SeriesAsync("plant", TempMeter, Grain.Day, "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 58420.0 / 72, 800, 900, 1.0);
+        AssertGauge(Assert.Single((await h.SeriesAsync("plant", TempMeter, Grain.Month, "2026-11-01", "2026-12-01")).Points), "2026-11-01T00:00:00+08:00", 58420.0 / 72, 800, 900, 0.0333);
 
         // The site's electricity is the main incomer; the kiln's natural gas is its gas meter (gauges are never totals).
-        var siteDay = Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", "day", "2026-11-23", "2026-11-24", CancellationToken.None))!.Points);
+        var siteDay = Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!.Points);
         AssertPoint(siteDay, "2026-11-23T00:00:00+08:00", 1920.0, 1.0);
-        var kilnGas = Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", "day", "2026-11-23", "2026-11-24", CancellationToken.None))!.Points);
+        var kilnGas = Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!.Points);
         AssertPoint(kilnGas, "2026-11-23T00:00:00+08:00", 150.0, 1.0);
     }
 
@@ -159,7 +160,7 @@ public sealed class IngestDeriveTests
         var main = await h.MeterAsync(MainMeter);
         var stored = Assert.Single(await h.Store.ReadingsAsync(main.Id, _midnight.AddMinutes(60).ToUnixTimeMilliseconds(), _midnight.AddMinutes(60).ToUnixTimeMilliseconds(), withNeighbours: false, CancellationToken.None));
         Assert.Equal(1040, stored.Value);
-        AssertPoint(Assert.Single((await h.SeriesAsync("plant", MainMeter, "day", "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 1920.0, 1.0);
+        AssertPoint(Assert.Single((await h.SeriesAsync("plant", MainMeter, Grain.Day, "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 1920.0, 1.0);
     }
 
     [Fact]
@@ -192,7 +193,7 @@ public sealed class IngestDeriveTests
 
         Assert.Equal((2, 2, 0), (replayed, accepted, stillRejected));
         Assert.Equal(0, await h.Store.CountQuarantineAsync(h.TenantId, CancellationToken.None));
-        var steam15 = await h.SeriesAsync("plant", Steam, "15m", "2026-11-23", "2026-11-24");
+        var steam15 = await h.SeriesAsync("plant", Steam, Grain.Minutes15, "2026-11-23", "2026-11-24");
         Assert.Equal([0.75, 0.5], steam15.Points.Select(p => p.Value!.Value));
     }
 
@@ -269,8 +270,8 @@ public sealed class IngestDeriveTests
 
         Assert.Equal(new GreenLoop.Storage.ApplyResult(0, 1, 4), result);
         // Raw 1960 - 1000 = 960, now x 3 = 2880 kWh, for the meter and for the site's electricity.
-        AssertPoint(Assert.Single((await h.SeriesAsync("plant", MainMeter, "day", "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 2880.0, 1.0);
-        var siteDay = Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", "day", "2026-11-23", "2026-11-24", CancellationToken.None))!.Points);
+        AssertPoint(Assert.Single((await h.SeriesAsync("plant", MainMeter, Grain.Day, "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 2880.0, 1.0);
+        var siteDay = Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!.Points);
         AssertPoint(siteDay, "2026-11-23T00:00:00+08:00", 2880.0, 1.0);
     }
 

@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Storage;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Monitor.Derivation;
@@ -36,15 +37,15 @@ public sealed class LocalTimeTests
         await h.IngestAsync(readings);
         await h.DeriveAsync();
 
-        var days = (await h.SeriesAsync("berlin", "berlin.main", "day", "2026-10-24", "2026-10-27")).Points;
+        var days = (await h.SeriesAsync("berlin", "berlin.main", Grain.Day, "2026-10-24", "2026-10-27")).Points;
         Assert.Equal(["2026-10-24T00:00:00+02:00", "2026-10-25T00:00:00+02:00", "2026-10-26T00:00:00+01:00"], days.Select(d => d.Start));
         Assert.Equal([96.0, 100.0, 96.0], days.Select(d => d.Value!.Value));
         Assert.All(days, d => Assert.Equal(1.0, d.Completeness));
-        var hours = (await h.SeriesAsync("berlin", "berlin.main", "hour", "2026-10-25", "2026-10-26")).Points;
+        var hours = (await h.SeriesAsync("berlin", "berlin.main", Grain.Hour, "2026-10-25", "2026-10-26")).Points;
         Assert.Equal(25, hours.Count);
         Assert.All(hours, p => Assert.Equal(4.0, p.Value));
         Assert.Equal(["2026-10-25T02:00:00+02:00", "2026-10-25T02:00:00+01:00"], hours.Where(p => p.Start.StartsWith("2026-10-25T02", StringComparison.Ordinal)).Select(p => p.Start));
-        var month = Assert.Single((await h.SeriesAsync("berlin", "berlin.main", "month", "2026-10-01", "2026-11-01")).Points);
+        var month = Assert.Single((await h.SeriesAsync("berlin", "berlin.main", Grain.Month, "2026-10-01", "2026-11-01")).Points);
         Assert.Equal(292.0, month.Value);
     }
 
@@ -57,11 +58,11 @@ public sealed class LocalTimeTests
         await h.IngestAsync(OnePerQuarter("berlin.main", new DateTimeOffset(2026, 3, 27, 23, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 3, 29, 22, 0, 0, TimeSpan.Zero)));
         await h.DeriveAsync();
 
-        var days = (await h.SeriesAsync("berlin", "berlin.main", "day", "2026-03-28", "2026-03-30")).Points;
+        var days = (await h.SeriesAsync("berlin", "berlin.main", Grain.Day, "2026-03-28", "2026-03-30")).Points;
         Assert.Equal(["2026-03-28T00:00:00+01:00", "2026-03-29T00:00:00+01:00"], days.Select(d => d.Start));
         Assert.Equal([96.0, 92.0], days.Select(d => d.Value!.Value));
         Assert.All(days, d => Assert.Equal(1.0, d.Completeness));
-        var hours = (await h.SeriesAsync("berlin", "berlin.main", "hour", "2026-03-29", "2026-03-30")).Points;
+        var hours = (await h.SeriesAsync("berlin", "berlin.main", Grain.Hour, "2026-03-29", "2026-03-30")).Points;
         Assert.Equal(23, hours.Count);
         Assert.Equal(["2026-03-29T01:00:00+01:00", "2026-03-29T03:00:00+02:00"], hours.Skip(1).Take(2).Select(p => p.Start));
     }
@@ -75,12 +76,12 @@ public sealed class LocalTimeTests
         await h.IngestAsync(OnePerQuarter("pune.main", new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.FromHours(5.5)), new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.FromHours(5.5))));
         await h.DeriveAsync();
 
-        var days = (await h.SeriesAsync("pune", "pune.main", "day", "2026-11-22", "2026-11-25")).Points;
+        var days = (await h.SeriesAsync("pune", "pune.main", Grain.Day, "2026-11-22", "2026-11-25")).Points;
         Assert.Equal(["2026-11-22T00:00:00+05:30", "2026-11-23T00:00:00+05:30", "2026-11-24T00:00:00+05:30"], days.Select(d => d.Start));
         // Half days either side: 12 h = 48 kWh at 0.5 completeness; the whole day between is 96 kWh.
         Assert.Equal([48.0, 96.0, 48.0], days.Select(d => d.Value!.Value));
         Assert.Equal([0.5, 1.0, 0.5], days.Select(d => d.Completeness));
-        var hours = (await h.SeriesAsync("pune", "pune.main", "hour", "2026-11-23", "2026-11-24")).Points;
+        var hours = (await h.SeriesAsync("pune", "pune.main", Grain.Hour, "2026-11-23", "2026-11-24")).Points;
         Assert.Equal(24, hours.Count);
         Assert.Equal("2026-11-23T00:00:00+05:30", hours[0].Start);
         Assert.All(hours, p => Assert.Equal(4.0, p.Value));

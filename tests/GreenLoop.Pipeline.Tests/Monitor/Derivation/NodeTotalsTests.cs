@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Storage;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Pipeline.Tests.Monitor.Derivation;
@@ -52,16 +53,16 @@ public sealed class NodeTotalsTests
         await using var h = await DerivedDayAsync();
 
         async Task<double?> DayTotal(string node) =>
-            Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "works", node, "electricity", "day", "2026-11-23", "2026-11-24", CancellationToken.None))!.Points).Value;
+            Assert.Single((await h.Query.NodeSeriesAsync(h.TenantId, "works", node, "electricity", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!.Points).Value;
 
         // 96 quarters: site 96 x 10 = 960 (not 960 + 384 + 480), press 96 x 4 = 384, glaze 96 x 5 = 480.
         Assert.Equal(960.0, await DayTotal("_site"));
         Assert.Equal(384.0, await DayTotal("press"));
         Assert.Equal(480.0, await DayTotal("glaze"));
-        var site15 = (await h.Query.NodeSeriesAsync(h.TenantId, "works", "_site", "electricity", "15m", "2026-11-23", "2026-11-24", CancellationToken.None))!.Points;
+        var site15 = (await h.Query.NodeSeriesAsync(h.TenantId, "works", "_site", "electricity", Grain.Minutes15, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!.Points;
         Assert.Equal(96, site15.Count);
         Assert.All(site15, p => Assert.Equal((10.0, 1.0), (p.Value!.Value, p.Completeness)));
-        var energy = (await h.Query.EnergyAsync(h.TenantId, "works", "day", "2026-11-23", "2026-11-24", null, CancellationToken.None))!;
+        var energy = (await h.Query.EnergyAsync(h.TenantId, "works", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), null, CancellationToken.None))!;
         Assert.Equal([("_site", 960.0), ("glaze", 480.0), ("press", 384.0)],
             energy.Rows.Select(r => (r.Node, r.Value!.Value)).OrderByDescending(r => r.Item2));
         Assert.All(energy.Rows, r => Assert.Equal(1.0, r.Completeness));
@@ -72,8 +73,8 @@ public sealed class NodeTotalsTests
     {
         await using var h = await DerivedDayAsync();
 
-        var day = (await h.Query.BalanceAsync(h.TenantId, "works", "works.main", "day", "2026-11-23", "2026-11-24", CancellationToken.None))!;
-        var hours = (await h.Query.BalanceAsync(h.TenantId, "works", "works.main", "hour", "2026-11-23", "2026-11-24", CancellationToken.None))!;
+        var day = (await h.Query.BalanceAsync(h.TenantId, "works", "works.main", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!;
+        var hours = (await h.Query.BalanceAsync(h.TenantId, "works", "works.main", Grain.Hour, Ranges.Dates("2026-11-23", "2026-11-24"), CancellationToken.None))!;
 
         Assert.Equal(["works.press", "works.glaze"], day.Children);
         Assert.Equal("kWh", day.Unit);
