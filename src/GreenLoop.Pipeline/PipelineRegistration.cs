@@ -8,6 +8,7 @@ using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Pipeline.Meter.Manual;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
+using GreenLoop.Storage.Catalog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -34,6 +35,7 @@ public static class PipelineRegistration
         services.AddSingleton<IConnectorCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
         services.AddSingleton<IAuditStore>(sp => sp.GetRequiredService<GreenLoopStore>());
         services.AddSingleton<IUserCatalog>(sp => sp.GetRequiredService<GreenLoopStore>());
+        services.AddSingleton<ICatalogDb>(sp => sp.GetRequiredService<GreenLoopStore>());
         return services;
     }
 

@@ -6,12 +6,15 @@ using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Server.Tests;
 
-/// <summary>The real server in memory, on its own SQLite file in a temporary folder, demo plant off.</summary>
-public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
+/// <summary>
+/// The real server in memory, on its own SQLite file in a temporary folder, demo plant off; or, given a data directory,
+/// on that one (left in place), so that a test can restart the server on the same data.
+/// </summary>
+public sealed class GreenLoopAppFactory(string? dataDirectory = null) : WebApplicationFactory<Program>
 {
-    private readonly TemporaryFolder _dataDirectory = new("server");
+    private readonly TemporaryFolder? _dataDirectory = dataDirectory is null ? new("server") : null;
 
-    public string DataDirectory => _dataDirectory.Path;
+    public string DataDirectory => dataDirectory ?? _dataDirectory!.Path;
 
     public ServerLog ErrorLogs { get; } = new();
 
@@ -38,6 +41,6 @@ public sealed class GreenLoopAppFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        _dataDirectory.Dispose();
+        _dataDirectory?.Dispose();
     }
 }

@@ -1,3 +1,6 @@
+using System.Text.Json;
+using GreenLoop.Storage.Catalog;
+
 namespace GreenLoop.Connectors.Import;
 
 /// <summary>Where an uploaded file stands.</summary>
@@ -173,4 +176,52 @@ public sealed class ImportSession
             _lastTouched = at;
         }
     }
+
+    /// <summary>The session as the catalogue keeps it (the outcome as JSON).</summary>
+    internal ImportSessionRecord ToRecord()
+    {
+        lock (_gate)
+        {
+            return new ImportSessionRecord
+            {
+                Id = Id,
+                TenantId = TenantId,
+                FileName = FileName,
+                FilePath = FilePath,
+                SizeBytes = SizeBytes,
+                UploadedAt = UploadedAt.ToUnixTimeMilliseconds(),
+                UploadedBy = UploadedBy,
+                LastTouchedAt = _lastTouched.ToUnixTimeMilliseconds(),
+                State = _state.ToString(),
+                RowsDone = _rowsDone,
+                RowsTotal = _rowsTotal,
+                CommittedBy = _committedBy,
+                CommitStartedAt = _commitStarted?.ToUnixTimeMilliseconds(),
+                CommitFinishedAt = _commitFinished?.ToUnixTimeMilliseconds(),
+                Error = _error,
+                Result = _result is null ? null : JsonSerializer.Serialize(_result, ResultJson),
+            };
+        }
+    }
+
+    /// <summary>A session from the catalogue, as it was when last saved.</summary>
+    internal static ImportSession FromRecord(ImportSessionRecord r)
+    {
+        ArgumentNullException.ThrowIfNull(r);
+        var session = new ImportSession(r.Id, r.TenantId, r.FileName, r.FilePath, r.SizeBytes, DateTimeOffset.FromUnixTimeMilliseconds(r.UploadedAt), r.UploadedBy)
+        {
+            _lastTouched = DateTimeOffset.FromUnixTimeMilliseconds(r.LastTouchedAt),
+            _state = Enum.Parse<ImportState>(r.State),
+            _rowsDone = r.RowsDone,
+            _rowsTotal = r.RowsTotal,
+            _committedBy = r.CommittedBy,
+            _commitStarted = r.CommitStartedAt is { } s ? DateTimeOffset.FromUnixTimeMilliseconds(s) : null,
+            _commitFinished = r.CommitFinishedAt is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null,
+            _error = r.Error,
+            _result = r.Result is null ? null : JsonSerializer.Deserialize<ImportResult>(r.Result, ResultJson),
+        };
+        return session;
+    }
+
+    private static readonly JsonSerializerOptions ResultJson = new(JsonSerializerDefaults.Web);
 }

@@ -4,6 +4,8 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
+using GreenLoop.Storage.Catalog;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Connectors.Import;
@@ -58,10 +60,12 @@ public enum CommitStart
 /// background with progress. A commit is the CLI's import (the same <see cref="FileImporter"/>, <see cref="ImportRunner"/>
 /// and <see cref="IngestService"/>), so values are accepted, rejected, repaired and quarantined exactly as
 /// <c>greenloop import</c> does; in addition the rows the parser could not read are quarantined with their row number
-/// and raw line. Uploads live in memory and in their folder: a restart forgets them and empties the folder.
+/// and raw line. Each upload is a catalogue record (<see cref="ImportSessionRecord"/>) beside its folder, so a restart
+/// keeps uploads and the outcome of finished imports (<see cref="RestoreAsync"/>); an import that a restart broke off
+/// is marked failed with what to do.
 /// </summary>
 public sealed partial class ImportSessions(
-    ImportSessionOptions options, IngestService ingest, ImportDryRun dryRun, IReadingStore store, TimeProvider clock,
+    ImportSessionOptions options, IngestService ingest, ImportDryRun dryRun, IReadingStore store, ICatalogDb catalog, TimeProvider clock,
     ILogger<ImportSessions> logger) : IAsyncDisposable
 {
     private const int MaxRawLine = 1000;
@@ -70,6 +74,7 @@ public sealed partial class ImportSessions(
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _rootGate = new();
     private readonly ConcurrentDictionary<UploadProblem, bool> _refusalsLogged = new();
+    private readonly ConcurrentQueue<ImportSession> _expired = new();
     private bool _rootReady;
 
     public ImportSessionOptions Options => options;
@@ -80,6 +85,7 @@ public sealed partial class ImportSessions(
         ArgumentNullException.ThrowIfNull(content);
         ArgumentException.ThrowIfNullOrEmpty(uploadedBy);
         Sweep();
+        await ForgetExpiredAsync(ct).ConfigureAwait(false);
         var name = Path.GetFileName(fileName ?? "").Trim();
         if (name.Length == 0 || !FileImporter.IsSupported(name))
         {
@@ -125,6 +131,7 @@ public sealed partial class ImportSessions(
         }
 
         var session = new ImportSession(id, tenantId, name, path, size.Value, clock.GetUtcNow(), uploadedBy);
+        await SaveAsync(session, ct).ConfigureAwait(false);
         _sessions[id] = session;
         LogUploaded(id, name, size.Value, uploadedBy);
         return new UploadOutcome(session, preview, UploadProblem.None, null);
@@ -192,13 +199,14 @@ public sealed partial class ImportSessions(
     public Task WhenCommittedAsync(string id) => _commits.TryGetValue(id, out var run) ? run : Task.CompletedTask;
 
     /// <summary>Deletes an upload that is not being imported; false when it is busy.</summary>
-    public bool Discard(ImportSession session)
+    public async Task<bool> DiscardAsync(ImportSession session, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (!session.TryBeginWork()) return false;
         try
         {
             _sessions.TryRemove(session.Id, out _);
+            await ForgetAsync(session, ct).ConfigureAwait(false);
             DeleteFolder(Path.GetDirectoryName(session.FilePath)!);
             return true;
         }
@@ -227,6 +235,7 @@ public sealed partial class ImportSessions(
     {
         try
         {
+            await SaveAsync(session, ct).ConfigureAwait(false);
             if (!File.Exists(session.FilePath))
             {
                 session.CommitFinished(null, "The uploaded file is gone; upload it again.", clock.GetUtcNow());
@@ -260,7 +269,7 @@ public sealed partial class ImportSessions(
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            session.CommitFinished(null, "The server shut down during the import; what was stored stays. Upload the file again to finish (stored rows count as already stored).", clock.GetUtcNow());
+            session.CommitFinished(null, Interrupted, clock.GetUtcNow());
         }
         catch (Exception e)
         {
@@ -270,10 +279,93 @@ public sealed partial class ImportSessions(
         }
         finally
         {
+            // The outcome is kept even when the server is stopping: a restart shows it.
+            try
+            {
+                await SaveAsync(session, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogSaveFailed(e, session.Id);
+            }
+
             session.EndWork();
             _commits.TryRemove(session.Id, out _);
         }
     }
+
+    /// <summary>
+    /// Brings back the uploads the catalogue holds (the server calls this once at start, after the migrations): an upload
+    /// whose file is still there can be validated and committed again, a finished import shows its outcome, an import a
+    /// restart broke off is marked failed; folders no upload record names are deleted.
+    /// </summary>
+    public async Task RestoreAsync(CancellationToken ct)
+    {
+        List<ImportSessionRecord> records;
+        await using (var db = catalog.Open(0))
+        {
+            records = await db.ImportSessions.IgnoreQueryFilters().AsNoTracking().ToListAsync(ct).ConfigureAwait(false);
+        }
+
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            var session = ImportSession.FromRecord(record);
+            if (session.State == ImportState.Uploaded && !File.Exists(session.FilePath))
+            {
+                await ForgetAsync(session, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            if (session.State == ImportState.Committing)
+            {
+                session.CommitFinished(null, Interrupted, clock.GetUtcNow());
+                await SaveAsync(session, ct).ConfigureAwait(false);
+            }
+
+            _sessions[session.Id] = session;
+            keep.Add(session.Id);
+        }
+
+        lock (_rootGate)
+        {
+            if (Directory.Exists(options.Directory))
+            {
+                foreach (var folder in Directory.EnumerateDirectories(options.Directory))
+                {
+                    if (!keep.Contains(Path.GetFileName(folder))) DeleteFolder(folder);
+                }
+            }
+
+            Directory.CreateDirectory(options.Directory);
+            _rootReady = true;
+        }
+
+        Sweep();
+        await ForgetExpiredAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes the records of uploads that expired (the sweep runs where nothing can be awaited).</summary>
+    private async Task ForgetExpiredAsync(CancellationToken ct)
+    {
+        while (_expired.TryDequeue(out var session)) await ForgetAsync(session, ct).ConfigureAwait(false);
+    }
+
+    private const string Interrupted =
+        "The server shut down during the import; what was stored stays. Upload the file again to finish (stored rows count as already stored).";
+
+    private Task SaveAsync(ImportSession session, CancellationToken ct) =>
+        catalog.WriteAsync(session.TenantId, async db =>
+        {
+            var record = session.ToRecord();
+            var stored = await db.ImportSessions.FirstOrDefaultAsync(r => r.Id == record.Id, ct).ConfigureAwait(false);
+            if (stored is null) db.ImportSessions.Add(record);
+            else db.Entry(stored).CurrentValues.SetValues(record);
+            return await db.SaveChangesAsync(ct).ConfigureAwait(false);
+        }, ct);
+
+    private Task ForgetAsync(ImportSession session, CancellationToken ct) =>
+        catalog.WriteAsync(session.TenantId, db => db.ImportSessions.Where(r => r.Id == session.Id).ExecuteDeleteAsync(ct), ct);
 
     /// <summary>
     /// Passes the chunks through; when the runner asks for the next one it has ingested the previous one, so that
@@ -334,7 +426,7 @@ public sealed partial class ImportSessions(
         {
             if (!_rootReady)
             {
-                // Uploads of an earlier run are orphans: their sessions lived in that process's memory.
+                // Without RestoreAsync (a host that does not keep uploads across runs), uploads of an earlier run are orphans.
                 if (Directory.Exists(options.Directory))
                 {
                     foreach (var folder in Directory.EnumerateDirectories(options.Directory)) DeleteFolder(folder);
@@ -356,6 +448,7 @@ public sealed partial class ImportSessions(
             if (now - session.LastTouched <= options.Expiry || session.IsBusy) continue;
             if (!_sessions.TryRemove(session.Id, out _)) continue;
             DeleteFolder(Path.GetDirectoryName(session.FilePath)!);
+            _expired.Enqueue(session);
             LogExpired(session.Id, session.FileName);
         }
     }
@@ -407,6 +500,9 @@ public sealed partial class ImportSessions(
 
     [LoggerMessage(EventId = 9106, Level = LogLevel.Information, Message = "Import {Id} of {File} expired; its upload was deleted")]
     private partial void LogExpired(string id, string file);
+
+    [LoggerMessage(EventId = 9109, Level = LogLevel.Error, Message = "Import {Id}: its record could not be saved")]
+    private partial void LogSaveFailed(Exception ex, string id);
 
     [LoggerMessage(EventId = 9107, Level = LogLevel.Warning, Message = "Could not delete the upload folder {Folder}")]
     private partial void LogDeleteFailed(Exception ex, string folder);

@@ -186,10 +186,10 @@ public static class ImportsApi
         };
     }
 
-    internal static IResult Discard(string id, ImportSessions imports, TenantContext tenant)
+    internal static async Task<IResult> Discard(string id, ImportSessions imports, TenantContext tenant, CancellationToken ct)
     {
         if (imports.Find(tenant.TenantId, id) is not { } session) return TypedResults.NotFound();
-        return imports.Discard(session) ? TypedResults.NoContent() : Busy();
+        return await imports.DiscardAsync(session, ct) ? TypedResults.NoContent() : Busy();
     }
 
     private static async Task<(ImportOptions? Options, IResult? Problem)> ReadMappingAsync(HttpRequest request, CancellationToken ct)

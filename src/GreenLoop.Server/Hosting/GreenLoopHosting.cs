@@ -32,14 +32,16 @@ public static class GreenLoopHosting
     }
 }
 
-/// <summary>Migrates the store and resolves the default tenant before anything else runs.</summary>
+/// <summary>Migrates the store, resolves the default tenant and restores the import uploads before anything else runs.</summary>
 internal sealed partial class StartupService(GreenLoopStore store, TenantContext tenant, IOptions<GreenLoopOptions> options, IOptions<StorageOptions> storage,
-    ILogger<StartupService> logger) : IHostedService
+    GreenLoop.Connectors.Import.ImportSessions imports, ILogger<StartupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken);
         tenant.Set(await store.EnsureTenantAsync(options.Value.DefaultTenant, options.Value.DefaultTenant, cancellationToken));
+        // Uploads waiting to be imported, and the outcome of finished imports, survive a restart.
+        await imports.RestoreAsync(cancellationToken);
         LogStarted(storage.Value.Describe(options.Value));
     }
 

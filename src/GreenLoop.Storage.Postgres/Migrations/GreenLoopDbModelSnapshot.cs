@@ -473,6 +473,83 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.ToTable("factor_override", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ImportSessionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CommitFinishedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("commit_finished_at");
+
+                    b.Property<long?>("CommitStartedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("commit_started_at");
+
+                    b.Property<string>("CommittedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("committed_by");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("FilePath")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("file_path");
+
+                    b.Property<long>("LastTouchedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_touched_at");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("text")
+                        .HasColumnName("result");
+
+                    b.Property<long>("RowsDone")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_done");
+
+                    b.Property<long?>("RowsTotal")
+                        .HasColumnType("bigint")
+                        .HasColumnName("rows_total");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "UploadedAt");
+
+                    b.ToTable("import_session", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -919,6 +996,15 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ImportSessionRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.TenantRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>

@@ -456,6 +456,83 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.ToTable("factor_override", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ImportSessionRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("CommitFinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("commit_finished_at");
+
+                    b.Property<long?>("CommitStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("commit_started_at");
+
+                    b.Property<string>("CommittedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("committed_by");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_name");
+
+                    b.Property<string>("FilePath")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("file_path");
+
+                    b.Property<long>("LastTouchedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_touched_at");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<long>("RowsDone")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_done");
+
+                    b.Property<long?>("RowsTotal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows_total");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UploadedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<string>("UploadedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId", "UploadedAt");
+
+                    b.ToTable("import_session", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -890,6 +967,15 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ImportSessionRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.TenantRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>

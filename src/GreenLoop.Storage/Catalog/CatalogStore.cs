@@ -8,7 +8,7 @@ namespace GreenLoop.Storage.Catalog;
 /// The catalogue half of a store, written once on EF Core for every provider. A provider supplies only the
 /// connections: a context for reads and one transaction for a change (with its <see cref="ISeriesWriter"/>).
 /// </summary>
-public abstract partial class CatalogStore
+public abstract partial class CatalogStore : ICatalogDb
 {
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -26,6 +26,11 @@ public abstract partial class CatalogStore
     /// and for tests); the caller disposes it. On SQLite its changes wait for the store's writer like any other.
     /// </summary>
     public GreenLoopDb CreateDb(long tenantId) => OpenDb(tenantId);
+
+    GreenLoopDb ICatalogDb.Open(long tenantId) => OpenDb(tenantId);
+
+    Task<T> ICatalogDb.WriteAsync<T>(long tenantId, Func<GreenLoopDb, Task<T>> work, CancellationToken ct) =>
+        WriteDbAsync(tenantId, (db, _) => work(db), ct);
 
     /// <summary>Reads with a context of <paramref name="tenantId"/> that is disposed afterwards.</summary>
     protected async Task<T> ReadDbAsync<T>(long tenantId, Func<GreenLoopDb, Task<T>> work)

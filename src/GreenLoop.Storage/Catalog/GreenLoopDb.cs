@@ -40,6 +40,7 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<UserRecord> Users => Set<UserRecord>();
     public DbSet<UserRoleRecord> UserRoles => Set<UserRoleRecord>();
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+    public DbSet<ImportSessionRecord> ImportSessions => Set<ImportSessionRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -69,6 +70,7 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<UserRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<UserRoleRecord>().HasQueryFilter(x => x.User!.TenantId == TenantId);
         b.Entity<ApiKeyRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ImportSessionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
     }
 
     private static void ApplySnakeCaseColumns(ModelBuilder b)

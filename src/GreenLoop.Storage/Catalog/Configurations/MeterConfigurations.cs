@@ -25,3 +25,13 @@ internal sealed class ManualEntryConfiguration : IEntityTypeConfiguration<Manual
         b.HasIndex(x => new { x.TenantId, x.EntryId });
     }
 }
+
+internal sealed class ImportSessionConfiguration : IEntityTypeConfiguration<ImportSessionRecord>
+{
+    public void Configure(EntityTypeBuilder<ImportSessionRecord> b)
+    {
+        b.ToTable("import_session");
+        b.HasOne<TenantRecord>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.TenantId, x.UploadedAt });
+    }
+}
