@@ -71,7 +71,7 @@ internal static class PipelineProfile
                     derive.Start();
                     var spans = new List<DerivedSpan>();
                     foreach (var d in pending)
-                        spans.Add(await derivation.DeriveAsync((await catalog.FindAsync(d.MeterId, CancellationToken.None))!, d.FromTs, d.ToTs, d.Version, CancellationToken.None));
+                        spans.Add(await derivation.DeriveAsync((await catalog.FindAsync(d.Meter.Value, CancellationToken.None))!, d.First, d.Last, d.Version, CancellationToken.None));
                     derive.Stop();
                     save.Start();
                     await store.SaveDerivedAsync(spans, CancellationToken.None);

@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage.Catalog;
 using Npgsql;
 
@@ -8,18 +10,19 @@ internal sealed class PostgresSeriesWriter(NpgsqlConnection c, NpgsqlTransaction
 {
     public Task SerializeAsync(WriteKind kind, CancellationToken ct) => PostgresStore.LockAsync(c, tx, kind, ct);
 
-    public Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) => PostgresStore.MarkDirtyAsync(c, tx, meterId, from, to, ct);
+    public Task MarkDirtyAsync(MeterId meter, Instant first, Instant last, CancellationToken ct) =>
+        PostgresStore.MarkDirtyAsync(c, tx, meter.Value, first.UnixMs, last.UnixMs, ct);
 
-    public Task MarkWholeMeterDirtyAsync(long meterId, CancellationToken ct) => PostgresStore.MarkWholeMeterDirtyAsync(c, tx, meterId, ct);
+    public Task MarkWholeMeterDirtyAsync(MeterId meter, CancellationToken ct) => PostgresStore.MarkWholeMeterDirtyAsync(c, tx, meter.Value, ct);
 
-    public async Task<bool> ReadingExistsAsync(long meterId, long ts, CancellationToken ct) =>
-        await PostgresStore.ScalarAsync(c, tx, "SELECT 1 FROM reading WHERE meter_id=@m AND ts=@ts;", ct, ("m", meterId), ("ts", ts)) is not null;
+    public async Task<bool> ReadingExistsAsync(MeterId meter, Instant ts, CancellationToken ct) =>
+        await PostgresStore.ScalarAsync(c, tx, "SELECT 1 FROM reading WHERE meter_id=@m AND ts=@ts;", ct, ("m", meter.Value), ("ts", ts.UnixMs)) is not null;
 
-    public Task PutReadingAsync(long meterId, long ts, double value, long receivedAt, CancellationToken ct) =>
+    public Task PutReadingAsync(MeterId meter, Instant ts, double value, Instant receivedAt, CancellationToken ct) =>
         PostgresStore.ExecAsync(c, tx, """
             INSERT INTO reading(meter_id, ts, value, received_at) VALUES(@m, @ts, @v, @r)
             ON CONFLICT(meter_id, ts) DO UPDATE SET value=excluded.value;
-            """, ct, ("m", meterId), ("ts", ts), ("v", value), ("r", receivedAt));
+            """, ct, ("m", meter.Value), ("ts", ts.UnixMs), ("v", value), ("r", receivedAt.UnixMs));
 
     public Task RebuildNodeRollupsAsync(long siteId, CancellationToken ct) => PostgresStore.RebuildNodeRollupsAsync(c, tx, siteId, ct);
 }

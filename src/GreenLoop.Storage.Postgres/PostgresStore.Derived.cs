@@ -79,8 +79,8 @@ public sealed partial class PostgresStore
         var seen = new Dictionary<long, int>();
         foreach (var span in spans)
         {
-            var wave = seen.TryGetValue(span.MeterId, out var w) ? w + 1 : 0;
-            seen[span.MeterId] = wave;
+            var wave = seen.TryGetValue(span.Meter.Value, out var w) ? w + 1 : 0;
+            seen[span.Meter.Value] = wave;
             if (wave == waves.Count) waves.Add([]);
             waves[wave].Add(span);
         }
@@ -90,14 +90,14 @@ public sealed partial class PostgresStore
     private static async Task SaveWaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<DerivedSpan> spans, CancellationToken ct)
     {
         await ExecAsync(c, tx, ClearSpansSql, ct,
-            ("m", spans.Select(s => s.MeterId).ToArray()), ("f", spans.Select(s => s.From).ToArray()), ("t", spans.Select(s => s.To).ToArray()));
+            ("m", spans.Select(s => s.Meter.Value).ToArray()), ("f", spans.Select(s => s.From.UnixMs).ToArray()), ("t", spans.Select(s => s.To.UnixMs).ToArray()));
         await CopyRowsAsync(c, "COPY bucket(meter_id, ts, up_ts, value, min, max, covered, flags) FROM STDIN (FORMAT BINARY)", null,
-            spans.SelectMany(s => s.Buckets.Select(b => (s.MeterId, b))), ct);
+            spans.SelectMany(s => s.Buckets.Select(b => (MeterId: s.Meter.Value, b))), ct);
         await CopyRowsAsync(c, "COPY rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags) FROM STDIN (FORMAT BINARY)", 1,
-            spans.SelectMany(s => s.Hours.Select(h => (s.MeterId, h))), ct);
+            spans.SelectMany(s => s.Hours.Select(h => (MeterId: s.Meter.Value, h))), ct);
 
-        var days = spans.SelectMany(s => s.Days.Select(d => (s.MeterId, Ts: d.Day, Up: d.Month))).Distinct().ToList();
-        var months = spans.SelectMany(s => s.Months.Select(m => (s.MeterId, Ts: m, Up: m))).Distinct().ToList();
+        var days = spans.SelectMany(s => s.Days.Select(d => (MeterId: s.Meter.Value, Ts: d.Day, Up: d.Month))).Distinct().ToList();
+        var months = spans.SelectMany(s => s.Months.Select(m => (MeterId: s.Meter.Value, Ts: m, Up: m))).Distinct().ToList();
         foreach (var (grain, periods) in new[] { (2, days), (3, months) })
         {
             if (periods.Count == 0) continue;
@@ -109,13 +109,13 @@ public sealed partial class PostgresStore
         var findings = new Dictionary<(long, long, string), string>();
         foreach (var s in spans)
         {
-            foreach (var f in s.Findings) findings[(s.MeterId, f.Ts, f.Kind.ToString())] = f.Detail;
+            foreach (var f in s.Findings) findings[(s.Meter.Value, f.Ts, f.Kind.ToString())] = f.Detail;
         }
         var cleared = spans.Where(s => s.DirtyVersion is not null).ToList();
         await ExecAsync(c, tx, FindingsSql, ct,
             ("m", findings.Keys.Select(k => k.Item1).ToArray()), ("ts", findings.Keys.Select(k => k.Item2).ToArray()),
             ("k", findings.Keys.Select(k => k.Item3).ToArray()), ("d", findings.Values.ToArray()),
-            ("dm", cleared.Select(s => s.MeterId).ToArray()), ("dv", cleared.Select(s => s.DirtyVersion!.Value).ToArray()));
+            ("dm", cleared.Select(s => s.Meter.Value).ToArray()), ("dv", cleared.Select(s => s.DirtyVersion!.Value).ToArray()));
     }
 
     /// <summary>Binary COPY of derived rows into <c>bucket</c> (no grain) or <c>rollup</c> (with <paramref name="grain"/>).</summary>
@@ -155,14 +155,14 @@ public sealed partial class PostgresStore
             var nodesOf = (await ReadAllAsync(c, tx,
                 "SELECT nm.meter_id, nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id = ANY(@m);",
                 r => (Meter: r.GetInt64(0), Key: (r.GetInt64(1), r.GetString(2), r.GetString(3))), ct,
-                ("m", spans.Select(s => s.MeterId).Distinct().ToArray())))
+                ("m", spans.Select(s => s.Meter.Value).Distinct().ToArray())))
                 .ToLookup(x => x.Meter, x => x.Key);
             foreach (var span in spans)
             {
-                foreach (var key in nodesOf[span.MeterId])
+                foreach (var key in nodesOf[span.Meter.Value])
                 {
                     if (!_ranges.TryGetValue(key, out var list)) _ranges[key] = list = [];
-                    list.Add((span.From, span.To));
+                    list.Add((span.From.UnixMs, span.To.UnixMs));
                     foreach (var (day, _) in span.Days) _periods.Add((key.Item1, key.Item2, key.Item3, 2, day));
                     foreach (var month in span.Months) _periods.Add((key.Item1, key.Item2, key.Item3, 3, month));
                 }

@@ -1,13 +1,14 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using Npgsql;
 
 namespace GreenLoop.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    public override Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
-        WriteAsync(async (c, tx) => { await MarkDirtyAsync(c, tx, meterId, from, to, ct); return 0; }, ct);
+    public override Task MarkDirtyAsync(MeterId meter, Instant first, Instant last, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => { await MarkDirtyAsync(c, tx, meter.Value, first.UnixMs, last.UnixMs, ct); return 0; }, ct);
 
     internal static Task MarkDirtyAsync(NpgsqlConnection c, NpgsqlTransaction tx, long meterId, long from, long to, CancellationToken ct) =>
         ExecAsync(c, tx, """
@@ -55,18 +56,20 @@ public sealed partial class PostgresStore
 
     public override Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DirtyMeter>>(async c => await ReadAllAsync(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT @l;",
-            r => new DirtyMeter(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ct, ("l", max)), ct);
+            r => new DirtyMeter(new MeterId(r.GetInt64(0)), new Instant(r.GetInt64(1)), new Instant(r.GetInt64(2)), r.GetInt64(3)), ct, ("l", max)), ct);
 
     public override Task<long> CountDirtyAsync(CancellationToken ct) =>
         ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM dirty;", ct))!, ct);
 
-    public override Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
+    public override Task<(Instant? Before, Instant? After)> NeighbourInstantsAsync(MeterId meter, Instant first, Instant last, int back, CancellationToken ct) =>
         ReadAsync(async c => (
-            await ScalarAsync(c, null, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=@m AND ts < @t ORDER BY ts DESC LIMIT @k) x;", ct,
-                ("m", meterId), ("t", minTs), ("k", Math.Max(1, back))) as long?,
-            await ScalarAsync(c, null, "SELECT min(ts) FROM reading WHERE meter_id=@m AND ts > @t;", ct, ("m", meterId), ("t", maxTs)) as long?), ct);
+            AsInstant(await ScalarAsync(c, null, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=@m AND ts < @t ORDER BY ts DESC LIMIT @k) x;", ct,
+                ("m", meter.Value), ("t", first.UnixMs), ("k", Math.Max(1, back)))),
+            AsInstant(await ScalarAsync(c, null, "SELECT min(ts) FROM reading WHERE meter_id=@m AND ts > @t;", ct, ("m", meter.Value), ("t", last.UnixMs)))), ct);
 
-    public override Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
+    private static Instant? AsInstant(object? ms) => ms is long v ? new Instant(v) : null;
+
+    public override Task<RawReading[]> ReadingsAsync(MeterId meter, Instant from, Instant to, bool withNeighbours, CancellationToken ct) =>
         ReadAsync(async c =>
         {
             var sql = withNeighbours
@@ -77,7 +80,7 @@ public sealed partial class PostgresStore
                   ORDER BY ts;
                   """
                 : "SELECT ts, value FROM reading WHERE meter_id=@m AND ts >= @f AND ts <= @t ORDER BY ts;";
-            var list = await ReadAllAsync(c, null, sql, r => new RawReading(r.GetInt64(0), r.GetDouble(1)), ct, ("m", meterId), ("f", from), ("t", to));
+            var list = await ReadAllAsync(c, null, sql, r => new RawReading(r.GetInt64(0), r.GetDouble(1)), ct, ("m", meter.Value), ("f", from.UnixMs), ("t", to.UnixMs));
             return list.ToArray();
         }, ct);
 

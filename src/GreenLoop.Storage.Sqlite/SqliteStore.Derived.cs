@@ -50,22 +50,22 @@ public sealed partial class SqliteStore
 
             foreach (var span in spans)
             {
-                SetRange(delBuckets, span.MeterId, span.From, span.To);
+                SetRange(delBuckets, span.Meter.Value, span.From.UnixMs, span.To.UnixMs);
                 delBuckets.ExecuteNonQuery();
-                insBucket.Parameters["$m"].Value = span.MeterId;
+                insBucket.Parameters["$m"].Value = span.Meter.Value;
                 foreach (var b in span.Buckets) InsertRow(insBucket, b);
 
-                SetRange(delHours, span.MeterId, span.From, span.To);
+                SetRange(delHours, span.Meter.Value, span.From.UnixMs, span.To.UnixMs);
                 delHours.ExecuteNonQuery();
-                insHour.Parameters["$m"].Value = span.MeterId;
+                insHour.Parameters["$m"].Value = span.Meter.Value;
                 foreach (var h in span.Hours) InsertRow(insHour, h);
 
-                foreach (var (day, month) in span.Days) RollPeriod(delPeriod, rollPeriod, span.MeterId, 2, day, month);
-                foreach (var month in span.Months) RollPeriod(delPeriod, rollPeriod, span.MeterId, 3, month, month);
+                foreach (var (day, month) in span.Days) RollPeriod(delPeriod, rollPeriod, span.Meter.Value, 2, day, month);
+                foreach (var month in span.Months) RollPeriod(delPeriod, rollPeriod, span.Meter.Value, 3, month, month);
 
-                SetRange(delFindings, span.MeterId, span.From, span.To);
+                SetRange(delFindings, span.Meter.Value, span.From.UnixMs, span.To.UnixMs);
                 delFindings.ExecuteNonQuery();
-                insFinding.Parameters["$m"].Value = span.MeterId;
+                insFinding.Parameters["$m"].Value = span.Meter.Value;
                 foreach (var f in span.Findings)
                 {
                     insFinding.Parameters["$ts"].Value = f.Ts;
@@ -76,7 +76,7 @@ public sealed partial class SqliteStore
 
                 if (span.DirtyVersion is { } version)
                 {
-                    clearDirty.Parameters["$m"].Value = span.MeterId;
+                    clearDirty.Parameters["$m"].Value = span.Meter.Value;
                     clearDirty.Parameters["$v"].Value = version;
                     clearDirty.ExecuteNonQuery();
                 }
@@ -133,7 +133,7 @@ public sealed partial class SqliteStore
         public void Add(SqliteConnection c, SqliteTransaction tx, DerivedSpan span)
         {
             _nodesOf ??= Command(c, "SELECT nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id=$m;", tx, ("$m", 0L));
-            _nodesOf.Parameters["$m"].Value = span.MeterId;
+            _nodesOf.Parameters["$m"].Value = span.Meter.Value;
             var nodes = new List<(long, string, string)>();
             using (var r = _nodesOf.ExecuteReader())
             {
@@ -142,7 +142,7 @@ public sealed partial class SqliteStore
             foreach (var key in nodes)
             {
                 if (!_ranges.TryGetValue(key, out var list)) _ranges[key] = list = [];
-                list.Add((span.From, span.To));
+                list.Add((span.From.UnixMs, span.To.UnixMs));
                 foreach (var (day, _) in span.Days) _periods.Add((key.Item1, key.Item2, key.Item3, 2, day));
                 foreach (var month in span.Months) _periods.Add((key.Item1, key.Item2, key.Item3, 3, month));
             }

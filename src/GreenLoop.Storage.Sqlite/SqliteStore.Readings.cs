@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using Microsoft.Data.Sqlite;
 
 namespace GreenLoop.Storage.Sqlite;
@@ -45,8 +46,8 @@ public sealed partial class SqliteStore
         }, ct);
     }
 
-    public override Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct) =>
-        WriteAsync((c, tx) => { MarkDirty(c, tx, meterId, from, to); return 0; }, ct);
+    public override Task MarkDirtyAsync(MeterId meter, Instant first, Instant last, CancellationToken ct) =>
+        WriteAsync((c, tx) => { MarkDirty(c, tx, meter.Value, first.UnixMs, last.UnixMs); return 0; }, ct);
 
     internal static void MarkDirty(SqliteConnection c, SqliteTransaction tx, long meterId, long from, long to) =>
         Scalar(c, """
@@ -110,18 +111,20 @@ public sealed partial class SqliteStore
 
     public override Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<DirtyMeter>>(c => ReadAll(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT $l;",
-            r => new DirtyMeter(r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), ("$l", max)), ct);
+            r => new DirtyMeter(new MeterId(r.GetInt64(0)), new Instant(r.GetInt64(1)), new Instant(r.GetInt64(2)), r.GetInt64(3)), ("$l", max)), ct);
 
     public override Task<long> CountDirtyAsync(CancellationToken ct) =>
         ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM dirty;")!, ct);
 
-    public override Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct) =>
+    public override Task<(Instant? Before, Instant? After)> NeighbourInstantsAsync(MeterId meter, Instant first, Instant last, int back, CancellationToken ct) =>
         ReadAsync(c => (
-            Scalar(c, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=$m AND ts < $t ORDER BY ts DESC LIMIT $k);", null,
-                ("$m", meterId), ("$t", minTs), ("$k", Math.Max(1, back))) as long?,
-            Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meterId), ("$t", maxTs)) as long?), ct);
+            AsInstant(Scalar(c, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=$m AND ts < $t ORDER BY ts DESC LIMIT $k);", null,
+                ("$m", meter.Value), ("$t", first.UnixMs), ("$k", Math.Max(1, back)))),
+            AsInstant(Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meter.Value), ("$t", last.UnixMs)))), ct);
 
-    public override Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct) =>
+    private static Instant? AsInstant(object? ms) => ms is long v ? new Instant(v) : null;
+
+    public override Task<RawReading[]> ReadingsAsync(MeterId meter, Instant from, Instant to, bool withNeighbours, CancellationToken ct) =>
         ReadAsync(c =>
         {
             var sql = withNeighbours
@@ -131,7 +134,7 @@ public sealed partial class SqliteStore
                   UNION ALL SELECT ts, value FROM (SELECT ts, value FROM reading WHERE meter_id=$m AND ts > $t ORDER BY ts LIMIT 1)
                   """
                 : "SELECT ts, value FROM reading WHERE meter_id=$m AND ts >= $f AND ts <= $t";
-            var list = ReadAll(c, null, sql, r => new RawReading(r.GetInt64(0), r.GetDouble(1)), ("$m", meterId), ("$f", from), ("$t", to));
+            var list = ReadAll(c, null, sql, r => new RawReading(r.GetInt64(0), r.GetDouble(1)), ("$m", meter.Value), ("$f", from.UnixMs), ("$t", to.UnixMs));
             list.Sort((a, b) => a.Ts.CompareTo(b.Ts));
             return list.ToArray();
         }, ct);

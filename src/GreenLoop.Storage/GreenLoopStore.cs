@@ -1,4 +1,6 @@
 using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage.Catalog;
 
 namespace GreenLoop.Storage;
@@ -46,11 +48,11 @@ public abstract class GreenLoopStore : CatalogStore, IReadingStore, IDerivationS
 
     public abstract Task<long> CountDirtyAsync(CancellationToken ct);
 
-    public abstract Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct);
+    public abstract Task MarkDirtyAsync(MeterId meter, Instant first, Instant last, CancellationToken ct);
 
-    public abstract Task<(long? Before, long? After)> NeighbourInstantsAsync(long meterId, long minTs, long maxTs, int back, CancellationToken ct);
+    public abstract Task<(Instant? Before, Instant? After)> NeighbourInstantsAsync(MeterId meter, Instant first, Instant last, int back, CancellationToken ct);
 
-    public abstract Task<RawReading[]> ReadingsAsync(long meterId, long from, long to, bool withNeighbours, CancellationToken ct);
+    public abstract Task<RawReading[]> ReadingsAsync(MeterId meter, Instant from, Instant to, bool withNeighbours, CancellationToken ct);
 
     public abstract Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct);
 

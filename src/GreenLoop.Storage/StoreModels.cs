@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 
 namespace GreenLoop.Storage;
 
@@ -45,8 +46,8 @@ public sealed record QuarantineEntry
     public required string Reason { get; init; }
 }
 
-/// <summary>A meter with readings not yet derived, over the span of their instants.</summary>
-public readonly record struct DirtyMeter(long MeterId, long FromTs, long ToTs, long Version);
+/// <summary>A meter with readings not yet derived: the first and last of their instants, and the mark's version.</summary>
+public readonly record struct DirtyMeter(MeterId Meter, Instant First, Instant Last, long Version);
 
 /// <summary>A derived row at any grain, with the start of the period one grain up (hour, day or month start).</summary>
 public readonly record struct DerivedRow(long Ts, long UpTs, double? Value, double? Min, double? Max, long CoveredMs, QualityFlags Flags);
@@ -54,9 +55,11 @@ public readonly record struct DerivedRow(long Ts, long UpTs, double? Value, doub
 /// <summary>Everything derivation recomputed for one meter over [From, To): written in one transaction.</summary>
 public sealed record DerivedSpan
 {
-    public required long MeterId { get; init; }
-    public required long From { get; init; }
-    public required long To { get; init; }
+    public required MeterId Meter { get; init; }
+    /// <summary>Start of the span (inclusive).</summary>
+    public required Instant From { get; init; }
+    /// <summary>End of the span (exclusive).</summary>
+    public required Instant To { get; init; }
     public required IReadOnlyList<DerivedRow> Buckets { get; init; }
     public required IReadOnlyList<DerivedRow> Hours { get; init; }
     public required IReadOnlyList<MeterFinding> Findings { get; init; }

@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -98,7 +100,7 @@ public sealed class CrashTests : IDisposable
 
         await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data.Path, "greenloop.db") });
         var meter = (await store.LoadAllMetersAsync(CancellationToken.None)).Single(m => m.Definition.Key == Meter);
-        var stored = (await store.ReadingsAsync(meter.Id, _midnight.ToUnixTimeMilliseconds(), _midnight.AddDays(1).ToUnixTimeMilliseconds(), withNeighbours: false, CancellationToken.None))
+        var stored = (await store.ReadingsAsync(new MeterId(meter.Id), new Instant(_midnight.ToUnixTimeMilliseconds()), new Instant(_midnight.AddDays(1).ToUnixTimeMilliseconds()), withNeighbours: false, CancellationToken.None))
             .ToDictionary(r => r.Ts, r => r.Value);
         foreach (var k in acknowledged)
         {

@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
@@ -89,7 +91,7 @@ public sealed class SteelDatasetCliTests : IDisposable
         // Exactly the midnight rows: 365 of them in the file (one per day), and no stored reading at local midnight.
         await using var store = new SqliteStore(new SqliteStoreOptions { Path = Path.Combine(_data.Path, "greenloop.db") });
         var meter = (await store.LoadAllMetersAsync(CancellationToken.None)).Single(m => m.Definition.Key == "steel.main.kwh");
-        var readings = await store.ReadingsAsync(meter.Id, long.MinValue, long.MaxValue, withNeighbours: false, CancellationToken.None);
+        var readings = await store.ReadingsAsync(new MeterId(meter.Id), new Instant(long.MinValue), new Instant(long.MaxValue), withNeighbours: false, CancellationToken.None);
         Assert.Equal(34_675, readings.Length);
         var seoul = TimeSpan.FromHours(9);
         Assert.DoesNotContain(readings, r => DateTimeOffset.FromUnixTimeMilliseconds(r.Ts).ToOffset(seoul).TimeOfDay == TimeSpan.Zero);

@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using System.Text.Json;
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Model;
@@ -96,7 +97,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
         await store.CreateApiKeyAsync(new StoredApiKey { TenantId = other, Name = "gw", Prefix = "gl_abc", SecretHash = "h", Permissions = ["ingest"], CreatedBy = "zhang", CreatedAt = 11 }, _ct);
         // The manual entry's reading derived too, and one meter left marked dirty (as a stopped server may leave it).
         await h.DeriveAsync();
-        await store.MarkDirtyAsync(gas, 0, 1, _ct);
+        await store.MarkDirtyAsync(new MeterId(gas), new Instant(0), new Instant(1), _ct);
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, _json);
@@ -111,7 +112,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
         {
             foreach (var m in site.Meters)
             {
-                snapshot.Add(Json(await store.ReadingsAsync(m.Id, 0, long.MaxValue, false, _ct)));
+                snapshot.Add(Json(await store.ReadingsAsync(new MeterId(m.Id), new Instant(0), new Instant(long.MaxValue), false, _ct)));
                 snapshot.Add(Json(await store.EventsAsync(m.Id, _ct)));
                 snapshot.Add(Json(await store.FindingsAsync(m.Id, 0, long.MaxValue, _ct)));
                 foreach (var grain in Enum.GetValues<Grain>()) snapshot.Add(Json(await store.MeterSeriesAsync(m.Id, grain, 0, long.MaxValue, _ct)));

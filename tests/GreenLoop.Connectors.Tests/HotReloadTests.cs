@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using System.Text.Json.Nodes;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Connectors.Mqtt;
@@ -59,7 +60,7 @@ public sealed class HotReloadTests : IAsyncLifetime
     private async Task<IReadOnlyList<double>> ValuesAsync(string meter)
     {
         var m = (await _store.LoadMetersAsync(_tenant, CancellationToken.None))[meter];
-        return (await _store.ReadingsAsync(m.Id, 0, long.MaxValue, false, CancellationToken.None)).Select(r => r.Value).ToList();
+        return (await _store.ReadingsAsync(new MeterId(m.Id), new Instant(0), new Instant(long.MaxValue), false, CancellationToken.None)).Select(r => r.Value).ToList();
     }
 
     private Task UntilAsync(Func<Task<bool>> condition, string what) =>

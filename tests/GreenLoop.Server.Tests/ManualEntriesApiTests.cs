@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -55,7 +57,7 @@ public sealed class ManualEntriesApiTests : IAsyncLifetime
         var tenant = _factory.Services.GetRequiredService<Hosting.TenantContext>().TenantId;
         var id = (await store.LoadMetersAsync(tenant, CancellationToken.None))[meter].Id;
         var ms = at.ToUnixTimeMilliseconds();
-        var readings = await store.ReadingsAsync(id, ms, ms, withNeighbours: false, CancellationToken.None);
+        var readings = await store.ReadingsAsync(new MeterId(id), new Instant(ms), new Instant(ms), withNeighbours: false, CancellationToken.None);
         return readings.Length == 0 ? null : readings[0].Value;
     }
 

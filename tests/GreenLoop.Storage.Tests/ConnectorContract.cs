@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Testing;
 
@@ -54,8 +56,8 @@ public abstract class ConnectorContract : StoreContract
             Id = entry.Id, EntryId = entry.Id, Version = 1, TenantId = h.TenantId, MeterId = gas, MeterKey = TestSites.GasMeter, Ts = 9000, Value = 42.5,
             EnteredBy = "wang.fang", EnteredAt = 9500, Document = "bill 2026-11", Note = "gas bill",
         }, entry);
-        Assert.Equal([new RawReading(9000, 42.5)], await h.Store.ReadingsAsync(gas, 0, 10_000, false, Ct));
-        Assert.Equal([new DirtyMeter(gas, 9000, 9000, 1)], await h.Store.GetDirtyAsync(10, Ct));
+        Assert.Equal([new RawReading(9000, 42.5)], await h.Store.ReadingsAsync(new MeterId(gas), new Instant(0), new Instant(10_000), false, Ct));
+        Assert.Equal([new DirtyMeter(new MeterId(gas), new Instant(9000), new Instant(9000), 1)], await h.Store.GetDirtyAsync(10, Ct));
     }
 
     [Fact]
@@ -72,7 +74,7 @@ public abstract class ConnectorContract : StoreContract
 
         Assert.Equal(new ManualEntryOutcome(ManualEntryStatus.EntryExists, null, first.EntryId), sameInstant);
         Assert.Equal(new ManualEntryOutcome(ManualEntryStatus.ReadingExists, null), deviceInstant);
-        Assert.Equal([new RawReading(8000, 7), new RawReading(9000, 42.5)], await h.Store.ReadingsAsync(gas, 0, 10_000, false, Ct));
+        Assert.Equal([new RawReading(8000, 7), new RawReading(9000, 42.5)], await h.Store.ReadingsAsync(new MeterId(gas), new Instant(0), new Instant(10_000), false, Ct));
         Assert.Equal([first], await h.Store.ManualEntriesAsync(h.TenantId, null, 10, Ct));
     }
 
@@ -91,8 +93,8 @@ public abstract class ConnectorContract : StoreContract
         Assert.Equal(ManualEntryStatus.Corrected, second.Status);
         Assert.Equal((first.EntryId, 2, gas, 9000L, 24.5, "digits swapped"), (second.Entry!.EntryId, second.Entry.Version, second.Entry.MeterId, second.Entry.Ts, second.Entry.Value, second.Entry.Reason));
         Assert.Equal((first.EntryId, 3, 25.0), (third.Entry!.EntryId, third.Entry.Version, third.Entry.Value));
-        Assert.Equal([new RawReading(9000, 25.0)], await h.Store.ReadingsAsync(gas, 0, 10_000, false, Ct));
-        Assert.Equal([new DirtyMeter(gas, 9000, 9000, dirtyBefore + 2)], await h.Store.GetDirtyAsync(10, Ct));
+        Assert.Equal([new RawReading(9000, 25.0)], await h.Store.ReadingsAsync(new MeterId(gas), new Instant(0), new Instant(10_000), false, Ct));
+        Assert.Equal([new DirtyMeter(new MeterId(gas), new Instant(9000), new Instant(9000), dirtyBefore + 2)], await h.Store.GetDirtyAsync(10, Ct));
         Assert.Equal([first, second.Entry, third.Entry], await h.Store.ManualEntryHistoryAsync(h.TenantId, first.EntryId, Ct));
         Assert.Equal([third.Entry], await h.Store.ManualEntriesAsync(h.TenantId, gas, 10, Ct));
     }
@@ -123,6 +125,6 @@ public abstract class ConnectorContract : StoreContract
         Assert.Equal(new ManualEntryOutcome(ManualEntryStatus.NotFound, null), foreignMeter);
         Assert.Equal(new ManualEntryOutcome(ManualEntryStatus.NotFound, null), foreignEntry);
         Assert.Empty(await h.Store.ManualEntryHistoryAsync(h.TenantId, theirs.EntryId, Ct));
-        Assert.Equal([new RawReading(5000, 5)], await h.Store.ReadingsAsync(theirGas, 0, 10_000, false, Ct));
+        Assert.Equal([new RawReading(5000, 5)], await h.Store.ReadingsAsync(new MeterId(theirGas), new Instant(0), new Instant(10_000), false, Ct));
     }
 }

@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Testing;
@@ -23,9 +24,9 @@ public abstract class DerivedContract : StoreContract
     /// <summary>Two hours of one meter from the first hour of day D, with their four buckets each (values split evenly).</summary>
     private static DerivedSpan TwoHours(long meter, double first, double second, long? version = null, QualityFlags secondFlags = QualityFlags.None) => new()
     {
-        MeterId = meter,
-        From = _day,
-        To = _day + 2 * Hour,
+        Meter = new MeterId(meter),
+        From = new Instant(_day),
+        To = new Instant(_day + 2 * Hour),
         Buckets = [.. Enumerable.Range(0, 8).Select(q => Energy(_day + q * Quarter, _day + q / 4 * Hour, (q < 4 ? first : second) / 4, Quarter, q < 4 ? QualityFlags.None : secondFlags))],
         Hours = [Energy(_day, _day, first, Hour), Energy(_day + Hour, _day, second, Hour, secondFlags)],
         Findings = [],
@@ -74,9 +75,9 @@ public abstract class DerivedContract : StoreContract
         var temp = MeterId(site, TestSites.TempMeter);
         var span = new DerivedSpan
         {
-            MeterId = temp,
-            From = _day,
-            To = _day + 3 * Hour,
+            Meter = new MeterId(temp),
+            From = new Instant(_day),
+            To = new Instant(_day + 3 * Hour),
             Buckets = [],
             // 800 over a full hour, 900 over half an hour, and an hour with no coverage at all (ignored by the weights).
             Hours = [new(_day, _day, 800, 790, 810, Hour, QualityFlags.None), new(_day + Hour, _day, 900, 850, 950, Hour / 2, QualityFlags.Gap), new(_day + 2 * Hour, _day, null, null, null, 0, QualityFlags.Gap)],
@@ -117,7 +118,7 @@ public abstract class DerivedContract : StoreContract
         // A third hour saved on its own, outside the later re-derivation of the first two.
         var third = new DerivedSpan
         {
-            MeterId = main, From = _day + 2 * Hour, To = _day + 3 * Hour, Buckets = [Energy(_day + 2 * Hour, _day + 2 * Hour, 7, Quarter)],
+            Meter = new MeterId(main), From = new Instant(_day + 2 * Hour), To = new Instant(_day + 3 * Hour), Buckets = [Energy(_day + 2 * Hour, _day + 2 * Hour, 7, Quarter)],
             Hours = [Energy(_day + 2 * Hour, _day, 7, Hour)], Findings = [new MeterFinding(_day + 2 * Hour + 5, FindingKind.Gap, "outside")],
             Days = [(_day, _month)], Months = [_month],
         };
@@ -165,9 +166,9 @@ public abstract class DerivedContract : StoreContract
         // A reading of the gas meter arrives while derivation works on version 1.
         await h.Store.AppendReadingsAsync([new(gas, _day + Hour, 2)], 2, Ct);
 
-        await h.Store.SaveDerivedAsync([.. taken.Select(d => TwoHours(d.MeterId, 1, 1, d.Version))], Ct);
+        await h.Store.SaveDerivedAsync([.. taken.Select(d => TwoHours(d.Meter.Value, 1, 1, d.Version))], Ct);
 
-        Assert.Equal([new DirtyMeter(gas, _day, _day + Hour, 2)], await h.Store.GetDirtyAsync(10, Ct));
+        Assert.Equal([new DirtyMeter(new MeterId(gas), new Instant(_day), new Instant(_day + Hour), 2)], await h.Store.GetDirtyAsync(10, Ct));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Testing;
 
@@ -26,7 +28,7 @@ public abstract class ReadingContract : StoreContract
 
         Assert.Equal([new(AppendStatus.Inserted, null), new(AppendStatus.Inserted, null)], first);
         Assert.Equal([new(AppendStatus.Duplicate, null), new(AppendStatus.Conflict, 2.0), new(AppendStatus.Inserted, null)], second);
-        Assert.Equal([new RawReading(1000, 1.0), new RawReading(2000, 2.0), new RawReading(3000, 3.0)], await h.Store.ReadingsAsync(main, 0, 10_000, false, Ct));
+        Assert.Equal([new RawReading(1000, 1.0), new RawReading(2000, 2.0), new RawReading(3000, 3.0)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(0), new Instant(10_000), false, Ct));
         Assert.Equal(3, await h.Store.CountReadingsAsync(main, Ct));
     }
 
@@ -45,8 +47,8 @@ public abstract class ReadingContract : StoreContract
         Assert.Equal(
             [new(AppendStatus.Inserted, null), new(AppendStatus.Duplicate, null), new(AppendStatus.Duplicate, null), new(AppendStatus.Conflict, 1.0), new(AppendStatus.Conflict, 5.0)],
             outcomes);
-        Assert.Equal([new RawReading(1000, 1.0)], await h.Store.ReadingsAsync(main, 0, 10_000, false, Ct));
-        Assert.Equal([new RawReading(5000, 5.0)], await h.Store.ReadingsAsync(gas, 0, 10_000, false, Ct));
+        Assert.Equal([new RawReading(1000, 1.0)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(0), new Instant(10_000), false, Ct));
+        Assert.Equal([new RawReading(5000, 5.0)], await h.Store.ReadingsAsync(new MeterId(gas), new Instant(0), new Instant(10_000), false, Ct));
     }
 
     [Fact]
@@ -64,9 +66,9 @@ public abstract class ReadingContract : StoreContract
         Assert.Equal(3000, all.Count(o => o.Status == AppendStatus.Inserted));
         Assert.Equal(9000, all.Count(o => o.Status == AppendStatus.Duplicate));
         Assert.Equal(1500, await h.Store.CountReadingsAsync(main, Ct));
-        Assert.Equal(new RawReading(1_499_000, -1499), (await h.Store.ReadingsAsync(gas, 1_499_000, 1_499_000, false, Ct))[0]);
-        var dirty = (await h.Store.GetDirtyAsync(10, Ct)).OrderBy(d => d.MeterId).ToList();
-        Assert.Equal([(main, 0L, 1_499_000L), (gas, 0L, 1_499_000L)], dirty.Select(d => (d.MeterId, d.FromTs, d.ToTs)));
+        Assert.Equal(new RawReading(1_499_000, -1499), (await h.Store.ReadingsAsync(new MeterId(gas), new Instant(1_499_000), new Instant(1_499_000), false, Ct))[0]);
+        var dirty = (await h.Store.GetDirtyAsync(10, Ct)).OrderBy(d => d.Meter.Value).ToList();
+        Assert.Equal([(main, 0L, 1_499_000L), (gas, 0L, 1_499_000L)], dirty.Select(d => (d.Meter.Value, d.First.UnixMs, d.Last.UnixMs)));
     }
 
     [Fact]
@@ -93,8 +95,8 @@ public abstract class ReadingContract : StoreContract
         await h.Store.AppendReadingsAsync([new(main, 3000, 0.5), new(main, 7000, 2), new(gas, 6000, 1)], 2, Ct);
         var afterSecond = await h.Store.GetDirtyAsync(10, Ct);
 
-        Assert.Equal([new DirtyMeter(main, 5000, 7000, 1), new DirtyMeter(gas, 6000, 6000, 1)], afterFirst.OrderBy(d => d.MeterId));
-        Assert.Equal([new DirtyMeter(main, 3000, 7000, 2), new DirtyMeter(gas, 6000, 6000, 1)], afterSecond.OrderBy(d => d.MeterId));
+        Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(5000), new Instant(7000), 1), new DirtyMeter(new MeterId(gas), new Instant(6000), new Instant(6000), 1)], afterFirst.OrderBy(d => d.Meter.Value));
+        Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(3000), new Instant(7000), 2), new DirtyMeter(new MeterId(gas), new Instant(6000), new Instant(6000), 1)], afterSecond.OrderBy(d => d.Meter.Value));
         Assert.Equal(2, await h.Store.CountDirtyAsync(Ct));
     }
 
@@ -103,15 +105,15 @@ public abstract class ReadingContract : StoreContract
     {
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
-        await h.Store.MarkDirtyAsync(gas, 10, 20, Ct);
-        await h.Store.MarkDirtyAsync(main, 30, 40, Ct);
-        await h.Store.MarkDirtyAsync(main, 5, 35, Ct);
+        await h.Store.MarkDirtyAsync(new MeterId(gas), new Instant(10), new Instant(20), Ct);
+        await h.Store.MarkDirtyAsync(new MeterId(main), new Instant(30), new Instant(40), Ct);
+        await h.Store.MarkDirtyAsync(new MeterId(main), new Instant(5), new Instant(35), Ct);
 
         var one = await h.Store.GetDirtyAsync(1, Ct);
 
         // main was applied first, so it has the lower id; its second mark widened 30..40 to 5..40 and bumped the version.
         Assert.True(main < gas);
-        Assert.Equal([new DirtyMeter(main, 5, 40, 2)], one);
+        Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(5), new Instant(40), 2)], one);
     }
 
     [Fact]
@@ -122,10 +124,10 @@ public abstract class ReadingContract : StoreContract
         await h.Store.AppendReadingsAsync([.. Enumerable.Range(1, 5).Select(k => new StoredReading(main, k * 1000L, k))], 1, Ct);
 
         // Before 3000: 2000 is the first back, 1000 the second; with 5 back there are only two, so the earliest (1000).
-        Assert.Equal((2000L, 4000L), await h.Store.NeighbourInstantsAsync(main, 3000, 3000, 1, Ct));
-        Assert.Equal((1000L, 4000L), await h.Store.NeighbourInstantsAsync(main, 3000, 3000, 2, Ct));
-        Assert.Equal((1000L, 5000L), await h.Store.NeighbourInstantsAsync(main, 2500, 4500, 5, Ct));
-        Assert.Equal(((long?)null, (long?)null), await h.Store.NeighbourInstantsAsync(main, 1000, 5000, 1, Ct));
+        Assert.Equal(((Instant?)new Instant(2000), (Instant?)new Instant(4000)), await h.Store.NeighbourInstantsAsync(new MeterId(main), new Instant(3000), new Instant(3000), 1, Ct));
+        Assert.Equal(((Instant?)new Instant(1000), (Instant?)new Instant(4000)), await h.Store.NeighbourInstantsAsync(new MeterId(main), new Instant(3000), new Instant(3000), 2, Ct));
+        Assert.Equal(((Instant?)new Instant(1000), (Instant?)new Instant(5000)), await h.Store.NeighbourInstantsAsync(new MeterId(main), new Instant(2500), new Instant(4500), 5, Ct));
+        Assert.Equal(((Instant?)null, (Instant?)null), await h.Store.NeighbourInstantsAsync(new MeterId(main), new Instant(1000), new Instant(5000), 1, Ct));
     }
 
     [Fact]
@@ -136,11 +138,11 @@ public abstract class ReadingContract : StoreContract
         // Appended out of order, and another meter's readings in between that must not leak in.
         await h.Store.AppendReadingsAsync([new(main, 4000, 4), new(main, 2000, 2), new(gas, 3000, 99), new(main, 3000, 3), new(main, 1000, 1), new(main, 5000, 5)], 1, Ct);
 
-        Assert.Equal([new RawReading(3000, 3)], await h.Store.ReadingsAsync(main, 2500, 3500, false, Ct));
-        Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(main, 2500, 3500, true, Ct));
-        Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(main, 2000, 4000, false, Ct));
-        Assert.Equal([new RawReading(4000, 4), new RawReading(5000, 5)], await h.Store.ReadingsAsync(main, 4500, 9000, true, Ct));
-        Assert.Empty(await h.Store.ReadingsAsync(main, 6000, 9000, false, Ct));
+        Assert.Equal([new RawReading(3000, 3)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(2500), new Instant(3500), false, Ct));
+        Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(2500), new Instant(3500), true, Ct));
+        Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(2000), new Instant(4000), false, Ct));
+        Assert.Equal([new RawReading(4000, 4), new RawReading(5000, 5)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(4500), new Instant(9000), true, Ct));
+        Assert.Empty(await h.Store.ReadingsAsync(new MeterId(main), new Instant(6000), new Instant(9000), false, Ct));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using System.Text.Json;
 using GreenLoop.Domain.Model;
 using GreenLoop.Testing;
@@ -23,7 +24,7 @@ public abstract class SiteContract : StoreContract
         var dirty = await h.Store.GetDirtyAsync(100, Ct);
         await h.Store.SaveDerivedAsync([.. dirty.Select(d => new DerivedSpan
         {
-            MeterId = d.MeterId, From = 0, To = 0, Buckets = [], Hours = [], Findings = [], Days = [], Months = [], DirtyVersion = d.Version,
+            Meter = d.Meter, From = new Instant(0), To = new Instant(0), Buckets = [], Hours = [], Findings = [], Days = [], Months = [], DirtyVersion = d.Version,
         })], Ct);
         Assert.Equal(0, await h.Store.CountDirtyAsync(Ct));
     }
@@ -113,7 +114,7 @@ public abstract class SiteContract : StoreContract
         Assert.Equal(new ApplyResult(0, 1, 5), renamed);
         Assert.Equal(0, dirtyAfterRename);
         Assert.Equal(new ApplyResult(0, 1, 5), remultiplied);
-        Assert.Equal([new DirtyMeter(main, 1000, 3000, 1)], await h.Store.GetDirtyAsync(10, Ct));
+        Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(1000), new Instant(3000), 1)], await h.Store.GetDirtyAsync(10, Ct));
         Assert.Equal(3, (await h.MeterAsync(TestSites.MainMeter)).Definition.Multiplier);
     }
 
@@ -131,7 +132,7 @@ public abstract class SiteContract : StoreContract
         var result = await h.Store.ApplySiteAsync(h.TenantId, changed, 2, Ct);
 
         Assert.Equal(new ApplyResult(0, 1, 7), result);
-        Assert.Equal([new DirtyMeter(main, at, at, 1)], await h.Store.GetDirtyAsync(10, Ct));
+        Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(at), new Instant(at), 1)], await h.Store.GetDirtyAsync(10, Ct));
         var ev = Assert.Single(await h.Store.EventsAsync(main, Ct));
         Assert.Equal((at, MeterEventKind.Replacement, 123456.5, 0.0), (ev.Ts, ev.Kind, ev.OldValue, ev.NewValue));
         Assert.Equal("CT upgrade 2000/5", Assert.Single((await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!.Definition.Events).Note);

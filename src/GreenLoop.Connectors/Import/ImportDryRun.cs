@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using System.Globalization;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline.Meter.Ingest;
@@ -66,7 +67,7 @@ public sealed class ImportDryRun(IDerivationStore store, IngestService ingest, T
 
     private async Task<Dictionary<long, double>> StoredAsync(long meterId, long from, long to, CancellationToken ct)
     {
-        var readings = await store.ReadingsAsync(meterId, from, to, withNeighbours: false, ct).ConfigureAwait(false);
+        var readings = await store.ReadingsAsync(new MeterId(meterId), new Instant(from), new Instant(to), withNeighbours: false, ct).ConfigureAwait(false);
         var byTs = new Dictionary<long, double>(readings.Length);
         foreach (var r in readings) byTs[r.Ts] = r.Value;
         return byTs;

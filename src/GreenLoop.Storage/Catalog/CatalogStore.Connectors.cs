@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace GreenLoop.Storage.Catalog;
@@ -50,7 +52,7 @@ public abstract partial class CatalogStore
                 var latest = await db.ManualEntries.Where(e => e.EntryId == corrects).OrderByDescending(e => e.Version).FirstOrDefaultAsync(ct);
                 if (latest is null) return new ManualEntryOutcome(ManualEntryStatus.NotFound, null);
                 (meterId, ts, entryId, version) = (latest.MeterId, latest.Ts, corrects, latest.Version + 1);
-                await series.PutReadingAsync(meterId, ts, draft.Value, draft.EnteredAt, ct);
+                await series.PutReadingAsync(new MeterId(meterId), new Instant(ts), draft.Value, new Instant(draft.EnteredAt), ct);
             }
             else
             {
@@ -58,8 +60,8 @@ public abstract partial class CatalogStore
                 if (!await db.Meters.AnyAsync(m => m.Id == meterId, ct)) return new ManualEntryOutcome(ManualEntryStatus.NotFound, null);
                 var held = await db.ManualEntries.IgnoreQueryFilters().Where(e => e.MeterId == meterId && e.Ts == ts).Select(e => (long?)e.EntryId).FirstOrDefaultAsync(ct);
                 if (held is { } h) return new ManualEntryOutcome(ManualEntryStatus.EntryExists, null, h);
-                if (await series.ReadingExistsAsync(meterId, ts, ct)) return new ManualEntryOutcome(ManualEntryStatus.ReadingExists, null);
-                await series.PutReadingAsync(meterId, ts, draft.Value, draft.EnteredAt, ct);
+                if (await series.ReadingExistsAsync(new MeterId(meterId), new Instant(ts), ct)) return new ManualEntryOutcome(ManualEntryStatus.ReadingExists, null);
+                await series.PutReadingAsync(new MeterId(meterId), new Instant(ts), draft.Value, new Instant(draft.EnteredAt), ct);
             }
             var row = new ManualEntryRecord
             {
@@ -74,7 +76,7 @@ public abstract partial class CatalogStore
                 row.EntryId = row.Id;
                 await db.SaveChangesAsync(ct);
             }
-            await series.MarkDirtyAsync(meterId, ts, ts, ct);
+            await series.MarkDirtyAsync(new MeterId(meterId), new Instant(ts), new Instant(ts), ct);
             var written = (await ManualQuery(db).Where(e => e.Id == row.Id).ToListAsync(ct))[0];
             return new ManualEntryOutcome(version == 1 ? ManualEntryStatus.Created : ManualEntryStatus.Corrected, written);
         }, ct);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using Microsoft.EntityFrameworkCore;
 
 namespace GreenLoop.Storage.Catalog;
@@ -114,7 +115,7 @@ public abstract partial class CatalogStore
             if (old with { Name = m.Name, NameZh = m.NameZh, Node = m.Node, Role = m.Role, Parent = m.Parent } != m) redrive.Add(row);
         }
         await db.SaveChangesAsync(ct);
-        foreach (var row in redrive) await series.MarkWholeMeterDirtyAsync(row.Id, ct);
+        foreach (var row in redrive) await series.MarkWholeMeterDirtyAsync(new MeterId(row.Id), ct);
 
         var meterIds = meters.Values.Where(m => m.SiteId == siteId).Select(m => m.Id).ToList();
         var events = await db.MeterEvents.Where(e => meterIds.Contains(e.MeterId)).ToDictionaryAsync(e => (e.MeterId, e.Ts, e.Kind), ct);
@@ -139,7 +140,7 @@ public abstract partial class CatalogStore
             dirty.Add((meterId, ts));
         }
         await db.SaveChangesAsync(ct);
-        foreach (var (meter, ts) in dirty) await series.MarkDirtyAsync(meter, ts, ts, ct);
+        foreach (var (meter, ts) in dirty) await series.MarkDirtyAsync(new MeterId(meter), new Instant(ts), new Instant(ts), ct);
 
         if (await RebuildClosureAsync(db, siteId, ct)) await series.RebuildNodeRollupsAsync(siteId, ct);
         return new ApplyResult(created, updated, unchanged);

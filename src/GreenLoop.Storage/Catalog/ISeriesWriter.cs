@@ -1,3 +1,6 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
+
 namespace GreenLoop.Storage.Catalog;
 
 /// <summary>
@@ -11,17 +14,17 @@ public interface ISeriesWriter
     /// advisory lock; SQLite has one writer anyway).</summary>
     Task SerializeAsync(WriteKind kind, CancellationToken ct);
 
-    /// <summary>Marks a meter for derivation over [from, to] (Unix ms).</summary>
-    Task MarkDirtyAsync(long meterId, long from, long to, CancellationToken ct);
+    /// <summary>Marks a meter for derivation over its readings in [first, last].</summary>
+    Task MarkDirtyAsync(MeterId meter, Instant first, Instant last, CancellationToken ct);
 
     /// <summary>Marks every stored reading of a meter for derivation (its definition changed).</summary>
-    Task MarkWholeMeterDirtyAsync(long meterId, CancellationToken ct);
+    Task MarkWholeMeterDirtyAsync(MeterId meter, CancellationToken ct);
 
     /// <summary>Whether a reading of the meter is stored at that instant.</summary>
-    Task<bool> ReadingExistsAsync(long meterId, long ts, CancellationToken ct);
+    Task<bool> ReadingExistsAsync(MeterId meter, Instant ts, CancellationToken ct);
 
     /// <summary>Stores a reading (a manual entry's), or replaces the value of the one stored at that instant.</summary>
-    Task PutReadingAsync(long meterId, long ts, double value, long receivedAt, CancellationToken ct);
+    Task PutReadingAsync(MeterId meter, Instant ts, double value, Instant receivedAt, CancellationToken ct);
 
     /// <summary>Recomputes a site's node totals from its meters' buckets and roll-ups (its closure changed).</summary>
     Task RebuildNodeRollupsAsync(long siteId, CancellationToken ct);

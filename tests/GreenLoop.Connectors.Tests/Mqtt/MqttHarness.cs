@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter;
 using GreenLoop.Connectors.Mqtt;
 using GreenLoop.Domain.Derivation;
@@ -111,7 +112,7 @@ internal sealed class MqttHarness : IAsyncDisposable
     public async Task<RawReading[]> ReadingsAsync(string meterKey)
     {
         var meter = (await Store.LoadMetersAsync(TenantId, CancellationToken.None))[meterKey];
-        return await Store.ReadingsAsync(meter.Id, 0, long.MaxValue / 2, withNeighbours: false, CancellationToken.None);
+        return await Store.ReadingsAsync(new MeterId(meter.Id), new Instant(0), new Instant(long.MaxValue / 2), withNeighbours: false, CancellationToken.None);
     }
 
     /// <summary>Waits until the quarantine holds <paramref name="count"/> rows, then returns them.</summary>

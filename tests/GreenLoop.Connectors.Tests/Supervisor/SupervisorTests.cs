@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Time;
 using System.Text.Json.Nodes;
 using GreenLoop.Domain.Model;
 using GreenLoop.Storage;
@@ -63,7 +64,7 @@ public sealed class SupervisorTests : IAsyncLifetime
     private async Task<double> NewestValueAsync(string meter)
     {
         var m = (await _store.LoadMetersAsync(_tenant, CancellationToken.None))[meter];
-        var readings = await _store.ReadingsAsync(m.Id, 0, long.MaxValue, false, CancellationToken.None);
+        var readings = await _store.ReadingsAsync(new MeterId(m.Id), new Instant(0), new Instant(long.MaxValue), false, CancellationToken.None);
         return readings[^1].Value;
     }
 

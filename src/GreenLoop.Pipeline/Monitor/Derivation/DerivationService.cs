@@ -32,12 +32,12 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         long buckets = 0;
         foreach (var d in dirty)
         {
-            var meter = await catalog.FindAsync(d.MeterId, ct);
+            var meter = await catalog.FindAsync(d.Meter.Value, ct);
             if (meter is null) continue;
-            var span = await DeriveAsync(meter, d.FromTs, d.ToTs, d.Version, ct);
+            var span = await DeriveAsync(meter, d.First, d.Last, d.Version, ct);
             spans.Add(span);
             changed.Add(new DerivedMeterChange(meter, span.From, span.To));
-            buckets += (span.To - span.From) / SiteCalendar.BucketMs;
+            buckets += (span.To.UnixMs - span.From.UnixMs) / SiteCalendar.BucketMs;
             if (buckets >= MaxBucketsPerPass) break;
         }
         await store.SaveDerivedAsync(spans, ct);
@@ -53,8 +53,11 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         }
     }
 
-    internal async Task<DerivedSpan> DeriveAsync(MeterRef meter, long minTs, long maxTs, long? version, CancellationToken ct)
+    internal async Task<DerivedSpan> DeriveAsync(MeterRef meter, Instant first, Instant last, long? version, CancellationToken ct)
     {
+        // Span arithmetic in Unix ms below; the seams take typed ids and instants.
+        var (minTs, maxTs) = (first.UnixMs, last.UnixMs);
+        var id = new MeterId(meter.Id);
         var def = meter.Definition;
         var config = MeterConfig.From(def);
         var calendar = catalog.Calendar(meter.TimeZone);
@@ -65,27 +68,27 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
             from = SiteCalendar.FloorBucket(minTs - config.IntervalMs);
             to = SiteCalendar.CeilBucket(maxTs + config.IntervalMs);
             (from, to) = WholeHours(calendar, from, to);
-            readings = await store.ReadingsAsync(meter.Id, from - config.IntervalMs, to + config.IntervalMs, withNeighbours: false, ct);
+            readings = await store.ReadingsAsync(id, new Instant(from - config.IntervalMs), new Instant(to + config.IntervalMs), withNeighbours: false, ct);
         }
         else
         {
             // A new counter reading can turn the reading before it into a skipped bad reading (see Deriver), which
             // changes the pair that ends there: start two readings back.
-            var (before, after) = await store.NeighbourInstantsAsync(meter.Id, minTs, maxTs, def.Kind == MeterKind.Cumulative ? 2 : 1, ct);
-            from = SiteCalendar.FloorBucket(before ?? minTs);
-            to = SiteCalendar.FloorBucket(after ?? maxTs) + SiteCalendar.BucketMs;
+            var (before, after) = await store.NeighbourInstantsAsync(id, first, last, def.Kind == MeterKind.Cumulative ? 2 : 1, ct);
+            from = SiteCalendar.FloorBucket(before?.UnixMs ?? minTs);
+            to = SiteCalendar.FloorBucket(after?.UnixMs ?? maxTs) + SiteCalendar.BucketMs;
             (from, to) = WholeHours(calendar, from, to);
-            readings = await store.ReadingsAsync(meter.Id, from, to, withNeighbours: true, ct);
+            readings = await store.ReadingsAsync(id, new Instant(from), new Instant(to), withNeighbours: true, ct);
         }
         var events = def.Kind == MeterKind.Cumulative ? await catalog.EventsAsync(meter.Id, ct) : [];
         var result = Deriver.Derive(config, readings, events, from, to);
-        return BuildSpan(meter.Id, calendar, from, to, result, version);
+        return BuildSpan(id, calendar, from, to, result, version);
     }
 
     private static (long From, long To) WholeHours(SiteCalendar calendar, long from, long to) =>
         (calendar.HourStart(from), calendar.HourStart(to - 1) + HourMs);
 
-    internal static DerivedSpan BuildSpan(long meterId, SiteCalendar calendar, long from, long to, DerivationResult result, long? version)
+    internal static DerivedSpan BuildSpan(MeterId meter, SiteCalendar calendar, long from, long to, DerivationResult result, long? version)
     {
         var buckets = result.Buckets
             .Select(b => new DerivedRow(b.Start, calendar.HourStart(b.Start), b.Value, b.Min, b.Max, b.CoveredMs, b.Flags))
@@ -106,9 +109,9 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         }
         return new DerivedSpan
         {
-            MeterId = meterId,
-            From = from,
-            To = to,
+            Meter = meter,
+            From = new Instant(from),
+            To = new Instant(to),
             Buckets = buckets,
             Hours = hours,
             Findings = result.Findings,

@@ -19,7 +19,7 @@ public sealed class DerivedChangeFeed : IDerivedChangeSubscriber
     public ValueTask OnDerivedAsync(IReadOnlyList<DerivedMeterChange> changes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        foreach (var c in changes) _channel.Writer.TryWrite(new DerivedChange(c.Meter.Id, c.From, c.To));
+        foreach (var c in changes) _channel.Writer.TryWrite(new DerivedChange(c.Meter.Id, c.From.UnixMs, c.To.UnixMs));
         return ValueTask.CompletedTask;
     }
 

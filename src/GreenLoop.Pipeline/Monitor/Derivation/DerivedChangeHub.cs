@@ -1,10 +1,11 @@
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Monitor.Derivation;
 
-/// <summary>What one committed derivation pass rewrote of one meter: its span [From, To) (Unix ms), the meter with its
-/// tenant, site and time zone resolved once for every subscriber.</summary>
-public sealed record DerivedMeterChange(MeterRef Meter, long From, long To);
+/// <summary>What one committed derivation pass rewrote of one meter: its span [From, To), the meter with its tenant, site
+/// and time zone resolved once for every subscriber.</summary>
+public sealed record DerivedMeterChange(MeterRef Meter, Instant From, Instant To);
 
 /// <summary>Something that follows derived data: the alarm evaluator's queue, the live pages, later KPIs.</summary>
 public interface IDerivedChangeSubscriber

@@ -67,8 +67,9 @@ public sealed class LiveUpdates(MeterCatalog catalog) : IDerivedChangeSubscriber
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Count == 0 || _subscribers.IsEmpty) return ValueTask.CompletedTask;
         var sites = new Dictionary<(long Tenant, string Site), SiteSpan>();
-        foreach (var (meter, from, to) in changes)
+        foreach (var (meter, first, end) in changes)
         {
+            var (from, to) = (first.UnixMs, end.UnixMs);
             var key = (meter.TenantId, meter.SiteKey);
             if (!sites.TryGetValue(key, out var site)) sites[key] = site = new SiteSpan(meter.TimeZone, from, to);
             site.Add(meter.Definition.Key, from, to);

@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
@@ -158,7 +160,7 @@ public sealed class IngestDeriveTests
         var quarantined = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None));
         Assert.Equal(("gateway-7", MainMeter, "value", "1234.5"), (quarantined.Source, quarantined.Meter, quarantined.Field, quarantined.Value));
         var main = await h.MeterAsync(MainMeter);
-        var stored = Assert.Single(await h.Store.ReadingsAsync(main.Id, _midnight.AddMinutes(60).ToUnixTimeMilliseconds(), _midnight.AddMinutes(60).ToUnixTimeMilliseconds(), withNeighbours: false, CancellationToken.None));
+        var stored = Assert.Single(await h.Store.ReadingsAsync(new MeterId(main.Id), new Instant(_midnight.AddMinutes(60).ToUnixTimeMilliseconds()), new Instant(_midnight.AddMinutes(60).ToUnixTimeMilliseconds()), withNeighbours: false, CancellationToken.None));
         Assert.Equal(1040, stored.Value);
         AssertPoint(Assert.Single((await h.SeriesAsync("plant", MainMeter, Grain.Day, "2026-11-23", "2026-11-24")).Points), "2026-11-23T00:00:00+08:00", 1920.0, 1.0);
     }
