@@ -1,11 +1,13 @@
-using GreenLoop.Pipeline.Meter;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Cli.Bench;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
 
@@ -112,11 +114,11 @@ internal static class PipelineProfile
         var i = 0;
         foreach (var b in batches)
         {
-            lists.Add(Enumerable.Range(i, b.Count).Select(k => new StoredReading(rows.MeterIds[k], rows.Ts[k], rows.Values[k])).ToArray());
+            lists.Add(Enumerable.Range(i, b.Count).Select(k => new StoredReading(new MeterId(rows.MeterIds[k]), new Instant(rows.Ts[k]), rows.Values[k])).ToArray());
             i += b.Count;
         }
         var watch = Stopwatch.StartNew();
-        foreach (var list in lists) await store.AppendReadingsAsync(list, 0, CancellationToken.None);
+        foreach (var list in lists) await store.AppendReadingsAsync(list, new Instant(0), CancellationToken.None);
         return watch.Elapsed;
     }
 }

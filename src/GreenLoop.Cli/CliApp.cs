@@ -1,7 +1,7 @@
 using System.Text.Json;
-using GreenLoop.Domain.Model;
 using GreenLoop.Cli.Import;
 using GreenLoop.Connectors.Import;
+using GreenLoop.Domain.Model;
 using GreenLoop.Server;
 using Microsoft.Extensions.Hosting;
 

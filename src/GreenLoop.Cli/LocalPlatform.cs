@@ -1,8 +1,8 @@
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Meter;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Configuration;

@@ -1,12 +1,12 @@
 using GreenLoop.Pipeline.Meter;
+using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Meter.Manual;
 using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Pipeline.Monitor.Alarms;
-using GreenLoop.Pipeline.Trace.Audit;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Monitor.Live;
-using GreenLoop.Pipeline.Meter.Manual;
 using GreenLoop.Pipeline.Monitor.Query;
+using GreenLoop.Pipeline.Trace.Audit;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Catalog;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using GreenLoop.Domain.Time;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -58,7 +59,7 @@ public sealed partial class PostgresStore
     /// batch goes through the staging table instead (<see cref="AppendSql"/>). A batch that repeats an instant goes
     /// there directly: each instant is staged once and the repeats are decided in memory against the first.
     /// </summary>
-    public override Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
+    public override Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, Instant receivedAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(readings);
         if (readings.Count == 0) return Task.FromResult(Array.Empty<AppendOutcome>());
@@ -66,17 +67,17 @@ public sealed partial class PostgresStore
         var seen = new Dictionary<(long, long), int>(readings.Count);
         for (var i = 0; i < readings.Count; i++)
         {
-            ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(seen, (readings[i].MeterId, readings[i].Ts), out var exists);
+            ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(seen, (readings[i].Meter.Value, readings[i].Ts.UnixMs), out var exists);
             if (!exists) first = i;
             firstOf[i] = first;
         }
         // Key order: concurrent writers of overlapping batches then wait for each other instead of deadlocking.
         var order = Enumerable.Range(0, readings.Count).Where(i => firstOf[i] == i).ToArray();
-        Array.Sort(order.Select(i => (readings[i].MeterId, readings[i].Ts)).ToArray(), order);
+        Array.Sort(order.Select(i => (readings[i].Meter.Value, readings[i].Ts.UnixMs)).ToArray(), order);
         return WriteAsync(async (c, tx) =>
-            order.Length == readings.Count && await TryCopyAllNewAsync(c, tx, readings, order, receivedAt, ct)
+            order.Length == readings.Count && await TryCopyAllNewAsync(c, tx, readings, order, receivedAt.UnixMs, ct)
                 ? new AppendOutcome[readings.Count] // default: Inserted
-                : await AppendThroughStageAsync(c, tx, readings, order, firstOf, receivedAt, ct), ct);
+                : await AppendThroughStageAsync(c, tx, readings, order, firstOf, receivedAt.UnixMs, ct), ct);
     }
 
     /// <summary>COPY straight into <c>reading</c>; false (and nothing written) if any instant is stored already.</summary>
@@ -91,8 +92,8 @@ public sealed partial class PostgresStore
             {
                 var r = readings[i];
                 await copy.StartRowAsync(ct);
-                await copy.WriteAsync(r.MeterId, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.Ts, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.Meter.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.Ts.UnixMs, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(r.Value, NpgsqlDbType.Double, ct);
                 await copy.WriteAsync(receivedAt, NpgsqlDbType.Bigint, ct);
             }
@@ -105,7 +106,7 @@ public sealed partial class PostgresStore
         }
         var spans = new SortedDictionary<long, (long From, long To)>();
         foreach (var r in readings)
-            spans[r.MeterId] = spans.TryGetValue(r.MeterId, out var s) ? (Math.Min(s.From, r.Ts), Math.Max(s.To, r.Ts)) : (r.Ts, r.Ts);
+            spans[r.Meter.Value] = spans.TryGetValue(r.Meter.Value, out var s) ? (Math.Min(s.From, r.Ts.UnixMs), Math.Max(s.To, r.Ts.UnixMs)) : (r.Ts.UnixMs, r.Ts.UnixMs);
         await ExecAsync(c, tx, MarkSpansSql, ct,
             ("m", spans.Keys.ToArray()), ("f", spans.Values.Select(s => s.From).ToArray()), ("t", spans.Values.Select(s => s.To).ToArray()));
         return true;
@@ -123,8 +124,8 @@ public sealed partial class PostgresStore
                 var r = readings[i];
                 await copy.StartRowAsync(ct);
                 await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
-                await copy.WriteAsync(r.MeterId, NpgsqlDbType.Bigint, ct);
-                await copy.WriteAsync(r.Ts, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.Meter.Value, NpgsqlDbType.Bigint, ct);
+                await copy.WriteAsync(r.Ts.UnixMs, NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(r.Value, NpgsqlDbType.Double, ct);
             }
             await copy.CompleteAsync(ct);
@@ -151,6 +152,6 @@ public sealed partial class PostgresStore
         stored.Equals(value) ? new AppendOutcome(AppendStatus.Duplicate, null) : new AppendOutcome(AppendStatus.Conflict, stored);
 
     private static async Task<double> StoredValueAsync(NpgsqlConnection c, NpgsqlTransaction tx, StoredReading r, CancellationToken ct) =>
-        await ScalarAsync(c, tx, "SELECT value FROM reading WHERE meter_id=@m AND ts=@t;", ct, ("m", r.MeterId), ("t", r.Ts)) as double?
-        ?? throw new InvalidOperationException($"Reading of meter {r.MeterId} at {r.Ts} was neither inserted nor found.");
+        await ScalarAsync(c, tx, "SELECT value FROM reading WHERE meter_id=@m AND ts=@t;", ct, ("m", r.Meter.Value), ("t", r.Ts.UnixMs)) as double?
+        ?? throw new InvalidOperationException($"Reading of meter {r.Meter.Value} at {r.Ts.UnixMs} was neither inserted nor found.");
 }

@@ -84,6 +84,6 @@ public sealed partial class PostgresStore
             return list.ToArray();
         }, ct);
 
-    public override Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
-        ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM reading WHERE meter_id=@m;", ct, ("m", meterId)))!, ct);
+    public override Task<long> CountReadingsAsync(MeterId meter, CancellationToken ct) =>
+        ReadAsync(async c => (long)(await ScalarAsync(c, null, "SELECT count(*) FROM reading WHERE meter_id=@m;", ct, ("m", meter.Value)))!, ct);
 }

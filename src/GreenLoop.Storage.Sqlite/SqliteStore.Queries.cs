@@ -1,20 +1,21 @@
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 
 namespace GreenLoop.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    public override Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct) =>
+    public override Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(MeterId meter, Grain grain, Instant from, Instant to, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<PeriodRow>>(c => ReadAll(c, null,
             grain == Grain.Minutes15
                 ? "SELECT ts, value, min, max, covered, flags FROM bucket WHERE meter_id=$m AND ts >= $f AND ts < $t ORDER BY ts;"
                 : "SELECT ts, value, min, max, covered, flags FROM rollup WHERE meter_id=$m AND grain=$g AND ts >= $f AND ts < $t ORDER BY ts;",
             r => new PeriodRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetDouble(1), r.IsDBNull(2) ? null : r.GetDouble(2),
                 r.IsDBNull(3) ? null : r.GetDouble(3), r.GetInt64(4), (QualityFlags)r.GetInt64(5), 1),
-            ("$m", meterId), ("$g", (int)grain), ("$f", from), ("$t", to)), ct);
+            ("$m", meter.Value), ("$g", (int)grain), ("$f", from.UnixMs), ("$t", to.UnixMs)), ct);
 
-    public override Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct)
+    public override Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, Instant from, Instant to, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(nodeIds);
         return ReadAsync<IReadOnlyList<NodeCarrierRow>>(c =>
@@ -26,17 +27,17 @@ public sealed partial class SqliteStore
                     "SELECT node_id, carrier, direction, ts, value, covered, meters FROM node_rollup WHERE node_id=$n AND grain=$g AND ts >= $f AND ts < $t ORDER BY ts, carrier;",
                     r => new NodeCarrierRow(r.GetInt64(0), r.GetString(1), Enum.Parse<MeterDirection>(r.GetString(2)), r.GetInt64(3),
                         r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt64(5), r.GetInt32(6)),
-                    ("$n", node), ("$g", (int)grain), ("$f", from), ("$t", to)));
+                    ("$n", node), ("$g", (int)grain), ("$f", from.UnixMs), ("$t", to.UnixMs)));
             }
             return rows;
         }, ct);
     }
 
-    public override Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct) =>
+    public override Task<IReadOnlyList<StoredFinding>> FindingsAsync(MeterId meter, Instant from, Instant to, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<StoredFinding>>(c => ReadAll(c, null,
             "SELECT ts, kind, detail FROM finding WHERE meter_id=$m AND ts >= $f AND ts < $t ORDER BY ts;",
             r => new StoredFinding(r.GetInt64(0), Enum.Parse<FindingKind>(r.GetString(1)), r.GetString(2)),
-            ("$m", meterId), ("$f", from), ("$t", to)), ct);
+            ("$m", meter.Value), ("$f", from.UnixMs), ("$t", to.UnixMs)), ct);
 
     public override Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct) =>
         ReadAsync<IReadOnlyDictionary<long, long>>(c => ReadAll(c, null,

@@ -7,7 +7,7 @@ namespace GreenLoop.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    public override Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct)
+    public override Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, Instant receivedAt, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(readings);
         return WriteAsync((c, tx) =>
@@ -15,7 +15,7 @@ public sealed partial class SqliteStore
             var outcomes = new AppendOutcome[readings.Count];
             var spans = new Dictionary<long, (long From, long To)>();
             using var insert = Command(c, "INSERT INTO reading(meter_id, ts, value, received_at) VALUES($m,$ts,$v,$r) ON CONFLICT(meter_id, ts) DO NOTHING;", tx,
-                ("$m", 0L), ("$ts", 0L), ("$v", 0d), ("$r", receivedAt));
+                ("$m", 0L), ("$ts", 0L), ("$v", 0d), ("$r", receivedAt.UnixMs));
             using var existing = Command(c, "SELECT value FROM reading WHERE meter_id=$m AND ts=$ts;", tx, ("$m", 0L), ("$ts", 0L));
             insert.Prepare();
             var pm = insert.Parameters["$m"];
@@ -24,17 +24,17 @@ public sealed partial class SqliteStore
             for (var i = 0; i < readings.Count; i++)
             {
                 var r = readings[i];
-                pm.Value = r.MeterId;
-                pts.Value = r.Ts;
+                pm.Value = r.Meter.Value;
+                pts.Value = r.Ts.UnixMs;
                 pv.Value = r.Value;
                 if (insert.ExecuteNonQuery() == 1)
                 {
                     outcomes[i] = new AppendOutcome(AppendStatus.Inserted, null);
-                    spans[r.MeterId] = spans.TryGetValue(r.MeterId, out var s) ? (Math.Min(s.From, r.Ts), Math.Max(s.To, r.Ts)) : (r.Ts, r.Ts);
+                    spans[r.Meter.Value] = spans.TryGetValue(r.Meter.Value, out var s) ? (Math.Min(s.From, r.Ts.UnixMs), Math.Max(s.To, r.Ts.UnixMs)) : (r.Ts.UnixMs, r.Ts.UnixMs);
                     continue;
                 }
-                existing.Parameters["$m"].Value = r.MeterId;
-                existing.Parameters["$ts"].Value = r.Ts;
+                existing.Parameters["$m"].Value = r.Meter.Value;
+                existing.Parameters["$ts"].Value = r.Ts.UnixMs;
                 var stored = Convert.ToDouble(existing.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
                 // Bit-equal: the same JSON or CSV text parses to the same double.
                 outcomes[i] = stored.Equals(r.Value)
@@ -139,6 +139,6 @@ public sealed partial class SqliteStore
             return list.ToArray();
         }, ct);
 
-    public override Task<long> CountReadingsAsync(long meterId, CancellationToken ct) =>
-        ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM reading WHERE meter_id=$m;", null, ("$m", meterId))!, ct);
+    public override Task<long> CountReadingsAsync(MeterId meter, CancellationToken ct) =>
+        ReadAsync(c => (long)Scalar(c, "SELECT count(*) FROM reading WHERE meter_id=$m;", null, ("$m", meter.Value))!, ct);
 }

@@ -30,7 +30,7 @@ public abstract class GreenLoopStore : CatalogStore, IReadingStore, IDerivationS
     /// <summary>Releases the provider's connections.</summary>
     protected abstract ValueTask DisposeCoreAsync();
 
-    public abstract Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct);
+    public abstract Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, Instant receivedAt, CancellationToken ct);
 
     public abstract Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
 
@@ -40,7 +40,7 @@ public abstract class GreenLoopStore : CatalogStore, IReadingStore, IDerivationS
 
     public abstract Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
 
-    public abstract Task<long> CountReadingsAsync(long meterId, CancellationToken ct);
+    public abstract Task<long> CountReadingsAsync(MeterId meter, CancellationToken ct);
 
     public abstract Task<IReadOnlyDictionary<long, long>> LastReadingsAsync(long siteId, CancellationToken ct);
 
@@ -56,9 +56,9 @@ public abstract class GreenLoopStore : CatalogStore, IReadingStore, IDerivationS
 
     public abstract Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct);
 
-    public abstract Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(long meterId, Grain grain, long from, long to, CancellationToken ct);
+    public abstract Task<IReadOnlyList<PeriodRow>> MeterSeriesAsync(MeterId meter, Grain grain, Instant from, Instant to, CancellationToken ct);
 
-    public abstract Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, long from, long to, CancellationToken ct);
+    public abstract Task<IReadOnlyList<NodeCarrierRow>> NodeTotalsAsync(IReadOnlyList<long> nodeIds, Grain grain, Instant from, Instant to, CancellationToken ct);
 
-    public abstract Task<IReadOnlyList<StoredFinding>> FindingsAsync(long meterId, long from, long to, CancellationToken ct);
+    public abstract Task<IReadOnlyList<StoredFinding>> FindingsAsync(MeterId meter, Instant from, Instant to, CancellationToken ct);
 }

@@ -16,8 +16,8 @@ public enum Grain
 /// <summary>What ingest and queries need to know about a meter, resolved from its key.</summary>
 public sealed record MeterRef(long Id, long TenantId, long SiteId, string SiteKey, string TimeZone, MeterDefinition Definition);
 
-/// <summary>A reading resolved to its meter, ready to append. Instants are Unix ms.</summary>
-public readonly record struct StoredReading(long MeterId, long Ts, double Value);
+/// <summary>A reading resolved to its meter, ready to append (the value as read, before the multiplier).</summary>
+public readonly record struct StoredReading(MeterId Meter, Instant Ts, double Value);
 
 /// <summary>What happened to one appended reading.</summary>
 public enum AppendStatus

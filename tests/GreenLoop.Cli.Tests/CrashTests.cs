@@ -1,11 +1,11 @@
-using GreenLoop.Domain.Model;
-using GreenLoop.Domain.Time;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Sqlite;
 using GreenLoop.Testing;
@@ -112,7 +112,7 @@ public sealed class CrashTests : IDisposable
 
         // Consumption between the first and the last stored reading, all within the local day: the register difference.
         var expected = stored.Values.Max() - stored.Values.Min();
-        var day = Assert.Single(await store.MeterSeriesAsync(meter.Id, Grain.Day, _midnight.ToUnixTimeMilliseconds(), _midnight.AddDays(1).ToUnixTimeMilliseconds(), CancellationToken.None));
+        var day = Assert.Single(await store.MeterSeriesAsync(new MeterId(meter.Id), Grain.Day, new Instant(_midnight.ToUnixTimeMilliseconds()), new Instant(_midnight.AddDays(1).ToUnixTimeMilliseconds()), CancellationToken.None));
         Assert.Equal(expected, day.Value!.Value, 6);
         var point = Assert.Single(daySeries.GetProperty("points").EnumerateArray());
         Assert.Equal("2026-06-01T00:00:00+08:00", point.GetProperty("start").GetString());

@@ -1,7 +1,7 @@
-using GreenLoop.Domain.Time;
 using System.Text.Json;
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
@@ -69,6 +69,16 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
         var gas = site.Meters.Single(m => m.Definition.Key == "copy.gas").Id;
         await store.AddOverrideAsync(site.Id, new StoredOverride(0, "grid", "2026", 0.5, "tCO2/MWh", "published", "zhang", 1), _ct);
         await store.LockPeriodAsync(site.Id, new StoredLock("2026-05", 2, "zhang", """{"co2":1.5}"""), _ct);
+        // A web upload waiting to be imported (its record; the copy moves records, not the upload folders).
+        await ((Storage.Catalog.ICatalogDb)store).WriteAsync(tenant, async db =>
+        {
+            db.ImportSessions.Add(new Storage.Catalog.ImportSessionRecord
+            {
+                Id = "0123456789abcdef01234567", TenantId = tenant, FileName = "june.csv", FilePath = "/data/imports/0123456789abcdef01234567/upload.csv",
+                SizeBytes = 1234, UploadedAt = 5, UploadedBy = "zhang", LastTouchedAt = 6, State = "Uploaded",
+            });
+            return await db.SaveChangesAsync(_ct);
+        }, _ct);
         var rule = await store.SaveAlarmRuleAsync(site.Id, new AlarmRule
         {
             Key = "night", Name = "Night load", Subject = AlarmSubject.Meter("copy.main"), Condition = new ConsumptionAbove { Limit = 10 }, Recipients = ["ops"],
@@ -114,10 +124,10 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
             {
                 snapshot.Add(Json(await store.ReadingsAsync(new MeterId(m.Id), new Instant(0), new Instant(long.MaxValue), false, _ct)));
                 snapshot.Add(Json(await store.EventsAsync(m.Id, _ct)));
-                snapshot.Add(Json(await store.FindingsAsync(m.Id, 0, long.MaxValue, _ct)));
-                foreach (var grain in Enum.GetValues<Grain>()) snapshot.Add(Json(await store.MeterSeriesAsync(m.Id, grain, 0, long.MaxValue, _ct)));
+                snapshot.Add(Json(await store.FindingsAsync(new MeterId(m.Id), new Instant(0), new Instant(long.MaxValue), _ct)));
+                foreach (var grain in Enum.GetValues<Grain>()) snapshot.Add(Json(await store.MeterSeriesAsync(new MeterId(m.Id), grain, new Instant(0), new Instant(long.MaxValue), _ct)));
             }
-            foreach (var grain in Enum.GetValues<Grain>()) snapshot.Add(Json(await store.NodeTotalsAsync([.. site.Nodes.Select(n => n.Id)], grain, 0, long.MaxValue, _ct)));
+            foreach (var grain in Enum.GetValues<Grain>()) snapshot.Add(Json(await store.NodeTotalsAsync([.. site.Nodes.Select(n => n.Id)], grain, new Instant(0), new Instant(long.MaxValue), _ct)));
             snapshot.Add(Json(await store.OverridesAsync(site.Id, _ct)));
             snapshot.Add(Json(await store.LocksAsync(site.Id, _ct)));
             snapshot.Add(Json(await store.AlarmRulesAsync(site.Id, _ct)));
@@ -396,8 +406,8 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
         {
             foreach (var grain in Enum.GetValues<Grain>())
             {
-                var expected = await sqlite.MeterSeriesAsync(m.Id, grain, 0, long.MaxValue, _ct);
-                var actual = await postgres.MeterSeriesAsync(m.Id, grain, 0, long.MaxValue, _ct);
+                var expected = await sqlite.MeterSeriesAsync(new MeterId(m.Id), grain, new Instant(0), new Instant(long.MaxValue), _ct);
+                var actual = await postgres.MeterSeriesAsync(new MeterId(m.Id), grain, new Instant(0), new Instant(long.MaxValue), _ct);
                 Assert.Equal(expected.Select(p => (p.Ts, p.CoveredMs, p.Flags, p.Min, p.Max)), actual.Select(p => (p.Ts, p.CoveredMs, p.Flags, p.Min, p.Max)));
                 Assert.Equal(expected.Select(p => Math.Round(p.Value ?? double.NaN, 9)), actual.Select(p => Math.Round(p.Value ?? double.NaN, 9)));
             }

@@ -1,8 +1,8 @@
-using GreenLoop.Domain.Time;
 using System.Text.Json.Nodes;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Connectors.Mqtt;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using GreenLoop.Domain.Alarms;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,6 +6,8 @@ using System.Text.Json;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -96,7 +98,7 @@ public sealed class ImportsApiTests : IAsyncLifetime
         var store = _factory.Services.GetRequiredService<GreenLoopStore>();
         var tenant = _factory.Services.GetRequiredService<Hosting.TenantContext>().TenantId;
         var meters = await store.LoadMetersAsync(tenant, CancellationToken.None);
-        return await store.CountReadingsAsync(meters[meter].Id, CancellationToken.None);
+        return await store.CountReadingsAsync(new MeterId(meters[meter].Id), CancellationToken.None);
     }
 
     private async Task<int> QuarantineTotalAsync() =>

@@ -1,9 +1,9 @@
-using GreenLoop.Domain.Model;
-using GreenLoop.Domain.Time;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;

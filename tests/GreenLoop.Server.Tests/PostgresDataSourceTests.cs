@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -147,7 +149,7 @@ public sealed class PostgresDataSourceTests(PostgresServer server) : IAsyncLifet
         await using var store = new PostgresStore(new PostgresStoreOptions { ConnectionString = connection });
         var tenant = await store.EnsureTenantAsync("default", "default", CancellationToken.None);
         var meter = (await store.LoadMetersAsync(tenant, CancellationToken.None))["pgds.kiln.temp"];
-        Assert.True(await store.CountReadingsAsync(meter.Id, CancellationToken.None) >= 1);
+        Assert.True(await store.CountReadingsAsync(new MeterId(meter.Id), CancellationToken.None) >= 1);
         Assert.Empty(_factory.ErrorLogs.Errors);
     }
 

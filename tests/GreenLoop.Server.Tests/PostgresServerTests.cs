@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
@@ -97,7 +99,7 @@ public sealed class PostgresServerTests(PostgresServer server) : IAsyncLifetime
         await using var store = new GreenLoop.Storage.Postgres.PostgresStore(new GreenLoop.Storage.Postgres.PostgresStoreOptions { ConnectionString = connection });
         var tenant = await store.EnsureTenantAsync("default", "default", CancellationToken.None);
         var main = (await store.LoadMetersAsync(tenant, CancellationToken.None))["pg.main"];
-        Assert.Equal(8, await store.CountReadingsAsync(main.Id, CancellationToken.None));
+        Assert.Equal(8, await store.CountReadingsAsync(new MeterId(main.Id), CancellationToken.None));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
+using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
-using GreenLoop.Domain.Derivation;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
@@ -67,7 +67,7 @@ public abstract class ConnectorContract : StoreContract
         await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
         var first = (await h.Store.SaveManualEntryAsync(h.TenantId, Draft(gas, 9000, 42.5), Ct)).Entry!;
-        await h.Store.AppendReadingsAsync([new(gas, 8000, 7)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(gas), new Instant(8000), 7)], new Instant(1), Ct);
 
         var sameInstant = await h.Store.SaveManualEntryAsync(h.TenantId, Draft(gas, 9000, 50), Ct);
         var deviceInstant = await h.Store.SaveManualEntryAsync(h.TenantId, Draft(gas, 8000, 8), Ct);

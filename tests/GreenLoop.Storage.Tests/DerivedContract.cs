@@ -1,6 +1,6 @@
-using GreenLoop.Domain.Time;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
@@ -56,15 +56,15 @@ public abstract class DerivedContract : StoreContract
         await h.Store.SaveDerivedAsync([TwoHours(main, 10, 20, secondFlags: QualityFlags.Gap | QualityFlags.Estimated)], Ct);
 
         // Day = 10 + 20 = 30 over 2 h covered (7,200,000 ms), flags Gap|Estimated from the second hour; month = the day.
-        var quarters = await h.Store.MeterSeriesAsync(main, Grain.Minutes15, _day, _day + 2 * Hour, Ct);
+        var quarters = await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Minutes15, new Instant(_day), new Instant(_day + 2 * Hour), Ct);
         Assert.Equal([2.5, 2.5, 2.5, 2.5, 5, 5, 5, 5], quarters.Select(p => p.Value!.Value));
         Assert.Equal([new PeriodRow(_day, 10, null, null, Hour, QualityFlags.None, 1), new PeriodRow(_day + Hour, 20, null, null, Hour, QualityFlags.Gap | QualityFlags.Estimated, 1)],
-            await h.Store.MeterSeriesAsync(main, Grain.Hour, _day, _day + 86_400_000, Ct));
+            await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Hour, new Instant(_day), new Instant(_day + 86_400_000), Ct));
         Assert.Equal([new PeriodRow(_day, 30, null, null, 2 * Hour, QualityFlags.Gap | QualityFlags.Estimated, 1)],
-            await h.Store.MeterSeriesAsync(main, Grain.Day, _month, _day + 86_400_000, Ct));
+            await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Day, new Instant(_month), new Instant(_day + 86_400_000), Ct));
         Assert.Equal([new PeriodRow(_month, 30, null, null, 2 * Hour, QualityFlags.Gap | QualityFlags.Estimated, 1)],
-            await h.Store.MeterSeriesAsync(main, Grain.Month, _month, _day + 86_400_000, Ct));
-        Assert.Empty(await h.Store.MeterSeriesAsync(main, Grain.Hour, _day + 2 * Hour, _day + 86_400_000, Ct));
+            await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Month, new Instant(_month), new Instant(_day + 86_400_000), Ct));
+        Assert.Empty(await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Hour, new Instant(_day + 2 * Hour), new Instant(_day + 86_400_000), Ct));
     }
 
     [Fact]
@@ -89,10 +89,10 @@ public abstract class DerivedContract : StoreContract
         await h.Store.SaveDerivedAsync([span], Ct);
 
         // (800 x 3,600,000 + 900 x 1,800,000) / 5,400,000 = 833.33...; min 790, max 950.
-        var day = Assert.Single(await h.Store.MeterSeriesAsync(temp, Grain.Day, _day, _day + 1, Ct));
+        var day = Assert.Single(await h.Store.MeterSeriesAsync(new MeterId(temp), Grain.Day, new Instant(_day), new Instant(_day + 1), Ct));
         Assert.Equal(2500.0 / 3, day.Value!.Value, 9);
         Assert.Equal((790.0, 950.0, Hour * 3 / 2, QualityFlags.Gap), (day.Min, day.Max, day.CoveredMs, day.Flags));
-        var month = Assert.Single(await h.Store.MeterSeriesAsync(temp, Grain.Month, _month, _month + 1, Ct));
+        var month = Assert.Single(await h.Store.MeterSeriesAsync(new MeterId(temp), Grain.Month, new Instant(_month), new Instant(_month + 1), Ct));
         Assert.Equal(2500.0 / 3, month.Value!.Value, 9);
     }
 
@@ -106,7 +106,7 @@ public abstract class DerivedContract : StoreContract
 
         await h.Store.SaveDerivedAsync([span], Ct);
 
-        Assert.Equal([new PeriodRow(_day, null, null, null, 0, QualityFlags.Drop, 1)], await h.Store.MeterSeriesAsync(main, Grain.Day, _day, _day + 1, Ct));
+        Assert.Equal([new PeriodRow(_day, null, null, null, 0, QualityFlags.Drop, 1)], await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Day, new Instant(_day), new Instant(_day + 1), Ct));
     }
 
     [Fact]
@@ -129,11 +129,11 @@ public abstract class DerivedContract : StoreContract
         var again = TwoHours(main, 12, 0) with { Buckets = [Energy(_day, _day, 12, Quarter)], Hours = [Energy(_day, _day, 12, Hour)] };
         await h.Store.SaveDerivedAsync([again], Ct);
 
-        Assert.Equal([(_day, 12.0), (_day + 2 * Hour, 7.0)], (await h.Store.MeterSeriesAsync(main, Grain.Minutes15, _day, _day + 86_400_000, Ct)).Select(p => (p.Ts, p.Value!.Value)));
-        Assert.Equal([(_day, 12.0), (_day + 2 * Hour, 7.0)], (await h.Store.MeterSeriesAsync(main, Grain.Hour, _day, _day + 86_400_000, Ct)).Select(p => (p.Ts, p.Value!.Value)));
-        Assert.Equal(19, Assert.Single(await h.Store.MeterSeriesAsync(main, Grain.Day, _day, _day + 1, Ct)).Value);
-        Assert.Equal(19, Assert.Single(await h.Store.MeterSeriesAsync(main, Grain.Month, _month, _month + 1, Ct)).Value);
-        Assert.Equal([new StoredFinding(_day + 2 * Hour + 5, FindingKind.Gap, "outside")], await h.Store.FindingsAsync(main, 0, long.MaxValue, Ct));
+        Assert.Equal([(_day, 12.0), (_day + 2 * Hour, 7.0)], (await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Minutes15, new Instant(_day), new Instant(_day + 86_400_000), Ct)).Select(p => (p.Ts, p.Value!.Value)));
+        Assert.Equal([(_day, 12.0), (_day + 2 * Hour, 7.0)], (await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Hour, new Instant(_day), new Instant(_day + 86_400_000), Ct)).Select(p => (p.Ts, p.Value!.Value)));
+        Assert.Equal(19, Assert.Single(await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Day, new Instant(_day), new Instant(_day + 1), Ct)).Value);
+        Assert.Equal(19, Assert.Single(await h.Store.MeterSeriesAsync(new MeterId(main), Grain.Month, new Instant(_month), new Instant(_month + 1), Ct)).Value);
+        Assert.Equal([new StoredFinding(_day + 2 * Hour + 5, FindingKind.Gap, "outside")], await h.Store.FindingsAsync(new MeterId(main), new Instant(0), new Instant(long.MaxValue), Ct));
     }
 
     [Fact]
@@ -150,8 +150,8 @@ public abstract class DerivedContract : StoreContract
         await h.Store.SaveDerivedAsync([span], Ct);
 
         Assert.Equal([new StoredFinding(_day + 10, FindingKind.Rollover, "wrapped"), new StoredFinding(_day + 50, FindingKind.Spike, "faster")],
-            await h.Store.FindingsAsync(main, _day, _day + Hour, Ct));
-        Assert.Empty(await h.Store.FindingsAsync(main, _day + 51, _day + Hour, Ct));
+            await h.Store.FindingsAsync(new MeterId(main), new Instant(_day), new Instant(_day + Hour), Ct));
+        Assert.Empty(await h.Store.FindingsAsync(new MeterId(main), new Instant(_day + 51), new Instant(_day + Hour), Ct));
     }
 
     [Fact]
@@ -161,10 +161,10 @@ public abstract class DerivedContract : StoreContract
         await using var _h = h;
         var main = MeterId(site, TestSites.MainMeter);
         var gas = MeterId(site, TestSites.GasMeter);
-        await h.Store.AppendReadingsAsync([new(main, _day, 1), new(gas, _day, 1)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(_day), 1), new(new MeterId(gas), new Instant(_day), 1)], new Instant(1), Ct);
         var taken = await h.Store.GetDirtyAsync(10, Ct);
         // A reading of the gas meter arrives while derivation works on version 1.
-        await h.Store.AppendReadingsAsync([new(gas, _day + Hour, 2)], 2, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(gas), new Instant(_day + Hour), 2)], new Instant(2), Ct);
 
         await h.Store.SaveDerivedAsync([.. taken.Select(d => TwoHours(d.Meter.Value, 1, 1, d.Version))], Ct);
 
@@ -182,14 +182,14 @@ public abstract class DerivedContract : StoreContract
         await h.Store.SaveDerivedAsync([TwoHours(main, 10, 20), TwoHours(gas, 1, 2), TwoHours(kilnElec, 3, 4)], Ct);
 
         // Site electricity is the main incomer alone (30); the kiln's is its sub-meter (7); gas counts toward both (3).
-        var days = await h.Store.NodeTotalsAsync([root, kiln], Grain.Day, _day, _day + 1, Ct);
+        var days = await h.Store.NodeTotalsAsync([root, kiln], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct);
         Assert.Equal(
             [new NodeCarrierRow(root, "electricity", MeterDirection.Import, _day, 30, 2 * Hour, 1), new NodeCarrierRow(root, "natural_gas", MeterDirection.Import, _day, 3, 2 * Hour, 1),
              new NodeCarrierRow(kiln, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1), new NodeCarrierRow(kiln, "natural_gas", MeterDirection.Import, _day, 3, 2 * Hour, 1)],
             days);
-        Assert.Equal([10.0, 20.0], (await h.Store.NodeTotalsAsync([root], Grain.Hour, _day, _day + 2 * Hour, Ct)).Where(r => r.Carrier == "electricity").Select(r => r.Value!.Value));
-        Assert.Equal([0.75, 0.75, 0.75, 0.75, 1, 1, 1, 1], (await h.Store.NodeTotalsAsync([kiln], Grain.Minutes15, _day, _day + 2 * Hour, Ct)).Where(r => r.Carrier == "electricity").Select(r => r.Value!.Value));
-        Assert.Equal([("electricity", 30.0), ("natural_gas", 3.0)], (await h.Store.NodeTotalsAsync([root], Grain.Month, _month, _month + 1, Ct)).Select(r => (r.Carrier, r.Value!.Value)));
+        Assert.Equal([10.0, 20.0], (await h.Store.NodeTotalsAsync([root], Grain.Hour, new Instant(_day), new Instant(_day + 2 * Hour), Ct)).Where(r => r.Carrier == "electricity").Select(r => r.Value!.Value));
+        Assert.Equal([0.75, 0.75, 0.75, 0.75, 1, 1, 1, 1], (await h.Store.NodeTotalsAsync([kiln], Grain.Minutes15, new Instant(_day), new Instant(_day + 2 * Hour), Ct)).Where(r => r.Carrier == "electricity").Select(r => r.Value!.Value));
+        Assert.Equal([("electricity", 30.0), ("natural_gas", 3.0)], (await h.Store.NodeTotalsAsync([root], Grain.Month, new Instant(_month), new Instant(_month + 1), Ct)).Select(r => (r.Carrier, r.Value!.Value)));
     }
 
     [Fact]
@@ -210,8 +210,8 @@ public abstract class DerivedContract : StoreContract
 
         var after = (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!;
         long kiln = NodeId(after, "kiln"), press = NodeId(after, "press");
-        Assert.DoesNotContain(await h.Store.NodeTotalsAsync([kiln], Grain.Day, _day, _day + 1, Ct), r => r.Carrier == "electricity");
-        Assert.Equal([new NodeCarrierRow(press, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1)], await h.Store.NodeTotalsAsync([press], Grain.Day, _day, _day + 1, Ct));
-        Assert.Equal([3.0, 4.0], (await h.Store.NodeTotalsAsync([press], Grain.Hour, _day, _day + 86_400_000, Ct)).Select(r => r.Value!.Value));
+        Assert.DoesNotContain(await h.Store.NodeTotalsAsync([kiln], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct), r => r.Carrier == "electricity");
+        Assert.Equal([new NodeCarrierRow(press, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1)], await h.Store.NodeTotalsAsync([press], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct));
+        Assert.Equal([3.0, 4.0], (await h.Store.NodeTotalsAsync([press], Grain.Hour, new Instant(_day), new Instant(_day + 86_400_000), Ct)).Select(r => r.Value!.Value));
     }
 }

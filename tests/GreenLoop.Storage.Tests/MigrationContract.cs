@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
@@ -13,12 +15,12 @@ public abstract class MigrationContract : StoreContract
         await using var h = await StartAsync(_now);
         await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var main = (await h.MeterAsync(TestSites.MainMeter)).Id;
-        await h.Store.AppendReadingsAsync([new(main, 1000, 1)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(1000), 1)], new Instant(1), Ct);
 
         await h.Store.MigrateAsync(Ct);
         await h.Store.MigrateAsync(Ct);
 
-        Assert.Equal(1, await h.Store.CountReadingsAsync(main, Ct));
+        Assert.Equal(1, await h.Store.CountReadingsAsync(new MeterId(main), Ct));
         Assert.Equal(h.TenantId, await h.Store.EnsureTenantAsync("default", "default", Ct));
         Assert.Single(await h.Store.ListSitesAsync(h.TenantId, Ct));
     }

@@ -1,3 +1,5 @@
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage.Catalog;
 using GreenLoop.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -42,7 +44,7 @@ public abstract class MigrationUpgradeContract : StoreContract
         var tenant = await h.Store.EnsureTenantAsync("default", "default", Ct);
         var applied = await h.Store.ApplySiteAsync(tenant, TestSites.PlantWithKilnElec(), 1, Ct);
         var main = (await h.Store.LoadMetersAsync(tenant, Ct))[TestSites.MainMeter].Id;
-        var appended = await h.Store.AppendReadingsAsync([new(main, 1000, 1), new(main, 2000, 2)], 3, Ct);
+        var appended = await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(1000), 1), new(new MeterId(main), new Instant(2000), 2)], new Instant(3), Ct);
         await using var after = store.CreateDb(tenant);
         Assert.Equal(migrations.SkipLast(1), before);
         Assert.Equal(migrations, await after.Database.GetAppliedMigrationsAsync(Ct));
@@ -51,6 +53,6 @@ public abstract class MigrationUpgradeContract : StoreContract
         // Site 1 + the kiln node 1 + meters 4.
         Assert.Equal(new ApplyResult(6, 0, 0), applied);
         Assert.All(appended, a => Assert.Equal(AppendStatus.Inserted, a.Status));
-        Assert.Equal(2, await h.Store.CountReadingsAsync(main, Ct));
+        Assert.Equal(2, await h.Store.CountReadingsAsync(new MeterId(main), Ct));
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Testing;
 
@@ -88,12 +89,12 @@ public sealed class ProviderEquivalenceTests(PostgresServer server)
         foreach (var meter in a.Meters)
         {
             var other = b.Meters.Single(m => m.Definition.Key == meter.Definition.Key);
-            Assert.Equal(await sqlite.Store.CountReadingsAsync(meter.Id, _ct), await postgres.Store.CountReadingsAsync(other.Id, _ct));
-            Assert.Equal(await sqlite.Store.FindingsAsync(meter.Id, from, to, _ct), await postgres.Store.FindingsAsync(other.Id, from, to, _ct));
+            Assert.Equal(await sqlite.Store.CountReadingsAsync(new MeterId(meter.Id), _ct), await postgres.Store.CountReadingsAsync(new MeterId(other.Id), _ct));
+            Assert.Equal(await sqlite.Store.FindingsAsync(new MeterId(meter.Id), new Instant(from), new Instant(to), _ct), await postgres.Store.FindingsAsync(new MeterId(other.Id), new Instant(from), new Instant(to), _ct));
             foreach (var grain in Enum.GetValues<Grain>())
             {
-                var left = await sqlite.Store.MeterSeriesAsync(meter.Id, grain, from, to, _ct);
-                var right = await postgres.Store.MeterSeriesAsync(other.Id, grain, from, to, _ct);
+                var left = await sqlite.Store.MeterSeriesAsync(new MeterId(meter.Id), grain, new Instant(from), new Instant(to), _ct);
+                var right = await postgres.Store.MeterSeriesAsync(new MeterId(other.Id), grain, new Instant(from), new Instant(to), _ct);
                 AssertSame($"{meter.Definition.Key} {grain}", left, right);
                 compared += left.Count;
             }
@@ -103,8 +104,8 @@ public sealed class ProviderEquivalenceTests(PostgresServer server)
             var other = b.Nodes.Single(n => n.Key == node.Key);
             foreach (var grain in Enum.GetValues<Grain>())
             {
-                var left = await sqlite.Store.NodeTotalsAsync([node.Id], grain, from, to, _ct);
-                var right = await postgres.Store.NodeTotalsAsync([other.Id], grain, from, to, _ct);
+                var left = await sqlite.Store.NodeTotalsAsync([node.Id], grain, new Instant(from), new Instant(to), _ct);
+                var right = await postgres.Store.NodeTotalsAsync([other.Id], grain, new Instant(from), new Instant(to), _ct);
                 AssertSame($"{node.Key} {grain}",
                     left.Select(r => new PeriodRow(r.Ts, r.Value, null, null, r.CoveredMs, default, r.Meters)).ToList(),
                     right.Select(r => new PeriodRow(r.Ts, r.Value, null, null, r.CoveredMs, default, r.Meters)).ToList());
@@ -114,10 +115,10 @@ public sealed class ProviderEquivalenceTests(PostgresServer server)
         }
         // Three weeks of six meters at four grains and two nodes: well over 10,000 rows compared, and the faults were seen.
         Assert.True(compared > 10_000, $"only {compared} rows compared");
-        var mainFindings = await postgres.Store.FindingsAsync(b.Meters.Single(m => m.Definition.Key == TestSites.MainMeter).Id, from, to, _ct);
+        var mainFindings = await postgres.Store.FindingsAsync(new MeterId(b.Meters.Single(m => m.Definition.Key == TestSites.MainMeter).Id), new Instant(from), new Instant(to), _ct);
         Assert.Contains(mainFindings, f => f.Kind == GreenLoop.Domain.Derivation.FindingKind.Drop);
         Assert.Contains(mainFindings, f => f.Kind == GreenLoop.Domain.Derivation.FindingKind.Replacement);
-        Assert.Contains(await postgres.Store.FindingsAsync(b.Meters.Single(m => m.Definition.Key == "plant.water").Id, from, to, _ct),
+        Assert.Contains(await postgres.Store.FindingsAsync(new MeterId(b.Meters.Single(m => m.Definition.Key == "plant.water").Id), new Instant(from), new Instant(to), _ct),
             f => f.Kind == GreenLoop.Domain.Derivation.FindingKind.Rollover);
     }
 

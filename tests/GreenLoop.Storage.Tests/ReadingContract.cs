@@ -1,6 +1,6 @@
+using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
-using GreenLoop.Domain.Derivation;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
@@ -23,13 +23,13 @@ public abstract class ReadingContract : StoreContract
         var (h, main, _) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
 
-        var first = await h.Store.AppendReadingsAsync([new(main, 1000, 1.0), new(main, 2000, 2.0)], 10, Ct);
-        var second = await h.Store.AppendReadingsAsync([new(main, 1000, 1.0), new(main, 2000, 2.5), new(main, 3000, 3.0)], 20, Ct);
+        var first = await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(1000), 1.0), new(new MeterId(main), new Instant(2000), 2.0)], new Instant(10), Ct);
+        var second = await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(1000), 1.0), new(new MeterId(main), new Instant(2000), 2.5), new(new MeterId(main), new Instant(3000), 3.0)], new Instant(20), Ct);
 
         Assert.Equal([new(AppendStatus.Inserted, null), new(AppendStatus.Inserted, null)], first);
         Assert.Equal([new(AppendStatus.Duplicate, null), new(AppendStatus.Conflict, 2.0), new(AppendStatus.Inserted, null)], second);
         Assert.Equal([new RawReading(1000, 1.0), new RawReading(2000, 2.0), new RawReading(3000, 3.0)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(0), new Instant(10_000), false, Ct));
-        Assert.Equal(3, await h.Store.CountReadingsAsync(main, Ct));
+        Assert.Equal(3, await h.Store.CountReadingsAsync(new MeterId(main), Ct));
     }
 
     [Fact]
@@ -37,12 +37,12 @@ public abstract class ReadingContract : StoreContract
     {
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
-        await h.Store.AppendReadingsAsync([new(gas, 5000, 5.0)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(gas), new Instant(5000), 5.0)], new Instant(1), Ct);
 
         // main@1000 is new: the first goes in, the same value again is a duplicate, another value conflicts with 1.0.
         // gas@5000 holds 5.0 already: 5.0 is a duplicate and 6.0 conflicts with the stored 5.0 (not with the batch).
         var outcomes = await h.Store.AppendReadingsAsync(
-            [new(main, 1000, 1.0), new(gas, 5000, 5.0), new(main, 1000, 1.0), new(main, 1000, 9.0), new(gas, 5000, 6.0)], 2, Ct);
+            [new(new MeterId(main), new Instant(1000), 1.0), new(new MeterId(gas), new Instant(5000), 5.0), new(new MeterId(main), new Instant(1000), 1.0), new(new MeterId(main), new Instant(1000), 9.0), new(new MeterId(gas), new Instant(5000), 6.0)], new Instant(2), Ct);
 
         Assert.Equal(
             [new(AppendStatus.Inserted, null), new(AppendStatus.Duplicate, null), new(AppendStatus.Duplicate, null), new(AppendStatus.Conflict, 1.0), new(AppendStatus.Conflict, 5.0)],
@@ -57,15 +57,15 @@ public abstract class ReadingContract : StoreContract
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
         // 2 meters x 1500 instants; each writer sends all 3000 in its own order, so every key is contested by all four.
-        var rows = Enumerable.Range(0, 1500).SelectMany(k => new[] { new StoredReading(main, k * 1000L, k), new StoredReading(gas, k * 1000L, -k) }).ToArray();
-        var orders = Enumerable.Range(0, 4).Select(w => rows.OrderBy(r => (r.Ts * 7919 + w * 104_729 + r.MeterId) % 3001).ToArray()).ToArray();
+        var rows = Enumerable.Range(0, 1500).SelectMany(k => new[] { new StoredReading(new MeterId(main), new Instant(k * 1000L), k), new StoredReading(new MeterId(gas), new Instant(k * 1000L), -k) }).ToArray();
+        var orders = Enumerable.Range(0, 4).Select(w => rows.OrderBy(r => (r.Ts.UnixMs * 7919 + w * 104_729 + r.Meter.Value) % 3001).ToArray()).ToArray();
 
-        var outcomes = await Task.WhenAll(orders.Select(o => Task.Run(() => h.Store.AppendReadingsAsync(o, 1, Ct))));
+        var outcomes = await Task.WhenAll(orders.Select(o => Task.Run(() => h.Store.AppendReadingsAsync(o, new Instant(1), Ct))));
 
         var all = outcomes.SelectMany(x => x).ToList();
         Assert.Equal(3000, all.Count(o => o.Status == AppendStatus.Inserted));
         Assert.Equal(9000, all.Count(o => o.Status == AppendStatus.Duplicate));
-        Assert.Equal(1500, await h.Store.CountReadingsAsync(main, Ct));
+        Assert.Equal(1500, await h.Store.CountReadingsAsync(new MeterId(main), Ct));
         Assert.Equal(new RawReading(1_499_000, -1499), (await h.Store.ReadingsAsync(new MeterId(gas), new Instant(1_499_000), new Instant(1_499_000), false, Ct))[0]);
         var dirty = (await h.Store.GetDirtyAsync(10, Ct)).OrderBy(d => d.Meter.Value).ToList();
         Assert.Equal([(main, 0L, 1_499_000L), (gas, 0L, 1_499_000L)], dirty.Select(d => (d.Meter.Value, d.First.UnixMs, d.Last.UnixMs)));
@@ -77,7 +77,7 @@ public abstract class ReadingContract : StoreContract
         var (h, _, _) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
 
-        var outcomes = await h.Store.AppendReadingsAsync([], 1, Ct);
+        var outcomes = await h.Store.AppendReadingsAsync([], new Instant(1), Ct);
 
         Assert.Empty(outcomes);
         Assert.Equal(0, await h.Store.CountDirtyAsync(Ct));
@@ -89,10 +89,10 @@ public abstract class ReadingContract : StoreContract
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
 
-        await h.Store.AppendReadingsAsync([new(main, 5000, 1), new(main, 7000, 2), new(gas, 6000, 1)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(5000), 1), new(new MeterId(main), new Instant(7000), 2), new(new MeterId(gas), new Instant(6000), 1)], new Instant(1), Ct);
         var afterFirst = await h.Store.GetDirtyAsync(10, Ct);
         // 3000 is new (the span grows to 3000..7000, version 2); 7000 again is a duplicate; gas only repeats: unchanged.
-        await h.Store.AppendReadingsAsync([new(main, 3000, 0.5), new(main, 7000, 2), new(gas, 6000, 1)], 2, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(3000), 0.5), new(new MeterId(main), new Instant(7000), 2), new(new MeterId(gas), new Instant(6000), 1)], new Instant(2), Ct);
         var afterSecond = await h.Store.GetDirtyAsync(10, Ct);
 
         Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(5000), new Instant(7000), 1), new DirtyMeter(new MeterId(gas), new Instant(6000), new Instant(6000), 1)], afterFirst.OrderBy(d => d.Meter.Value));
@@ -121,7 +121,7 @@ public abstract class ReadingContract : StoreContract
     {
         var (h, main, _) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
-        await h.Store.AppendReadingsAsync([.. Enumerable.Range(1, 5).Select(k => new StoredReading(main, k * 1000L, k))], 1, Ct);
+        await h.Store.AppendReadingsAsync([.. Enumerable.Range(1, 5).Select(k => new StoredReading(new MeterId(main), new Instant(k * 1000L), k))], new Instant(1), Ct);
 
         // Before 3000: 2000 is the first back, 1000 the second; with 5 back there are only two, so the earliest (1000).
         Assert.Equal(((Instant?)new Instant(2000), (Instant?)new Instant(4000)), await h.Store.NeighbourInstantsAsync(new MeterId(main), new Instant(3000), new Instant(3000), 1, Ct));
@@ -136,7 +136,7 @@ public abstract class ReadingContract : StoreContract
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
         // Appended out of order, and another meter's readings in between that must not leak in.
-        await h.Store.AppendReadingsAsync([new(main, 4000, 4), new(main, 2000, 2), new(gas, 3000, 99), new(main, 3000, 3), new(main, 1000, 1), new(main, 5000, 5)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(4000), 4), new(new MeterId(main), new Instant(2000), 2), new(new MeterId(gas), new Instant(3000), 99), new(new MeterId(main), new Instant(3000), 3), new(new MeterId(main), new Instant(1000), 1), new(new MeterId(main), new Instant(5000), 5)], new Instant(1), Ct);
 
         Assert.Equal([new RawReading(3000, 3)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(2500), new Instant(3500), false, Ct));
         Assert.Equal([new RawReading(2000, 2), new RawReading(3000, 3), new RawReading(4000, 4)], await h.Store.ReadingsAsync(new MeterId(main), new Instant(2500), new Instant(3500), true, Ct));
@@ -150,7 +150,7 @@ public abstract class ReadingContract : StoreContract
     {
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
-        await h.Store.AppendReadingsAsync([new(main, 4000, 4), new(main, 9000, 9), new(gas, 3000, 1)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(4000), 4), new(new MeterId(main), new Instant(9000), 9), new(new MeterId(gas), new Instant(3000), 1)], new Instant(1), Ct);
         var site = (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!;
 
         var last = await h.Store.LastReadingsAsync(site.Id, Ct);

@@ -1,6 +1,6 @@
-using GreenLoop.Domain.Time;
 using System.Text.Json;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Testing;
 
 namespace GreenLoop.Storage.Tests;
@@ -101,7 +101,7 @@ public abstract class SiteContract : StoreContract
         await h.Store.ApplySiteAsync(h.TenantId, TestSites.PlantWithKilnElec(), 1, Ct);
         var main = (await h.MeterAsync(TestSites.MainMeter)).Id;
         var gas = (await h.MeterAsync(TestSites.GasMeter)).Id;
-        await h.Store.AppendReadingsAsync([new(main, 1000, 1), new(main, 3000, 3), new(gas, 2000, 1)], 1, Ct);
+        await h.Store.AppendReadingsAsync([new(new MeterId(main), new Instant(1000), 1), new(new MeterId(main), new Instant(3000), 3), new(new MeterId(gas), new Instant(2000), 1)], new Instant(1), Ct);
         await ClearDirtyAsync(h);
         var site = TestSites.PlantWithKilnElec();
         SiteDefinition With(Func<MeterDefinition, MeterDefinition> change) => site with { Meters = [.. site.Meters.Select(m => m.Key == TestSites.MainMeter ? change(m) : m)] };

@@ -1,10 +1,10 @@
-using GreenLoop.Pipeline.Meter;
 using System.Collections.Concurrent;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;

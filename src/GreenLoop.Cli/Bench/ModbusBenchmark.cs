@@ -1,4 +1,3 @@
-using GreenLoop.Pipeline.Meter;
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
@@ -7,6 +6,7 @@ using System.Text.Json;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage.Sqlite;
 

@@ -1,4 +1,3 @@
-using GreenLoop.Pipeline.Meter;
 using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
@@ -8,13 +7,16 @@ using System.Text;
 using System.Text.Json;
 using GreenLoop.Connectors;
 using GreenLoop.Connectors.Mqtt;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage.Sqlite;
-using Microsoft.Extensions.Logging.Abstractions;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace GreenLoop.Cli.Bench;
 
@@ -160,7 +162,7 @@ internal static class MqttBenchmark
 
         // Check against the store itself, not the connector's counters.
         var stored = 0L;
-        foreach (var meter in (await store.LoadMetersAsync(tenant, ct)).Values) stored += await store.CountReadingsAsync(meter.Id, ct);
+        foreach (var meter in (await store.LoadMetersAsync(tenant, ct)).Values) stored += await store.CountReadingsAsync(new MeterId(meter.Id), ct);
         var quarantined = await store.CountQuarantineAsync(tenant, ct);
         var status = health.Snapshot();
         var note = Invariant($"store holds {stored:N0} of {expected:N0}, {quarantined} quarantined, problems: {(status.Problems.Count == 0 ? "none" : string.Join(", ", status.Problems.Select(p => $"{p.Key}={p.Value}")))}");

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using Npgsql;
@@ -133,7 +135,7 @@ internal static class PostgresBaselines
         var offsets = new int[batches.Count + 1];
         for (var i = 0; i < batches.Count; i++) offsets[i + 1] = offsets[i] + batches[i].Count;
         var payloads = batches.Select((_, i) => Enumerable.Range(offsets[i], offsets[i + 1] - offsets[i])
-            .Select(k => new StoredReading(rows.MeterIds[k], rows.Ts[k], rows.Values[k])).ToArray()).ToArray();
+            .Select(k => new StoredReading(new MeterId(rows.MeterIds[k]), new Instant(rows.Ts[k]), rows.Values[k])).ToArray()).ToArray();
         var next = -1;
         var watch = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
@@ -141,7 +143,7 @@ internal static class PostgresBaselines
             int i;
             while ((i = Interlocked.Increment(ref next)) < payloads.Length)
             {
-                var outcomes = await store.AppendReadingsAsync(payloads[i], receivedAt, ct);
+                var outcomes = await store.AppendReadingsAsync(payloads[i], new Instant(receivedAt), ct);
                 if (outcomes.Any(o => o.Status != AppendStatus.Inserted))
                     throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"batch {i}: not every reading was inserted"));
             }

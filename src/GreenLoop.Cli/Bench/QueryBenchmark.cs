@@ -1,10 +1,10 @@
-using GreenLoop.Pipeline.Meter;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Storage;
 using GreenLoop.Storage.Postgres;
 using GreenLoop.Storage.Sqlite;

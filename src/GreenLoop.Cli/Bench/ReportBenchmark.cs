@@ -1,13 +1,13 @@
-using GreenLoop.Pipeline.Meter;
 using System.Diagnostics;
 using System.Globalization;
 using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Meter;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage.Sqlite;
 
 namespace GreenLoop.Cli.Bench;

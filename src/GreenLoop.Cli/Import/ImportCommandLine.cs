@@ -1,7 +1,6 @@
 using System.Globalization;
-using GreenLoop.Domain.Model;
-
 using GreenLoop.Connectors.Import;
+using GreenLoop.Domain.Model;
 
 namespace GreenLoop.Cli.Import;
 

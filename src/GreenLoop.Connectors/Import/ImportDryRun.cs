@@ -1,6 +1,6 @@
-using GreenLoop.Domain.Time;
 using System.Globalization;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 

@@ -1,9 +1,8 @@
 using GreenLoop.Accounting;
 using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Server.Hosting;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 using GreenLoop.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GreenLoop.Server.Api;
 

@@ -3,10 +3,9 @@ using GreenLoop.Domain.Alarms;
 using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Security;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-
-using GreenLoop.Server.Security;
 
 namespace GreenLoop.Server.Api;
 

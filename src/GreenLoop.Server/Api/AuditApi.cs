@@ -3,10 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GreenLoop.Pipeline.Trace.Audit;
 using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Security;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-
-using GreenLoop.Server.Security;
 
 namespace GreenLoop.Server.Api;
 

@@ -1,9 +1,9 @@
-using GreenLoop.Pipeline.Meter;
 using System.Globalization;
 using System.Text.Json;
+using GreenLoop.Connectors.Import;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Connectors.Import;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 using Microsoft.AspNetCore.Http.Features;

@@ -2,12 +2,11 @@ using System.Text;
 using System.Text.Json;
 using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Security;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
-
-using GreenLoop.Server.Security;
 
 namespace GreenLoop.Server.Api;
 

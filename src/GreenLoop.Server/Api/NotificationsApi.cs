@@ -1,9 +1,8 @@
 using GreenLoop.Notifications;
 using GreenLoop.Pipeline.Monitor.Notifications;
 using GreenLoop.Server.Hosting;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 using GreenLoop.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GreenLoop.Server.Api;
 

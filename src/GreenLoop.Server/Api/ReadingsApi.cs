@@ -2,9 +2,8 @@ using System.Text;
 using System.Text.Json;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Server.Hosting;
-using Microsoft.AspNetCore.Http.HttpResults;
-
 using GreenLoop.Server.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GreenLoop.Server.Api;
 

@@ -1,12 +1,11 @@
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
+using GreenLoop.Server.Security;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
-
-using GreenLoop.Server.Security;
 
 namespace GreenLoop.Server.Api;
 

@@ -1,6 +1,6 @@
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Demo;
 using GreenLoop.Pipeline;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Storage;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,6 +1,6 @@
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Options;

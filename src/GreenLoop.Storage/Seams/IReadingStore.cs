@@ -1,6 +1,7 @@
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 
 namespace GreenLoop.Storage;
 
@@ -8,7 +9,7 @@ namespace GreenLoop.Storage;
 public interface IReadingStore
 {
     /// <summary>Appends readings durably and marks their meters for derivation, in one transaction.</summary>
-    Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, long receivedAt, CancellationToken ct);
+    Task<AppendOutcome[]> AppendReadingsAsync(IReadOnlyList<StoredReading> readings, Instant receivedAt, CancellationToken ct);
 
     Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
 
@@ -18,5 +19,5 @@ public interface IReadingStore
 
     Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
 
-    Task<long> CountReadingsAsync(long meterId, CancellationToken ct);
+    Task<long> CountReadingsAsync(MeterId meter, CancellationToken ct);
 }

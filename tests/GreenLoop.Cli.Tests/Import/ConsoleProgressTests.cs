@@ -1,7 +1,6 @@
+using GreenLoop.Cli.Import;
 using GreenLoop.Connectors.Import;
 using Microsoft.Extensions.Time.Testing;
-
-using GreenLoop.Cli.Import;
 
 namespace GreenLoop.Cli.Tests.Import;
 

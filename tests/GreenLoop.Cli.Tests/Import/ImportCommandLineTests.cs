@@ -1,7 +1,6 @@
-using GreenLoop.Domain.Model;
-using GreenLoop.Connectors.Import;
-
 using GreenLoop.Cli.Import;
+using GreenLoop.Connectors.Import;
+using GreenLoop.Domain.Model;
 
 namespace GreenLoop.Cli.Tests.Import;
 

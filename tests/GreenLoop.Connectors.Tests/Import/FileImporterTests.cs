@@ -1,6 +1,6 @@
-using GreenLoop.Testing;
 using GreenLoop.Connectors.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Import;
 

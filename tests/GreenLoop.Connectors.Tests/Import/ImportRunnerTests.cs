@@ -1,7 +1,7 @@
-using GreenLoop.Testing;
 using System.Text;
 using GreenLoop.Connectors.Import;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Import;
 

@@ -1,5 +1,5 @@
-using GreenLoop.Testing;
 using GreenLoop.Connectors.Import;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Import;
 

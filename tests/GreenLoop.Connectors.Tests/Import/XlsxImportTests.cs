@@ -1,7 +1,7 @@
-using GreenLoop.Testing;
 using System.IO.Compression;
 using System.Text;
 using GreenLoop.Connectors.Import;
+using GreenLoop.Testing;
 
 namespace GreenLoop.Connectors.Tests.Import;
 

@@ -1,9 +1,9 @@
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Connectors.Modbus;
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Storage;
 using GreenLoop.Testing;

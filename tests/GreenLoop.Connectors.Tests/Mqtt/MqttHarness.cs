@@ -1,11 +1,11 @@
-using GreenLoop.Domain.Time;
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Connectors.Mqtt;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline;
-using GreenLoop.Pipeline.Monitor.Derivation;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
-using GreenLoop.Domain.Time;
 using System.Text.Json.Nodes;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -105,9 +105,9 @@ public sealed class SupervisorTests : IAsyncLifetime
         var status = await WaitForAsync("line-a", s => s.Version == 2);
         Assert.Equal(SourceState.Disabled, status.State);
         var m = (await _store.LoadMetersAsync(_tenant, CancellationToken.None))["a.temp"];
-        var before = await _store.CountReadingsAsync(m.Id, CancellationToken.None);
+        var before = await _store.CountReadingsAsync(new MeterId(m.Id), CancellationToken.None);
         await Task.Delay(300); // Long enough for several 20 ms cycles had it still run: a stopped connector adds nothing.
-        Assert.Equal(before, await _store.CountReadingsAsync(m.Id, CancellationToken.None));
+        Assert.Equal(before, await _store.CountReadingsAsync(new MeterId(m.Id), CancellationToken.None));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +54,7 @@ internal static class TenantASnapshot
 
         var store = plant.Factory.Services.GetRequiredService<GreenLoopStore>();
         foreach (var (key, meter) in (await store.LoadMetersAsync(plant.TenantA, CancellationToken.None)).OrderBy(m => m.Key, StringComparer.Ordinal))
-            snapshot.Add(($"readings of {key}", (await store.CountReadingsAsync(meter.Id, CancellationToken.None)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            snapshot.Add(($"readings of {key}", (await store.CountReadingsAsync(new MeterId(meter.Id), CancellationToken.None)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         snapshot.Add(("calls to A's webhook", plant.Hooks.Bodies("A-only").Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return snapshot;
     }

@@ -1,6 +1,7 @@
-using GreenLoop.Pipeline.Meter;
 using System.Globalization;
 using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Meter.Ingest;
@@ -66,14 +67,14 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
                 continue;
             }
             seen[(meter.Id, ts)] = r.Value;
-            toStore.Add(new StoredReading(meter.Id, ts, r.Value));
+            toStore.Add(new StoredReading(new MeterId(meter.Id), new Instant(ts), r.Value));
             storePos.Add(i);
         }
 
         var accepted = 0;
         if (toStore.Count > 0)
         {
-            var outcomes = await store.AppendReadingsAsync(toStore, now.ToUnixTimeMilliseconds(), ct);
+            var outcomes = await store.AppendReadingsAsync(toStore, new Instant(now.ToUnixTimeMilliseconds()), ct);
             for (var i = 0; i < outcomes.Length; i++)
             {
                 switch (outcomes[i].Status)

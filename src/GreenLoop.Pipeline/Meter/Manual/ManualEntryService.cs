@@ -1,7 +1,7 @@
-using GreenLoop.Pipeline.Meter;
 using System.Globalization;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using Microsoft.Extensions.Logging;

@@ -1,9 +1,9 @@
-using GreenLoop.Pipeline.Meter;
 using System.Globalization;
 using System.Text.Json;
 using GreenLoop.Accounting;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Model.Accounting;
@@ -63,7 +63,7 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
         var from = calendar.MonthBounds(months[0]).Start;
         var to = calendar.MonthBounds(months[^1]).End;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var rows = await series.NodeTotalsAsync([site.Root.Id], Grain.Month, from, to, ct);
+        var rows = await series.NodeTotalsAsync([site.Root.Id], Grain.Month, new Instant(from), new Instant(to), ct);
         var counted = site.Counted.Where(c => c.NodeId == site.Root.Id).Select(c => c.MeterId).ToHashSet();
         var meters = site.Meters.Where(m => counted.Contains(m.Id)).ToList();
         // Completeness counts only the part of the period that has happened.

@@ -239,12 +239,12 @@ public sealed partial class AlarmService
         {
             if (subject.MeterId is { } meterId)
             {
-                foreach (var r in await series.MeterSeriesAsync(meterId, grain, from, to, ct))
+                foreach (var r in await series.MeterSeriesAsync(new MeterId(meterId), grain, new Instant(from), new Instant(to), ct))
                     periods.Add(new PeriodSample(r.Ts, r.Value, r.Min, r.Max, r.CoveredMs, 1));
             }
             else if (subject.NodeId is { } nodeId)
             {
-                foreach (var r in await series.NodeTotalsAsync([nodeId], grain, from, to, ct))
+                foreach (var r in await series.NodeTotalsAsync([nodeId], grain, new Instant(from), new Instant(to), ct))
                 {
                     if (r.Carrier == subject.Carrier && r.Direction == MeterDirection.Import)
                         periods.Add(new PeriodSample(r.Ts, r.Value, null, null, r.CoveredMs, r.Meters));
@@ -255,13 +255,13 @@ public sealed partial class AlarmService
         if (leaves.Any(l => l is CounterAnomaly))
         {
             foreach (var id in subject.MeterIds)
-                findings.AddRange((await series.FindingsAsync(id, from, to, ct)).Select(f => new MeterFinding(f.Ts, f.Kind, f.Detail)));
+                findings.AddRange((await series.FindingsAsync(new MeterId(id), new Instant(from), new Instant(to), ct)).Select(f => new MeterFinding(f.Ts, f.Kind, f.Detail)));
         }
         var dayTotals = new Dictionary<long, IReadOnlyDictionary<string, double>>();
         var units = new Dictionary<string, string>();
         if (leaves.Any(l => l is UnitEnergyAbove) && subject.NodeId is { } node)
         {
-            foreach (var g in (await series.NodeTotalsAsync([node], Grain.Day, from, to, ct)).Where(r => r.Direction == MeterDirection.Import).GroupBy(r => r.Ts))
+            foreach (var g in (await series.NodeTotalsAsync([node], Grain.Day, new Instant(from), new Instant(to), ct)).Where(r => r.Direction == MeterDirection.Import).GroupBy(r => r.Ts))
                 dayTotals[g.Key] = g.GroupBy(r => r.Carrier).ToDictionary(c => c.Key, c => c.Sum(r => r.Value ?? 0));
             var meters = await catalog.FindAsync(subject.MeterIds.FirstOrDefault(), ct);
             if (meters is not null && _sites.TryGetValue(meters.SiteId, out var site))

@@ -1,7 +1,7 @@
-using GreenLoop.Pipeline.Meter;
 using System.Threading.Channels;
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Notifications;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Storage;

@@ -1,7 +1,7 @@
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Monitor.Derivation;

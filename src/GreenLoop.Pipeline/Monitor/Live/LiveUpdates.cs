@@ -1,6 +1,6 @@
+using System.Collections.Immutable;
 using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using System.Collections.Immutable;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Monitor.Live;

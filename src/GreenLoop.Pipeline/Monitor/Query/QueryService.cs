@@ -1,8 +1,8 @@
-using GreenLoop.Pipeline.Meter;
 using System.Globalization;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
+using GreenLoop.Pipeline.Meter;
 using GreenLoop.Storage;
 
 namespace GreenLoop.Pipeline.Monitor.Query;
@@ -56,7 +56,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         if (meter is null) return null;
         var calendar = catalog.Calendar(meter.TimeZone);
         var (f, t) = Bounds(calendar, grain, range);
-        var rows = await series.MeterSeriesAsync(meter.Id, grain, f, t, ct);
+        var rows = await series.MeterSeriesAsync(new MeterId(meter.Id), grain, new Instant(f), new Instant(t), ct);
         var d = meter.Definition;
         return new MeterSeries(d.Key, d.Name, d.NameZh, d.Unit, d.Kind.ToString(), d.Carrier, GrainName(grain),
             rows.Select(r => Point(calendar, grain, r, 1)).ToList());
@@ -69,7 +69,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         if (model is null || node is null) return null;
         var calendar = catalog.Calendar(model.Definition.TimeZone);
         var (f, t) = Bounds(calendar, grain, range);
-        var rows = (await series.NodeTotalsAsync([node.Id], grain, f, t, ct))
+        var rows = (await series.NodeTotalsAsync([node.Id], grain, new Instant(f), new Instant(t), ct))
             .Where(r => r.Carrier == carrier && r.Direction == MeterDirection.Import).ToList();
         var expected = CountedMeters(model, node.Id, carrier);
         var unit = model.Meters.FirstOrDefault(m => m.Definition.Carrier == carrier)?.Definition.Unit ?? "";
@@ -87,7 +87,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         if (nodeKey is null) nodes = [model.Root, .. model.Nodes.Where(n => n.ParentId == model.Root.Id)];
         else nodes = model.Nodes.Where(n => n.Key == nodeKey).ToList();
         if (nodes.Count == 0) return null;
-        var rows = await series.NodeTotalsAsync(nodes.Select(n => n.Id).ToList(), grain, f, t, ct);
+        var rows = await series.NodeTotalsAsync(nodes.Select(n => n.Id).ToList(), grain, new Instant(f), new Instant(t), ct);
         var byId = nodes.ToDictionary(n => n.Id);
         // CountedMeters scans the site's meters; once per (node, carrier), not once per row (a year by day is thousands).
         var counted = new Dictionary<(long Node, string Carrier), int>();
@@ -115,7 +115,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var elapsedMonth = Math.Max(1, Math.Min(now, dayEnd) - monthStart);
         var root = model.Root;
 
-        var curveRows = (await series.NodeTotalsAsync([root.Id], Grain.Minutes15, dayStart, dayEnd, ct))
+        var curveRows = (await series.NodeTotalsAsync([root.Id], Grain.Minutes15, new Instant(dayStart), new Instant(dayEnd), ct))
             .Where(r => r.Carrier == "electricity" && r.Direction == MeterDirection.Import)
             // The quarter-hour in progress holds only part of its energy; as mean power it would look like a collapse.
             .Where(r => r.Ts + SiteCalendar.BucketMs <= now)
@@ -125,8 +125,8 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var curve = new LoadCurve("electricity", powerUnit, curveRows.Select(r => new SeriesPoint(Iso(calendar, r.Ts),
             r.Value * 4, null, null, Math.Round(Math.Min(1, r.CoveredMs / (double)(SiteCalendar.BucketMs * Math.Max(1, CountedMeters(model, root.Id, "electricity")))), 4), [])).ToList());
 
-        var dayRows = await series.NodeTotalsAsync([root.Id], Grain.Day, dayStart, dayStart + 1, ct);
-        var monthRows = await series.NodeTotalsAsync([root.Id], Grain.Month, monthStart, monthStart + 1, ct);
+        var dayRows = await series.NodeTotalsAsync([root.Id], Grain.Day, new Instant(dayStart), new Instant(dayStart + 1), ct);
+        var monthRows = await series.NodeTotalsAsync([root.Id], Grain.Month, new Instant(monthStart), new Instant(monthStart + 1), ct);
         List<CarrierTotal> Totals(IReadOnlyList<NodeCarrierRow> rows, long elapsed) => rows
             .Where(r => r.Direction == MeterDirection.Import)
             .Select(r => new CarrierTotal(r.Carrier, UnitOf(model, r.Carrier), r.Value,
@@ -140,8 +140,8 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
             .Where(r => r.Direction == MeterDirection.Import)
             .Select(r => new WorkshopTotal(wsById[r.NodeId].Key, wsById[r.NodeId].Name, wsById[r.NodeId].NameZh, r.Carrier, UnitOf(model, r.Carrier), r.Value))
             .ToList();
-        var wsToday = Workshop(await series.NodeTotalsAsync(wsIds, Grain.Day, dayStart, dayStart + 1, ct));
-        var wsMonth = Workshop(await series.NodeTotalsAsync(wsIds, Grain.Month, monthStart, monthStart + 1, ct));
+        var wsToday = Workshop(await series.NodeTotalsAsync(wsIds, Grain.Day, new Instant(dayStart), new Instant(dayStart + 1), ct));
+        var wsMonth = Workshop(await series.NodeTotalsAsync(wsIds, Grain.Month, new Instant(monthStart), new Instant(monthStart + 1), ct));
 
         var last = await series.LastReadingsAsync(model.Id, ct);
         var statuses = new List<MeterStatus>();
@@ -149,7 +149,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var keyOf = model.Nodes.ToDictionary(n => n.Id, n => n.Key);
         foreach (var m in model.Meters)
         {
-            var rows = await series.MeterSeriesAsync(m.Id, Grain.Day, dayStart, dayStart + 1, ct);
+            var rows = await series.MeterSeriesAsync(new MeterId(m.Id), Grain.Day, new Instant(dayStart), new Instant(dayStart + 1), ct);
             var covered = rows.Sum(r => r.CoveredMs);
             coveredAll += covered;
             var d = m.Definition;
@@ -169,7 +169,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         if (meter is null) return null;
         var calendar = catalog.Calendar(meter.TimeZone);
         var (f, t) = Bounds(calendar, Grain.Day, range);
-        var findings = await series.FindingsAsync(meter.Id, f, t, ct);
+        var findings = await series.FindingsAsync(new MeterId(meter.Id), new Instant(f), new Instant(t), ct);
         return findings.Select(x => new MeterEvent(Iso(calendar, x.Ts), x.Kind.ToString().ToLowerInvariant(), x.Detail)).ToList();
     }
 
@@ -181,11 +181,11 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var calendar = catalog.Calendar(model.Definition.TimeZone);
         var (f, t) = Bounds(calendar, grain, range);
         var children = model.Meters.Where(m => m.Definition.Parent == meterKey).ToList();
-        var parentRows = (await series.MeterSeriesAsync(parent.Id, grain, f, t, ct)).ToDictionary(r => r.Ts);
+        var parentRows = (await series.MeterSeriesAsync(new MeterId(parent.Id), grain, new Instant(f), new Instant(t), ct)).ToDictionary(r => r.Ts);
         var sums = new Dictionary<long, double>();
         foreach (var child in children)
         {
-            foreach (var r in await series.MeterSeriesAsync(child.Id, grain, f, t, ct))
+            foreach (var r in await series.MeterSeriesAsync(new MeterId(child.Id), grain, new Instant(f), new Instant(t), ct))
                 if (r.Value is { } v) sums[r.Ts] = sums.GetValueOrDefault(r.Ts) + v;
         }
         var points = parentRows.Keys.Union(sums.Keys).Order().Select(ts =>

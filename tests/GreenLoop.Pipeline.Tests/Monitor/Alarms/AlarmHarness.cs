@@ -1,9 +1,9 @@
-using GreenLoop.Pipeline.Meter;
 using GreenLoop.Domain.Alarms;
 using GreenLoop.Domain.Model;
+using GreenLoop.Pipeline.Meter;
+using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Monitor.Alarms;
 using GreenLoop.Pipeline.Monitor.Derivation;
-using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -134,7 +134,7 @@ public sealed class IngestDeriveTests
         Assert.Empty(repeatedInBatch.Rejected);
         Assert.Equal(0, await h.Store.CountDirtyAsync(CancellationToken.None));
         Assert.Equal(0, await h.Store.CountQuarantineAsync(h.TenantId, CancellationToken.None));
-        Assert.Equal(49, await h.Store.CountReadingsAsync((await h.MeterAsync(MainMeter)).Id, CancellationToken.None));
+        Assert.Equal(49, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(MainMeter)).Id), CancellationToken.None));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class IngestDeriveTests
         Assert.Equal((0, 0, 1), replay);
         var row = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None));
         Assert.Equal(("2026-11-23T00:15:00", "ts"), (row.Ts, row.Field));
-        Assert.Equal(0, await h.Store.CountReadingsAsync((await h.MeterAsync(GasMeter)).Id, CancellationToken.None));
+        Assert.Equal(0, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(GasMeter)).Id), CancellationToken.None));
     }
 
     [Fact]
@@ -235,7 +235,7 @@ public sealed class IngestDeriveTests
         Assert.Equal([(0, "value"), (1, "value"), (2, "value")], result.Rejected.Select(r => (r.Index, r.Field)));
         Assert.All(result.Rejected, r => Assert.Contains("finite", r.Reason, StringComparison.Ordinal));
         Assert.Equal(3, await h.Store.CountQuarantineAsync(h.TenantId, CancellationToken.None));
-        Assert.Equal(0, await h.Store.CountReadingsAsync((await h.MeterAsync(MainMeter)).Id, CancellationToken.None));
+        Assert.Equal(0, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(MainMeter)).Id), CancellationToken.None));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using GreenLoop.Domain.Derivation;
+using GreenLoop.Domain.Model;
+using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Storage;
 using GreenLoop.Testing;
@@ -117,7 +119,7 @@ public sealed class LateDataTests
         {
             var id = (await h.MeterAsync(meter)).Id;
             foreach (var grain in Enum.GetValues<Grain>())
-                snapshot[(meter, grain)] = await h.Store.MeterSeriesAsync(id, grain, from, to, CancellationToken.None);
+                snapshot[(meter, grain)] = await h.Store.MeterSeriesAsync(new MeterId(id), grain, new Instant(from), new Instant(to), CancellationToken.None);
         }
         return snapshot;
     }
@@ -127,7 +129,7 @@ public sealed class LateDataTests
         var (from, to) = Range();
         var all = new List<StoredFinding>();
         foreach (var meter in new[] { MainMeter, GasMeter, TempMeter })
-            all.AddRange(await h.Store.FindingsAsync((await h.MeterAsync(meter)).Id, from, to, CancellationToken.None));
+            all.AddRange(await h.Store.FindingsAsync(new MeterId((await h.MeterAsync(meter)).Id), new Instant(from), new Instant(to), CancellationToken.None));
         return all;
     }
 
@@ -137,7 +139,7 @@ public sealed class LateDataTests
         var site = (await h.Store.GetSiteAsync(h.TenantId, "plant", CancellationToken.None))!;
         var rows = new List<NodeCarrierRow>();
         foreach (var grain in Enum.GetValues<Grain>())
-            rows.AddRange(await h.Store.NodeTotalsAsync(site.Nodes.Select(n => n.Id).ToList(), grain, from, to, CancellationToken.None));
+            rows.AddRange(await h.Store.NodeTotalsAsync(site.Nodes.Select(n => n.Id).ToList(), grain, new Instant(from), new Instant(to), CancellationToken.None));
         Assert.NotEmpty(rows);
         return rows;
     }

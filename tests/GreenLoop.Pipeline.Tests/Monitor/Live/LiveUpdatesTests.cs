@@ -1,5 +1,5 @@
-using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Meter.Ingest;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Monitor.Live;
 using GreenLoop.Testing;
 using static GreenLoop.Testing.TestSites;
