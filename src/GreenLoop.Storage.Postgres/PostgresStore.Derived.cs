@@ -5,15 +5,6 @@ namespace GreenLoop.Storage.Postgres;
 
 public sealed partial class PostgresStore
 {
-    // Energy sums; gauges (rows with min/max) take the coverage-weighted mean. A period whose only rows are
-    // uncountable (an unexplained drop) stays NULL, never zero. The same rule as the SQLite store's.
-    private const string AggregateColumns = """
-        CASE WHEN max(x.min) IS NULL THEN sum(x.value)
-             WHEN sum(x.covered) > 0 THEN sum(x.value * x.covered) / sum(x.covered)::double precision
-             ELSE avg(x.value) END,
-        min(x.min), max(x.max), sum(x.covered), bit_or(x.flags)
-        """;
-
     private const string NodeRollupFromBucketsSql = """
         INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
         SELECT nm.node_id, m.carrier, m.direction, 0, b.ts, sum(b.value), sum(b.covered), count(*)
@@ -38,7 +29,7 @@ public sealed partial class PostgresStore
     private const string RollPeriodsSql = $"""
         DELETE FROM rollup r USING unnest(@m::bigint[], @ts::bigint[]) p(m, ts) WHERE r.meter_id = p.m AND r.grain = @g AND r.ts = p.ts;
         INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags)
-        SELECT p.m, @g, p.ts, p.up, {AggregateColumns}
+        SELECT p.m, @g, p.ts, p.up, {RollupRule.SqlColumns}
         FROM unnest(@m::bigint[], @ts::bigint[], @up::bigint[]) p(m, ts, up)
         CROSS JOIN LATERAL (SELECT r.value, r.min, r.max, r.covered, r.flags FROM rollup r
                             WHERE r.meter_id = p.m AND r.grain = @g - 1 AND r.up_ts = p.ts OFFSET 0) x

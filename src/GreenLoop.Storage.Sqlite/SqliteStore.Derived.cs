@@ -4,15 +4,6 @@ namespace GreenLoop.Storage.Sqlite;
 
 public sealed partial class SqliteStore
 {
-    // Energy sums; gauges (rows with min/max) take the coverage-weighted mean. A period whose only rows are
-    // uncountable (an unexplained drop) stays NULL, never zero.
-    private const string AggregateColumns = """
-        CASE WHEN max(x.min) IS NULL THEN sum(x.value)
-             WHEN sum(x.covered) > 0 THEN sum(x.value * x.covered) / sum(x.covered)
-             ELSE avg(x.value) END,
-        min(x.min), max(x.max), sum(x.covered), bit_or(x.flags)
-        """;
-
     private const string NodeRollupFromBucketsSql = """
         INSERT OR REPLACE INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
         SELECT nm.node_id, m.carrier, m.direction, 0, b.ts, sum(b.value), sum(b.covered), count(*)
@@ -41,7 +32,7 @@ public sealed partial class SqliteStore
             using var delPeriod = Command(c, "DELETE FROM rollup WHERE meter_id=$m AND grain=$g AND ts=$ts;", tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L));
             using var rollPeriod = Command(c, $"""
                 INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags)
-                SELECT $m, $g, $ts, $up, {AggregateColumns}
+                SELECT $m, $g, $ts, $up, {RollupRule.SqlColumns}
                 FROM rollup x WHERE x.meter_id=$m AND x.grain=$g - 1 AND x.up_ts=$ts HAVING count(*) > 0;
                 """, tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L), ("$up", 0L));
             using var delFindings = Command(c, "DELETE FROM finding WHERE meter_id=$m AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));

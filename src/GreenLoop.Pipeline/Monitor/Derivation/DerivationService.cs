@@ -94,7 +94,7 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
             .Select(b => new DerivedRow(b.Start, calendar.HourStart(b.Start), b.Value, b.Min, b.Max, b.CoveredMs, b.Flags))
             .ToList();
         var hours = buckets.GroupBy(b => b.UpTs)
-            .Select(g => Aggregate(g.Key, calendar.DayStart(calendar.LocalDate(g.Key)), g.ToList()))
+            .Select(g => RollupRule.Aggregate(g.Key, calendar.DayStart(calendar.LocalDate(g.Key)), g.ToList()))
             .ToList();
         var days = new List<(long Day, long Month)>();
         var months = new List<long>();
@@ -119,30 +119,5 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
             Months = months,
             DirtyVersion = version,
         };
-    }
-
-    /// <summary>Same rule as the store's SQL roll-up: sums for energy, coverage-weighted means for gauges.</summary>
-    internal static DerivedRow Aggregate(long ts, long upTs, IReadOnlyList<DerivedRow> rows)
-    {
-        var gauge = rows.Any(r => r.Min is not null);
-        var covered = rows.Sum(r => r.CoveredMs);
-        double? value;
-        if (!gauge)
-        {
-            value = rows.Any(r => r.Value is not null) ? rows.Sum(r => r.Value ?? 0) : null;
-        }
-        else if (covered > 0)
-        {
-            value = rows.Sum(r => (r.Value ?? 0) * r.CoveredMs) / covered;
-        }
-        else
-        {
-            var values = rows.Where(r => r.Value is not null).Select(r => r.Value!.Value).ToList();
-            value = values.Count > 0 ? values.Average() : null;
-        }
-        var flags = rows.Aggregate(QualityFlags.None, (f, r) => f | r.Flags);
-        var min = rows.Where(r => r.Min is not null).Select(r => r.Min!.Value).DefaultIfEmpty(double.NaN).Min();
-        var max = rows.Where(r => r.Max is not null).Select(r => r.Max!.Value).DefaultIfEmpty(double.NaN).Max();
-        return new DerivedRow(ts, upTs, value, double.IsNaN(min) ? null : min, double.IsNaN(max) ? null : max, covered, flags);
     }
 }
