@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using GreenLoop.Domain.Alarms;
+using GreenLoop.Domain.Time;
 using GreenLoop.Notifications;
 using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Monitor.Derivation;
@@ -72,7 +73,7 @@ public sealed partial class AlarmService(
     }
 
     /// <summary>Evaluates what derivation changed; called by the alarm worker with everything queued since its last round.</summary>
-    public async Task EvaluateChangesAsync(IReadOnlyList<DerivedChange> changes, CancellationToken ct)
+    public async Task EvaluateChangesAsync(IReadOnlyList<DerivedMeterChange> changes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(changes);
         if (changes.Count == 0) return;
@@ -82,13 +83,11 @@ public sealed partial class AlarmService(
             var state = await LoadAsync(ct);
             var batch = new Batch(Now());
             // Merge per meter first: a back-fill queues many spans of one meter.
-            var byMeter = changes.GroupBy(c => c.MeterId).Select(g => (Meter: g.Key, From: g.Min(c => c.From), To: g.Max(c => c.To)));
+            var byMeter = changes.GroupBy(c => c.Meter.Id).Select(g => (Meter: g.First().Meter, From: g.Min(c => c.From.UnixMs), To: g.Max(c => c.To.UnixMs)));
             var work = new Dictionary<(long Rule, string Subject), (long From, long To)>();
             var ruleSites = new Dictionary<long, SiteModel>();
-            foreach (var (meterId, from, to) in byMeter)
+            foreach (var (meter, from, to) in byMeter)
             {
-                var meter = await catalog.FindAsync(meterId, ct);
-                if (meter is null) continue;
                 var rules = state.OfSite(meter.SiteId).ToList();
                 if (rules.Count == 0) continue;
                 var site = await SiteAsync(rules[0], ct);
@@ -127,7 +126,7 @@ public sealed partial class AlarmService(
     {
         var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return;
-        await EvaluateChangesAsync(site.Meters.Select(m => new DerivedChange(m.Id, from, to)).ToList(), ct);
+        await EvaluateChangesAsync(site.Meters.Select(m => new DerivedMeterChange(m, new Instant(from), new Instant(to))).ToList(), ct);
     }
 
     /// <summary>The clock's part: no-data rules and escalation of unacknowledged alarms.</summary>
