@@ -224,6 +224,41 @@ public sealed class ApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Theory]
+    [InlineData("\"kind\":\"Interval\"", "\"kind\":99", "meters[0].kind", "'99' is not a value of MeterKind")]
+    [InlineData("\"unit\":\"kWh\",", "\"unit\":\"kWh\",\"direction\":7,", "meters[0].direction", "'7' is not a value of MeterDirection")]
+    public async Task PutSite_EnumNumberNamingNoValue_400NamingThePath(string find, string replace, string path, string reason)
+    {
+        var invalid = SiteJson.Replace(find, replace, StringComparison.Ordinal);
+        Assert.NotEqual(SiteJson, invalid);
+
+        using var response = await _client.PutAsync("/api/v1/sites/http", new StringContent(invalid, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Http.JsonAsync(response)).GetProperty("errors");
+        Assert.StartsWith(reason, Assert.Single(errors.GetProperty(path).EnumerateArray()).GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0001-01-01T00:00:00+00:00", "is before 2000-01-01")]
+    [InlineData("2099-01-01T00:00:00+08:00", "h in the future")]
+    public async Task PutSite_EventAtAnImplausibleInstant_400NamingThePath(string ts, string reason)
+    {
+        // The document's first cumulative meter gets a replacement at that instant.
+        var site = System.Text.Json.Nodes.JsonNode.Parse(SiteJson)!.AsObject();
+        var cumulative = site["meters"]!.AsArray().First(m => (string?)m!["kind"] == "Cumulative")!["key"]!.GetValue<string>();
+        site["events"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["meter"] = cumulative, ["ts"] = ts, ["kind"] = "Replacement", ["oldValue"] = 10, ["newValue"] = 0,
+        });
+
+        using var response = await _client.PutAsync("/api/v1/sites/http", new StringContent(site.ToJsonString(), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Http.JsonAsync(response)).GetProperty("errors");
+        Assert.Contains(reason, Assert.Single(errors.GetProperty("events[0].ts").EnumerateArray()).GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task PutSite_KeyDiffersFromUrl_400ValidationProblemOnKey()
     {

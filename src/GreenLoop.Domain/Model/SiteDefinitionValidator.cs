@@ -8,8 +8,11 @@ public sealed record DefinitionError(string Path, string Reason);
 /// <summary>Checks a <see cref="SiteDefinition"/> before it is applied; the document is applied whole or not at all.</summary>
 public static class SiteDefinitionValidator
 {
-    /// <summary>Returns every problem found; an empty list means the document can be applied.</summary>
-    public static IReadOnlyList<DefinitionError> Validate(SiteDefinition site)
+    /// <summary>
+    /// Returns every problem found; an empty list means the document can be applied. With <paramref name="now"/>, event
+    /// instants more than <see cref="PlausibleTime.MaxFuture"/> ahead of it are refused too.
+    /// </summary>
+    public static IReadOnlyList<DefinitionError> Validate(SiteDefinition site, DateTimeOffset? now = null)
     {
         ArgumentNullException.ThrowIfNull(site);
         var errors = new List<DefinitionError>();
@@ -26,6 +29,7 @@ public static class SiteDefinitionValidator
             if (!IsKey(n.Key)) Error($"nodes[{i}].key", "a key is 1-64 characters of letters, digits, '-', '_' or '.'");
             else if (!nodeKeys.Add(n.Key)) Error($"nodes[{i}].key", $"node '{n.Key}' appears twice");
             if (string.IsNullOrWhiteSpace(n.Name)) Error($"nodes[{i}].name", "required");
+            Defined(n.Kind, $"nodes[{i}].kind");
         }
         var parents = site.Nodes.Where(n => n.Key is not null).GroupBy(n => n.Key).ToDictionary(g => g.Key, g => g.First().Parent);
         for (var i = 0; i < site.Nodes.Count; i++)
@@ -53,6 +57,11 @@ public static class SiteDefinitionValidator
             if (string.IsNullOrWhiteSpace(m.Carrier)) Error($"{at}.carrier", "required");
             if (string.IsNullOrWhiteSpace(m.Unit)) Error($"{at}.unit", "required");
             if (m.Node is not null && !nodeKeys.Contains(m.Node)) Error($"{at}.node", $"no node '{m.Node}'");
+            Defined(m.Kind, $"{at}.kind");
+            Defined(m.Quantity, $"{at}.quantity");
+            Defined(m.Direction, $"{at}.direction");
+            Defined(m.Role, $"{at}.role");
+            Defined(m.Stamp, $"{at}.stamp");
             if (!double.IsFinite(m.Multiplier) || m.Multiplier <= 0) Error($"{at}.multiplier", "must be a positive number");
             if (m.RolloverAt is { } r && (!double.IsFinite(r) || r <= 0)) Error($"{at}.rolloverAt", "must be a positive number");
             if (m.RolloverAt is not null && m.Kind != MeterKind.Cumulative) Error($"{at}.rolloverAt", "only a cumulative meter rolls over");
@@ -83,8 +92,20 @@ public static class SiteDefinitionValidator
             else if (kind != MeterKind.Cumulative) Error($"events[{i}].meter", "replacements and resets apply to cumulative meters");
             if (!double.IsFinite(e.NewValue)) Error($"events[{i}].newValue", "must be a finite number");
             if (e.OldValue is { } o && !double.IsFinite(o)) Error($"events[{i}].oldValue", "must be a finite number");
+            Defined(e.Kind, $"events[{i}].kind");
+            if (e.Ts < PlausibleTime.Earliest)
+                Error($"events[{i}].ts", $"{e.Ts:O} is before {PlausibleTime.Earliest:yyyy-MM-dd}; an event is recorded at the instant it happened");
+            else if (now is { } n && e.Ts > n + PlausibleTime.MaxFuture)
+                Error($"events[{i}].ts", $"{e.Ts:O} is more than {PlausibleTime.MaxFuture.TotalHours:0} h in the future");
         }
         return errors;
+
+        // A number that names no value passes the JSON enum converter ("kind": 99); derivation could not take it.
+        void Defined<TEnum>(TEnum value, string path) where TEnum : struct, Enum
+        {
+            if (!Enum.IsDefined(value))
+                Error(path, $"'{value}' is not a value of {typeof(TEnum).Name}; use one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+        }
     }
 
     /// <summary>Keys appear in URLs, file names and CSV columns, so they are kept to a safe alphabet.</summary>

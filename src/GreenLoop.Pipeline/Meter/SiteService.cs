@@ -13,7 +13,7 @@ public sealed class SiteService(ISiteCatalog store, MeterCatalog catalog, Deriva
     public async Task<SiteApplyOutcome> ApplyAsync(long tenantId, SiteDefinition site, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(site);
-        var errors = SiteDefinitionValidator.Validate(site).ToList();
+        var errors = SiteDefinitionValidator.Validate(site, clock.GetUtcNow()).ToList();
         if (errors.Count == 0)
         {
             // A meter key is unique per tenant: refuse a key that another site of this tenant already uses.

@@ -30,10 +30,16 @@ public sealed record IngestRequest(IReadOnlyList<ReadingInput> Readings, string 
 public sealed class IngestService(IReadingStore store, MeterCatalog catalog, DerivationSignal signal, TimeProvider clock)
 {
     /// <summary>Readings more than this far in the future are refused (clock errors, wrong offsets).</summary>
-    public static readonly TimeSpan MaxFuture = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxFuture = PlausibleTime.MaxFuture;
 
     /// <summary>Readings before this instant are refused (a zeroed RTC, a Unix-epoch default).</summary>
-    public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Earliest = PlausibleTime.Earliest;
+
+    /// <summary>
+    /// The largest magnitude a reading may have: no meter shows more (a 12-digit register in Wh is 1e12), and derived
+    /// figures stay finite however they are multiplied and summed. A larger value is a transmission or parsing fault.
+    /// </summary>
+    public const double MaxMagnitude = 1e15;
 
     public Task<IngestResult> IngestAsync(long tenantId, IReadOnlyList<ReadingInput> readings, string source, CancellationToken ct) =>
         IngestAsync(tenantId, new IngestRequest(readings, source), ct);
@@ -126,6 +132,8 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
         if (onlySites is not null && !onlySites.Contains(meter.SiteKey))
             return (null, "meter", $"meter '{r.Meter}' belongs to site '{meter.SiteKey}'; this API key may write to {string.Join(", ", onlySites.Order().Select(x => $"'{x}'"))} only");
         if (!double.IsFinite(r.Value)) return (null, "value", "value must be a finite number (NaN and infinities are refused)");
+        if (Math.Abs(r.Value) > MaxMagnitude)
+            return (null, "value", string.Create(CultureInfo.InvariantCulture, $"value {r.Value:R} is larger than any meter shows (at most {MaxMagnitude:0e0} in magnitude); check the register's scale and the payload"));
         if (r.Ts > now + MaxFuture)
             return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"));
         if (r.Ts < Earliest)

@@ -239,6 +239,28 @@ public sealed class IngestDeriveTests
     }
 
     [Fact]
+    public async Task Ingest_ValueNoMeterCanShow_QuarantinedWithTheLimitOthersStored()
+    {
+        await using var h = await PipelineHarness.SqliteAsync(_now);
+        await h.ApplyAsync(Plant());
+
+        // 1.7e308 is finite, but a cumulative difference of it times a multiplier overflows to infinity.
+        var result = await h.IngestAsync(
+        [
+            new ReadingInput(MainMeter, _midnight, 1.7e308),
+            new ReadingInput(MainMeter, _midnight.AddMinutes(15), -2e15),
+            new ReadingInput(MainMeter, _midnight.AddMinutes(30), 1e15),
+        ]);
+
+        Assert.Equal(1, result.Accepted);
+        Assert.Equal([(0, "value"), (1, "value")], result.Rejected.Select(r => (r.Index, r.Field)));
+        Assert.All(result.Rejected, r => Assert.Contains("larger than any meter shows (at most 1e15", r.Reason, StringComparison.Ordinal));
+        var quarantined = await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None);
+        Assert.Equal(["1.7E+308", "-2000000000000000"], quarantined.Select(q => q.Value));
+        Assert.Equal(1, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(MainMeter)).Id), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Ingest_ReadingTwoDaysInTheFuture_RejectedOnTs()
     {
         await using var h = await PipelineHarness.SqliteAsync(_now);
