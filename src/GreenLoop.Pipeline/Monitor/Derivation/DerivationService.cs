@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
 using GreenLoop.Pipeline.Meter;
 using GreenLoop.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace GreenLoop.Pipeline.Monitor.Derivation;
 
@@ -10,10 +13,22 @@ namespace GreenLoop.Pipeline.Monitor.Derivation;
 /// Re-derives exactly the span that new readings touch: from the reading before the earliest new one to the reading
 /// after the latest (for interval meters, one period either side), widened to whole local hours; then hours, the
 /// local days and months they fall in, and the node totals above them. What each committed pass changed goes to the
-/// <see cref="DerivedChangeHub"/>, which carries it to its subscribers (alarms, live pages).
+/// <see cref="DerivedChangeHub"/>, which carries it to its subscribers (alarms, live pages). A meter whose derivation
+/// fails is set aside with its error and tried again with back-off (at once when new readings mark it again); every
+/// other meter carries on.
 /// </summary>
-public sealed class DerivationService(IDerivationStore store, MeterCatalog catalog, DerivedChangeHub changes)
+public sealed partial class DerivationService(IDerivationStore store, MeterCatalog catalog, DerivedChangeHub changes,
+    ILogger<DerivationService>? logger = null, TimeProvider? time = null)
 {
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(5);
+    private readonly ILogger _log = logger ?? NullLogger<DerivationService>.Instance;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<long, MeterDerivationFailure> _failed = new();
+
+    /// <summary>Meters set aside because their derivation failed, by meter id, with the error and the next try.</summary>
+    public IReadOnlyDictionary<long, MeterDerivationFailure> Failures => _failed;
+
     private const long HourMs = 3_600_000;
 
     /// <summary>
@@ -30,11 +45,23 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         var spans = new List<DerivedSpan>(dirty.Count);
         var changed = new List<DerivedMeterChange>(dirty.Count);
         long buckets = 0;
+        var now = _time.GetUtcNow();
         foreach (var d in dirty)
         {
             var meter = await catalog.FindAsync(d.Meter.Value, ct);
             if (meter is null) continue;
-            var span = await DeriveAsync(meter, d.First, d.Last, d.Version, ct);
+            if (_failed.TryGetValue(meter.Id, out var failure) && failure.Version == d.Version && failure.RetryAt > now) continue;
+            DerivedSpan span;
+            try
+            {
+                span = await DeriveAsync(meter, d.First, d.Last, d.Version, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+            {
+                SetAside(meter, d.Version, ex, now);
+                continue;
+            }
+            if (_failed.TryRemove(meter.Id, out _)) LogRecovered(meter.Definition.Key, meter.TenantId);
             spans.Add(span);
             changed.Add(new DerivedMeterChange(meter, span.From, span.To));
             buckets += (span.To.UnixMs - span.From.UnixMs) / SiteCalendar.BucketMs;
@@ -44,6 +71,26 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         await changes.PublishAsync(changed, ct);
         return spans.Count;
     }
+
+    private void SetAside(MeterRef meter, long version, Exception ex, DateTimeOffset now)
+    {
+        var attempts = _failed.TryGetValue(meter.Id, out var before) ? before.Attempts + 1 : 1;
+        var wait = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, FirstRetry.Ticks << Math.Min(attempts - 1, 16)));
+        _failed[meter.Id] = new MeterDerivationFailure(meter.TenantId, meter.Definition.Key, ex.Message, attempts, version, now + wait);
+        // Said once per meter and error; the same failure again is Debug only.
+        if (before is null || before.Error != ex.Message) LogSetAside(ex, meter.Definition.Key, meter.TenantId, wait.TotalSeconds);
+        else LogStillFailing(meter.Definition.Key, meter.TenantId, attempts);
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning,
+        Message = "Derivation of meter {Meter} (tenant {Tenant}) failed; it is set aside and tried again in {Seconds} s, the other meters carry on")]
+    private partial void LogSetAside(Exception ex, string meter, long tenant, double seconds);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Debug, Message = "Derivation of meter {Meter} (tenant {Tenant}) failed again ({Attempts} attempts)")]
+    private partial void LogStillFailing(string meter, long tenant, int attempts);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Derivation of meter {Meter} (tenant {Tenant}) works again")]
+    private partial void LogRecovered(string meter, long tenant);
 
     /// <summary>Derives until nothing is pending (tests, CLI import, start-up recovery).</summary>
     public async Task RunUntilIdleAsync(CancellationToken ct, int batch = 200)
@@ -121,3 +168,6 @@ public sealed class DerivationService(IDerivationStore store, MeterCatalog catal
         };
     }
 }
+
+/// <summary>A meter whose derivation failed: its error, how often, the dirty version it failed on and when it is tried again.</summary>
+public sealed record MeterDerivationFailure(long TenantId, string MeterKey, string Error, int Attempts, long Version, DateTimeOffset RetryAt);
