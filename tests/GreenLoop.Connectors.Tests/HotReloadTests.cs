@@ -104,8 +104,10 @@ public sealed class HotReloadTests : IAsyncLifetime
 
         Assert.True(await _sources.DeleteAsync(_tenant, "kiln-plc", CancellationToken.None));
         await UntilAsync(() => Task.FromResult(_supervisor.Status(_tenant, "kiln-plc") is null), "the deleted source stops");
+        // A sync waits for the one in progress, which awaits the stopped poller's end: after it no poll can store.
+        await _supervisor.SyncAsync(CancellationToken.None);
         var after = (await ValuesAsync("a.temp")).Count;
-        await Task.Delay(1000); // Five poll periods: a stopped poller adds nothing.
+        await _supervisor.SyncAsync(CancellationToken.None);
         Assert.Equal(after, (await ValuesAsync("a.temp")).Count);
     }
 

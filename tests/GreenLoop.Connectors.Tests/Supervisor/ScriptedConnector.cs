@@ -10,7 +10,12 @@ namespace GreenLoop.Connectors.Tests.Supervisor;
 /// </summary>
 internal sealed class ScriptedConnectorFactory : IConnectorFactory
 {
+    private int _running;
+
     public string Kind => "scripted";
+
+    /// <summary>Connectors of this factory whose <c>RunAsync</c> has started and not yet returned.</summary>
+    public int Running => Volatile.Read(ref _running);
 
     public IReadOnlyList<string> Validate(string settingsJson)
     {
@@ -22,24 +27,33 @@ internal sealed class ScriptedConnectorFactory : IConnectorFactory
     }
 
     public IConnector Create(string settingsJson) =>
-        new ScriptedConnector(JsonSerializer.Deserialize<ScriptedSettings>(settingsJson, JsonSerializerOptions.Web)!);
+        new ScriptedConnector(JsonSerializer.Deserialize<ScriptedSettings>(settingsJson, JsonSerializerOptions.Web)!,
+            () => Interlocked.Increment(ref _running), () => Interlocked.Decrement(ref _running));
 }
 
 internal sealed record ScriptedSettings(string Meter, double Value, int EveryMs = 50, bool Fault = false);
 
-internal sealed class ScriptedConnector(ScriptedSettings settings) : IConnector
+internal sealed class ScriptedConnector(ScriptedSettings settings, Action started, Action ended) : IConnector
 {
     public async Task RunAsync(ConnectorContext context, CancellationToken ct)
     {
-        context.Health.SetState(SourceState.Connected, null, context.Clock.GetUtcNow());
-        var ts = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
-        while (!ct.IsCancellationRequested)
+        started();
+        try
         {
-            context.Health.CountMessages();
-            ts = ts.AddMinutes(1);
-            await context.IngestAsync([new ReadingInput(settings.Meter, ts, settings.Value)], null, ct);
-            if (settings.Fault) throw new InvalidOperationException("scripted fault");
-            await Task.Delay(settings.EveryMs, ct);
+            context.Health.SetState(SourceState.Connected, null, context.Clock.GetUtcNow());
+            var ts = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.FromHours(8));
+            while (!ct.IsCancellationRequested)
+            {
+                context.Health.CountMessages();
+                ts = ts.AddMinutes(1);
+                await context.IngestAsync([new ReadingInput(settings.Meter, ts, settings.Value)], null, ct);
+                if (settings.Fault) throw new InvalidOperationException("scripted fault");
+                await Task.Delay(settings.EveryMs, ct);
+            }
+        }
+        finally
+        {
+            ended();
         }
     }
 }

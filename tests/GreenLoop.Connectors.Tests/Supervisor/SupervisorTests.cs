@@ -12,6 +12,7 @@ public sealed class SupervisorTests : IAsyncLifetime
     private PipelineHarness _h = null!;
     private GreenLoopStore _store = null!;
     private ConnectorSupervisor _supervisor = null!;
+    private readonly ScriptedConnectorFactory _scripted = new();
     private DataSourceService _sources = null!;
     private long _tenant;
     private long _key;
@@ -41,7 +42,7 @@ public sealed class SupervisorTests : IAsyncLifetime
         }, CancellationToken.None)).Id;
         var options = new ConnectorOptions { ReloadInterval = TimeSpan.FromSeconds(30), RestartDelay = TimeSpan.FromMilliseconds(200) };
         var keys = new ConnectorKeys(_store, clock);
-        _supervisor = new ConnectorSupervisor(_store, [new ScriptedConnectorFactory()], _h.Ingest, keys, options, NullLoggerFactory.Instance, clock);
+        _supervisor = new ConnectorSupervisor(_store, [_scripted], _h.Ingest, keys, options, NullLoggerFactory.Instance, clock);
         _sources = new DataSourceService(_store, _supervisor, keys, clock);
         _running = _supervisor.RunAsync(_stop.Token);
     }
@@ -106,7 +107,10 @@ public sealed class SupervisorTests : IAsyncLifetime
         Assert.Equal(SourceState.Disabled, status.State);
         var m = (await _store.LoadMetersAsync(_tenant, CancellationToken.None))["a.temp"];
         var before = await _store.CountReadingsAsync(new MeterId(m.Id), CancellationToken.None);
-        await Task.Delay(300); // Long enough for several 20 ms cycles had it still run: a stopped connector adds nothing.
+        // Version 2 appears only after the old connector's run has ended (the supervisor awaits it); one more sync
+        // cycle, awaited, and still no connector runs and nothing was added.
+        await _supervisor.SyncAsync(CancellationToken.None);
+        Assert.Equal(0, _scripted.Running);
         Assert.Equal(before, await _store.CountReadingsAsync(new MeterId(m.Id), CancellationToken.None));
     }
 
