@@ -63,11 +63,9 @@ public sealed partial class PostgresStore
 
     public override Task<(Instant? Before, Instant? After)> NeighbourInstantsAsync(MeterId meter, Instant first, Instant last, int back, CancellationToken ct) =>
         ReadAsync(async c => (
-            AsInstant(await ScalarAsync(c, null, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=@m AND ts < @t ORDER BY ts DESC LIMIT @k) x;", ct,
+            SeriesRows.InstantOrNull(await ScalarAsync(c, null, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=@m AND ts < @t ORDER BY ts DESC LIMIT @k) x;", ct,
                 ("m", meter.Value), ("t", first.UnixMs), ("k", Math.Max(1, back)))),
-            AsInstant(await ScalarAsync(c, null, "SELECT min(ts) FROM reading WHERE meter_id=@m AND ts > @t;", ct, ("m", meter.Value), ("t", last.UnixMs)))), ct);
-
-    private static Instant? AsInstant(object? ms) => ms is long v ? new Instant(v) : null;
+            SeriesRows.InstantOrNull(await ScalarAsync(c, null, "SELECT min(ts) FROM reading WHERE meter_id=@m AND ts > @t;", ct, ("m", meter.Value), ("t", last.UnixMs)))), ct);
 
     public override Task<RawReading[]> ReadingsAsync(MeterId meter, Instant from, Instant to, bool withNeighbours, CancellationToken ct) =>
         ReadAsync(async c =>

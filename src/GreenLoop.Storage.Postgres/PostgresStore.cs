@@ -27,6 +27,7 @@ public sealed record PostgresStoreOptions
 public sealed partial class PostgresStore : GreenLoopStore
 {
     /// <summary>Advisory lock keys (an arbitrary constant namespace, "GRLO").</summary>
+    private const long MigrationLock = 0x47524C4F_00000001;
     private const long DerivedLock = 0x47524C4F_00000002;
     private const long AuditLock = 0x47524C4F_00000003;
 
@@ -92,8 +93,8 @@ public sealed partial class PostgresStore : GreenLoopStore
     public NpgsqlDataSource DataSource => _db;
 
     /// <summary>
-    /// Applies the migrations (one history for the catalogue and the time-series tables; EF Core serialises two
-    /// servers starting together). A database made before the migrations moved to EF Core is refused, never altered.
+    /// Applies the migrations (one history for the catalogue and the time-series tables), under a session advisory lock
+    /// so that two servers starting together migrate one after the other. A database made before the migrations moved to EF Core is refused, never altered.
     /// </summary>
     public override async Task MigrateAsync(CancellationToken ct)
     {
@@ -107,8 +108,18 @@ public sealed partial class PostgresStore : GreenLoopStore
                     "Export what you need, then create an empty database for this version.");
             }
         }
-        await using var db = new GreenLoopDb(_dbOptions);
-        await MigrateCatalogAsync(db, ct);
+        // Two servers starting together: the second waits on this session lock, then finds every migration applied.
+        await using var gate = await _db.OpenConnectionAsync(ct);
+        await ExecAsync(gate, null, "SELECT pg_advisory_lock(@k);", ct, ("k", MigrationLock));
+        try
+        {
+            await using var db = new GreenLoopDb(_dbOptions);
+            await MigrateCatalogAsync(db, ct);
+        }
+        finally
+        {
+            await ExecAsync(gate, null, "SELECT pg_advisory_unlock(@k);", CancellationToken.None, ("k", MigrationLock));
+        }
     }
 
     /// <summary>The migrations applied, oldest first (empty before the first).</summary>

@@ -118,11 +118,9 @@ public sealed partial class SqliteStore
 
     public override Task<(Instant? Before, Instant? After)> NeighbourInstantsAsync(MeterId meter, Instant first, Instant last, int back, CancellationToken ct) =>
         ReadAsync(c => (
-            AsInstant(Scalar(c, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=$m AND ts < $t ORDER BY ts DESC LIMIT $k);", null,
+            SeriesRows.InstantOrNull(Scalar(c, "SELECT min(ts) FROM (SELECT ts FROM reading WHERE meter_id=$m AND ts < $t ORDER BY ts DESC LIMIT $k);", null,
                 ("$m", meter.Value), ("$t", first.UnixMs), ("$k", Math.Max(1, back)))),
-            AsInstant(Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meter.Value), ("$t", last.UnixMs)))), ct);
-
-    private static Instant? AsInstant(object? ms) => ms is long v ? new Instant(v) : null;
+            SeriesRows.InstantOrNull(Scalar(c, "SELECT min(ts) FROM reading WHERE meter_id=$m AND ts > $t;", null, ("$m", meter.Value), ("$t", last.UnixMs)))), ct);
 
     public override Task<RawReading[]> ReadingsAsync(MeterId meter, Instant from, Instant to, bool withNeighbours, CancellationToken ct) =>
         ReadAsync(c =>

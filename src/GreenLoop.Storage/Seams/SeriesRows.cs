@@ -1,4 +1,5 @@
 using System.Data.Common;
+using GreenLoop.Domain.Time;
 
 namespace GreenLoop.Storage;
 
@@ -27,6 +28,9 @@ public static class SeriesRows
             Reason = r.GetString(8),
         };
     }
+
+    /// <summary>An instant read as a scalar (a <c>long</c> of Unix ms), or null when the query found none.</summary>
+    public static Instant? InstantOrNull(object? unixMs) => unixMs is long v ? new Instant(v) : null;
 
     /// <summary>Unites overlapping or touching half-open ranges [From, To); the result is sorted. Sorts the list given.</summary>
     public static IEnumerable<(long From, long To)> Merge(List<(long From, long To)> ranges)
