@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Derivation;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -6,26 +7,39 @@ namespace GreenLoop.Storage.Postgres;
 public sealed partial class PostgresStore
 {
     private const string NodeRollupFromBucketsSql = """
-        INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-        SELECT nm.node_id, m.carrier, m.direction, 0, b.ts, sum(b.value), sum(b.covered), count(*)
+        INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags)
+        SELECT nm.node_id, m.carrier, m.direction, 0, b.ts, sum(b.value), sum(b.covered), count(*), bit_or(b.flags)
         FROM node_meter nm JOIN node n ON n.id = nm.node_id JOIN meter m ON m.id = nm.meter_id JOIN bucket b ON b.meter_id = nm.meter_id
         """;
 
     private const string NodeRollupFromRollupsSql = """
-        INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-        SELECT nm.node_id, m.carrier, m.direction, r.grain, r.ts, sum(r.value), sum(r.covered), count(*)
+        INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags)
+        SELECT nm.node_id, m.carrier, m.direction, r.grain, r.ts, sum(r.value), sum(r.covered), count(*), bit_or(r.flags)
         FROM node_meter nm JOIN node n ON n.id = nm.node_id JOIN meter m ON m.id = nm.meter_id JOIN rollup r ON r.meter_id = nm.meter_id
-        """;
-
-    private const string ClearSpansSql = """
-        DELETE FROM bucket b USING unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t) WHERE b.meter_id = s.m AND b.ts >= s.f AND b.ts < s.t;
-        DELETE FROM rollup r USING unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t) WHERE r.meter_id = s.m AND r.grain = 1 AND r.ts >= s.f AND r.ts < s.t;
-        DELETE FROM finding x USING unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t) WHERE x.meter_id = s.m AND x.ts >= s.f AND x.ts < s.t;
         """;
 
     // The joins from a list of keys to the rows they cover are LATERAL subqueries with OFFSET 0: that keeps the planner
     // from flattening them, so that each key's rows are one index range (meter, grain, instant) rather than all of a
     // meter's rows filtered afterwards (which it chose for a year of data, reading every bucket of every meter).
+    private const string StoredRowsSql = """
+        SELECT s.m, 0, x.ts, x.up_ts, x.value, x.min, x.max, x.covered, x.flags FROM unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t)
+        CROSS JOIN LATERAL (SELECT * FROM bucket x WHERE x.meter_id = s.m AND x.ts >= s.f AND x.ts < s.t OFFSET 0) x
+        UNION ALL
+        SELECT s.m, 1, x.ts, x.up_ts, x.value, x.min, x.max, x.covered, x.flags FROM unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t)
+        CROSS JOIN LATERAL (SELECT * FROM rollup x WHERE x.meter_id = s.m AND x.grain = 1 AND x.ts >= s.f AND x.ts < s.t OFFSET 0) x;
+        """;
+
+    private const string DeleteRowsSql = """
+        DELETE FROM bucket b USING unnest(@bm::bigint[], @bts::bigint[]) k(m, ts) WHERE b.meter_id = k.m AND b.ts = k.ts;
+        DELETE FROM rollup r USING unnest(@hm::bigint[], @hts::bigint[]) k(m, ts) WHERE r.meter_id = k.m AND r.grain = 1 AND r.ts = k.ts;
+        DELETE FROM finding x USING unnest(@m::bigint[], @f::bigint[], @t::bigint[]) s(m, f, t) WHERE x.meter_id = s.m AND x.ts >= s.f AND x.ts < s.t;
+        """;
+
+    private const string StoredPeriodsSql = """
+        SELECT p.m, x.ts, x.up_ts, x.value, x.min, x.max, x.covered, x.flags FROM unnest(@m::bigint[], @ts::bigint[]) p(m, ts)
+        JOIN rollup x ON x.meter_id = p.m AND x.grain = @g AND x.ts = p.ts;
+        """;
+
     private const string RollPeriodsSql = $"""
         DELETE FROM rollup r USING unnest(@m::bigint[], @ts::bigint[]) p(m, ts) WHERE r.meter_id = p.m AND r.grain = @g AND r.ts = p.ts;
         INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags)
@@ -33,7 +47,8 @@ public sealed partial class PostgresStore
         FROM unnest(@m::bigint[], @ts::bigint[], @up::bigint[]) p(m, ts, up)
         CROSS JOIN LATERAL (SELECT r.value, r.min, r.max, r.covered, r.flags FROM rollup r
                             WHERE r.meter_id = p.m AND r.grain = @g - 1 AND r.up_ts = p.ts OFFSET 0) x
-        GROUP BY p.m, p.ts, p.up;
+        GROUP BY p.m, p.ts, p.up
+        RETURNING meter_id, ts, up_ts, value, min, max, covered, flags;
         """;
 
     private const string FindingsSql = """
@@ -43,10 +58,36 @@ public sealed partial class PostgresStore
         DELETE FROM dirty d USING unnest(@dm::bigint[], @dv::bigint[]) x(m, v) WHERE d.meter_id = x.m AND d.version = x.v;
         """;
 
+    private const string AddNodeChangesSql = """
+        INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags)
+        SELECT * FROM unnest(@n::bigint[], @c::text[], @d::text[], @g::integer[], @ts::bigint[], @v::double precision[], @cov::bigint[], @cnt::integer[], @fl::bigint[])
+        ON CONFLICT (node_id, grain, ts, carrier, direction) DO UPDATE SET
+            value = CASE WHEN excluded.value IS NULL THEN node_rollup.value ELSE coalesce(node_rollup.value, 0) + excluded.value END,
+            covered = node_rollup.covered + excluded.covered,
+            meters = node_rollup.meters + excluded.meters,
+            flags = node_rollup.flags | excluded.flags;
+        """;
+
+    private const string RecomputeNodeCellsSql = """
+        DELETE FROM node_rollup nr USING unnest(@n::bigint[], @c::text[], @d::text[], @g::integer[], @ts::bigint[]) k(n, c, d, g, ts)
+        WHERE nr.node_id = k.n AND nr.carrier = k.c AND nr.direction = k.d AND nr.grain = k.g AND nr.ts = k.ts;
+        INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags)
+        SELECT k.n, k.c, k.d, k.g, k.ts, sum(r.value), sum(r.covered), count(*), bit_or(r.flags)
+        FROM unnest(@n::bigint[], @c::text[], @d::text[], @g::integer[], @ts::bigint[]) k(n, c, d, g, ts)
+        JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
+        CROSS JOIN LATERAL (SELECT x.value, x.covered, x.flags FROM bucket x WHERE k.g = 0 AND x.meter_id = nm.meter_id AND x.ts = k.ts
+                            UNION ALL
+                            SELECT x.value, x.covered, x.flags FROM rollup x WHERE k.g > 0 AND x.meter_id = nm.meter_id AND x.grain = k.g AND x.ts = k.ts
+                            OFFSET 0) r
+        GROUP BY k.n, k.c, k.d, k.g, k.ts;
+        """;
+
     /// <summary>
-    /// Writes derived spans set by set rather than row by row: one DELETE per table over all spans, binary COPY of the
-    /// buckets and hours, one INSERT … SELECT per grain for days and months, then the node totals they touch. A meter
-    /// listed twice is written in a later wave, so the later span wins where they overlap, as in the SQLite store.
+    /// Writes derived spans set by set, touching only what changed: the stored buckets and hours of every span are
+    /// read in one query and compared with the derived ones; the rows that differ are deleted and copied in (binary
+    /// COPY), days are re-rolled in one statement only where an hour changed, months only where a day changed, and node
+    /// totals are adjusted by the differences in one upsert (<see cref="NodeDeltas"/>). A meter listed twice is written in
+    /// a later wave, so the later span wins where they overlap, as in the SQLite store.
     /// </summary>
     public override Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
     {
@@ -55,10 +96,14 @@ public sealed partial class PostgresStore
         return WriteAsync(async (c, tx) =>
         {
             await LockDerivedAsync(c, tx, ct);
-            foreach (var wave in Waves(spans)) await SaveWaveAsync(c, tx, wave, ct);
-            var nodeWork = new NodeWork();
-            await nodeWork.AddAsync(c, tx, spans, ct);
-            await nodeWork.ApplyAsync(c, tx, ct);
+            var nodesOf = (await ReadAllAsync(c, tx,
+                "SELECT nm.meter_id, nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id = ANY(@m);",
+                r => (Meter: r.GetInt64(0), Key: new NodeKey(r.GetInt64(1), r.GetString(2), r.GetString(3))), ct,
+                ("m", spans.Select(s => s.Meter.Value).Distinct().ToArray())))
+                .GroupBy(x => x.Meter).ToDictionary(g => g.Key, g => (IReadOnlyList<NodeKey>)g.Select(x => x.Key).ToList());
+            var deltas = new NodeDeltas();
+            foreach (var wave in Waves(spans)) await SaveWaveAsync(c, tx, wave, nodesOf, deltas, ct);
+            await ApplyNodeDeltasAsync(c, tx, deltas, ct);
             return 0;
         }, ct);
     }
@@ -78,23 +123,51 @@ public sealed partial class PostgresStore
         return waves;
     }
 
-    private static async Task SaveWaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<DerivedSpan> spans, CancellationToken ct)
+    private static async Task SaveWaveAsync(NpgsqlConnection c, NpgsqlTransaction tx, List<DerivedSpan> spans,
+        Dictionary<long, IReadOnlyList<NodeKey>> nodesOf, NodeDeltas deltas, CancellationToken ct)
     {
-        await ExecAsync(c, tx, ClearSpansSql, ct,
-            ("m", spans.Select(s => s.Meter.Value).ToArray()), ("f", spans.Select(s => s.From.UnixMs).ToArray()), ("t", spans.Select(s => s.To.UnixMs).ToArray()));
-        await CopyRowsAsync(c, "COPY bucket(meter_id, ts, up_ts, value, min, max, covered, flags) FROM STDIN (FORMAT BINARY)", null,
-            spans.SelectMany(s => s.Buckets.Select(b => (MeterId: s.Meter.Value, b))), ct);
-        await CopyRowsAsync(c, "COPY rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags) FROM STDIN (FORMAT BINARY)", 1,
-            spans.SelectMany(s => s.Hours.Select(h => (MeterId: s.Meter.Value, h))), ct);
-
-        var days = spans.SelectMany(s => s.Days.Select(d => (MeterId: s.Meter.Value, Ts: d.Day, Up: d.Month))).Distinct().ToList();
-        var months = spans.SelectMany(s => s.Months.Select(m => (MeterId: s.Meter.Value, Ts: m, Up: m))).Distinct().ToList();
-        foreach (var (grain, periods) in new[] { (2, days), (3, months) })
+        var none = (IReadOnlyList<NodeKey>)[];
+        IReadOnlyList<NodeKey> Keys(long meter) => nodesOf.GetValueOrDefault(meter, none);
+        var spanArgs = new (string, object?)[]
         {
-            if (periods.Count == 0) continue;
-            await ExecAsync(c, tx, RollPeriodsSql, ct, ("g", grain),
-                ("m", periods.Select(p => p.MeterId).ToArray()), ("ts", periods.Select(p => p.Ts).ToArray()), ("up", periods.Select(p => p.Up).ToArray()));
+            ("m", spans.Select(s => s.Meter.Value).ToArray()), ("f", spans.Select(s => s.From.UnixMs).ToArray()), ("t", spans.Select(s => s.To.UnixMs).ToArray()),
+        };
+        var stored = (await ReadAllAsync(c, tx, StoredRowsSql, r => (Meter: r.GetInt64(0), Grain: r.GetInt32(1), Row: ReadRow(r, 2)), ct, spanArgs))
+            .ToLookup(x => (x.Meter, x.Grain), x => x.Row);
+
+        var buckets = new List<(long MeterId, DerivedRow Row)>();
+        var hours = new List<(long MeterId, DerivedRow Row)>();
+        var goneBuckets = new List<(long Meter, long Ts)>();
+        var goneHours = new List<(long Meter, long Ts)>();
+        var changedDays = new List<(long Meter, long Day, long? Month)>();
+        foreach (var span in spans)
+        {
+            var meter = span.Meter.Value;
+            var touchedDays = new HashSet<long>();
+            foreach (var (grain, rows, write, gone, up) in new[] { (0, span.Buckets, buckets, goneBuckets, (HashSet<long>?)null), (1, span.Hours, hours, goneHours, touchedDays) })
+            {
+                var (changed, deleted) = deltas.Compare(Keys(meter), grain, stored[(meter, grain)].ToDictionary(r => r.Ts), rows, up);
+                write.AddRange(changed.Select(r => (meter, r)));
+                // A changed row is deleted and copied in again (COPY cannot replace).
+                gone.AddRange(deleted.Concat(changed.Select(r => r.Ts)).Select(ts => (meter, ts)));
+            }
+            var monthOf = span.Days.ToDictionary(d => d.Day, d => d.Month);
+            changedDays.AddRange(touchedDays.Order().Select(d => (meter, d, monthOf.TryGetValue(d, out var m) ? m : (long?)null)));
         }
+        await ExecAsync(c, tx, DeleteRowsSql, ct,
+            [("bm", goneBuckets.Select(x => x.Meter).ToArray()), ("bts", goneBuckets.Select(x => x.Ts).ToArray()),
+             ("hm", goneHours.Select(x => x.Meter).ToArray()), ("hts", goneHours.Select(x => x.Ts).ToArray()), .. spanArgs]);
+        await CopyRowsAsync(c, "COPY bucket(meter_id, ts, up_ts, value, min, max, covered, flags) FROM STDIN (FORMAT BINARY)", null, buckets, ct);
+        await CopyRowsAsync(c, "COPY rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags) FROM STDIN (FORMAT BINARY)", 1, hours, ct);
+
+        // Days whose hours changed, then months whose days changed; a day outside the span's calendar (hours stored
+        // under another time zone) keeps its stored month.
+        var storedDays = await StoredPeriodsAsync(c, tx, 2, changedDays.Select(d => (d.Meter, d.Day)).ToList(), ct);
+        var days = changedDays.Select(d => (d.Meter, Ts: d.Day, Up: d.Month ?? storedDays.GetValueOrDefault((d.Meter, d.Day))?.UpTs))
+            .Where(d => d.Up is not null).Select(d => (d.Meter, d.Ts, Up: d.Up!.Value)).ToList();
+        var changedMonths = await RollPeriodsAsync(c, tx, 2, days, storedDays, Keys, deltas, ct);
+        var months = changedMonths.Distinct().Select(m => (m.Meter, m.Ts, Up: m.Ts)).ToList();
+        await RollPeriodsAsync(c, tx, 3, months, await StoredPeriodsAsync(c, tx, 3, months.Select(m => (m.Meter, m.Ts)).ToList(), ct), Keys, deltas, ct);
 
         // A finding repeated at the same instant and kind: the last one stands (INSERT OR REPLACE in SQLite).
         var findings = new Dictionary<(long, long, string), string>();
@@ -108,6 +181,58 @@ public sealed partial class PostgresStore
             ("k", findings.Keys.Select(k => k.Item3).ToArray()), ("d", findings.Values.ToArray()),
             ("dm", cleared.Select(s => s.Meter.Value).ToArray()), ("dv", cleared.Select(s => s.DirtyVersion!.Value).ToArray()));
     }
+
+    private static async Task<Dictionary<(long Meter, long Ts), DerivedRow?>> StoredPeriodsAsync(NpgsqlConnection c, NpgsqlTransaction tx, int grain,
+        List<(long Meter, long Ts)> periods, CancellationToken ct)
+    {
+        if (periods.Count == 0) return [];
+        return (await ReadAllAsync(c, tx, StoredPeriodsSql, r => (Key: (r.GetInt64(0), r.GetInt64(1)), Row: ReadRow(r, 1)), ct,
+            ("g", grain), ("m", periods.Select(p => p.Meter).ToArray()), ("ts", periods.Select(p => p.Ts).ToArray())))
+            .ToDictionary(x => x.Key, x => (DerivedRow?)x.Row);
+    }
+
+    /// <summary>Re-rolls periods of <paramref name="grain"/> from the grain below; records their node changes; returns the changed ones' next-grain periods.</summary>
+    private static async Task<List<(long Meter, long Ts)>> RollPeriodsAsync(NpgsqlConnection c, NpgsqlTransaction tx, int grain, List<(long Meter, long Ts, long Up)> periods,
+        Dictionary<(long Meter, long Ts), DerivedRow?> before, Func<long, IReadOnlyList<NodeKey>> keys, NodeDeltas deltas, CancellationToken ct)
+    {
+        if (periods.Count == 0) return [];
+        var after = (await ReadAllAsync(c, tx, RollPeriodsSql, r => (Key: (r.GetInt64(0), r.GetInt64(1)), Row: ReadRow(r, 1)), ct,
+            ("g", grain), ("m", periods.Select(p => p.Meter).ToArray()), ("ts", periods.Select(p => p.Ts).ToArray()), ("up", periods.Select(p => p.Up).ToArray())))
+            .ToDictionary(x => x.Key, x => x.Row);
+        var changed = new List<(long Meter, long Ts)>();
+        foreach (var (meter, ts, up) in periods)
+        {
+            var was = before.GetValueOrDefault((meter, ts));
+            DerivedRow? now = after.TryGetValue((meter, ts), out var row) ? row : null;
+            if (was is null && now is null || was is { } w && now is { } n && NodeDeltas.Same(w, n)) continue;
+            deltas.Add(keys(meter), grain, ts, was, now);
+            changed.Add((meter, was?.UpTs ?? up));
+            if (now is { } x && x.UpTs != (was?.UpTs ?? up)) changed.Add((meter, x.UpTs));
+        }
+        return changed;
+    }
+
+    private static async Task ApplyNodeDeltasAsync(NpgsqlConnection c, NpgsqlTransaction tx, NodeDeltas deltas, CancellationToken ct)
+    {
+        var add = deltas.Additions;
+        if (add.Count > 0)
+        {
+            await ExecAsync(c, tx, AddNodeChangesSql, ct,
+                ("n", add.Select(a => a.Key.Node).ToArray()), ("c", add.Select(a => a.Key.Carrier).ToArray()), ("d", add.Select(a => a.Key.Direction).ToArray()),
+                ("g", add.Select(a => a.Key.Grain).ToArray()), ("ts", add.Select(a => a.Key.Ts).ToArray()),
+                ("v", add.Select(a => a.Value.HasValue ? a.Value.Value : (double?)null).ToArray()), ("cov", add.Select(a => a.Value.Covered).ToArray()),
+                ("cnt", add.Select(a => a.Value.Meters).ToArray()), ("fl", add.Select(a => (long)a.Value.Flags).ToArray()));
+        }
+        var cells = deltas.Recompute.ToList();
+        if (cells.Count == 0) return;
+        await ExecAsync(c, tx, RecomputeNodeCellsSql, ct,
+            ("n", cells.Select(x => x.Node).ToArray()), ("c", cells.Select(x => x.Carrier).ToArray()), ("d", cells.Select(x => x.Direction).ToArray()),
+            ("g", cells.Select(x => x.Grain).ToArray()), ("ts", cells.Select(x => x.Ts).ToArray()));
+    }
+
+    private static DerivedRow ReadRow(NpgsqlDataReader r, int first) =>
+        new(r.GetInt64(first), r.GetInt64(first + 1), NullableDouble(r, first + 2), NullableDouble(r, first + 3), NullableDouble(r, first + 4),
+            r.GetInt64(first + 5), (QualityFlags)r.GetInt64(first + 6));
 
     /// <summary>Binary COPY of derived rows into <c>bucket</c> (no grain) or <c>rollup</c> (with <paramref name="grain"/>).</summary>
     private static async Task CopyRowsAsync(NpgsqlConnection c, string copy, int? grain, IEnumerable<(long MeterId, DerivedRow Row)> rows, CancellationToken ct)
@@ -131,76 +256,4 @@ public sealed partial class PostgresStore
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter w, double? value, CancellationToken ct) =>
         value is { } v ? w.WriteAsync(v, NpgsqlDbType.Double, ct) : w.WriteNullAsync(ct);
-
-    /// <summary>
-    /// Collects the node totals a set of derived spans touches, so that each (node, carrier, period) is summed once
-    /// per transaction however many of its meters changed; then rewrites them set by set.
-    /// </summary>
-    private sealed class NodeWork
-    {
-        private readonly Dictionary<(long Node, string Carrier, string Direction), List<(long From, long To)>> _ranges = [];
-        private readonly HashSet<(long Node, string Carrier, string Direction, int Grain, long Ts)> _periods = [];
-
-        public async Task AddAsync(NpgsqlConnection c, NpgsqlTransaction tx, IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
-        {
-            var nodesOf = (await ReadAllAsync(c, tx,
-                "SELECT nm.meter_id, nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id = ANY(@m);",
-                r => (Meter: r.GetInt64(0), Key: (r.GetInt64(1), r.GetString(2), r.GetString(3))), ct,
-                ("m", spans.Select(s => s.Meter.Value).Distinct().ToArray())))
-                .ToLookup(x => x.Meter, x => x.Key);
-            foreach (var span in spans)
-            {
-                foreach (var key in nodesOf[span.Meter.Value])
-                {
-                    if (!_ranges.TryGetValue(key, out var list)) _ranges[key] = list = [];
-                    list.Add((span.From.UnixMs, span.To.UnixMs));
-                    foreach (var (day, _) in span.Days) _periods.Add((key.Item1, key.Item2, key.Item3, 2, day));
-                    foreach (var month in span.Months) _periods.Add((key.Item1, key.Item2, key.Item3, 3, month));
-                }
-            }
-        }
-
-        public async Task ApplyAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken ct)
-        {
-            var ranges = _ranges.SelectMany(kv => SeriesRows.Merge(kv.Value).Select(r => (kv.Key.Node, kv.Key.Carrier, kv.Key.Direction, r.From, r.To))).ToList();
-            if (ranges.Count > 0)
-            {
-                await ExecAsync(c, tx, """
-                    DELETE FROM node_rollup nr USING unnest(@n::bigint[], @c::text[], @d::text[], @f::bigint[], @t::bigint[]) k(n, c, d, f, t)
-                    WHERE nr.node_id = k.n AND nr.carrier = k.c AND nr.direction = k.d AND nr.grain IN (0, 1) AND nr.ts >= k.f AND nr.ts < k.t;
-                    INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-                    SELECT k.n, k.c, k.d, 0, b.ts, sum(b.value), sum(b.covered), count(*)
-                    FROM unnest(@n::bigint[], @c::text[], @d::text[], @f::bigint[], @t::bigint[]) k(n, c, d, f, t)
-                    JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
-                    CROSS JOIN LATERAL (SELECT x.ts, x.value, x.covered FROM bucket x WHERE x.meter_id = nm.meter_id AND x.ts >= k.f AND x.ts < k.t OFFSET 0) b
-                    GROUP BY k.n, k.c, k.d, b.ts;
-                    INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-                    SELECT k.n, k.c, k.d, 1, r.ts, sum(r.value), sum(r.covered), count(*)
-                    FROM unnest(@n::bigint[], @c::text[], @d::text[], @f::bigint[], @t::bigint[]) k(n, c, d, f, t)
-                    JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
-                    CROSS JOIN LATERAL (SELECT x.ts, x.value, x.covered FROM rollup x
-                                        WHERE x.meter_id = nm.meter_id AND x.grain = 1 AND x.ts >= k.f AND x.ts < k.t OFFSET 0) r
-                    GROUP BY k.n, k.c, k.d, r.ts;
-                    """, ct,
-                    ("n", ranges.Select(r => r.Node).ToArray()), ("c", ranges.Select(r => r.Carrier).ToArray()), ("d", ranges.Select(r => r.Direction).ToArray()),
-                    ("f", ranges.Select(r => r.From).ToArray()), ("t", ranges.Select(r => r.To).ToArray()));
-            }
-            if (_periods.Count > 0)
-            {
-                var periods = _periods.ToList();
-                await ExecAsync(c, tx, """
-                    DELETE FROM node_rollup nr USING unnest(@n::bigint[], @c::text[], @d::text[], @g::integer[], @ts::bigint[]) k(n, c, d, g, ts)
-                    WHERE nr.node_id = k.n AND nr.carrier = k.c AND nr.direction = k.d AND nr.grain = k.g AND nr.ts = k.ts;
-                    INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-                    SELECT k.n, k.c, k.d, k.g, k.ts, sum(r.value), sum(r.covered), count(*)
-                    FROM unnest(@n::bigint[], @c::text[], @d::text[], @g::integer[], @ts::bigint[]) k(n, c, d, g, ts)
-                    JOIN node_meter nm ON nm.node_id = k.n JOIN meter m ON m.id = nm.meter_id AND m.carrier = k.c AND m.direction = k.d
-                    CROSS JOIN LATERAL (SELECT x.value, x.covered FROM rollup x WHERE x.meter_id = nm.meter_id AND x.grain = k.g AND x.ts = k.ts OFFSET 0) r
-                    GROUP BY k.n, k.c, k.d, k.g, k.ts;
-                    """, ct,
-                    ("n", periods.Select(p => p.Node).ToArray()), ("c", periods.Select(p => p.Carrier).ToArray()), ("d", periods.Select(p => p.Direction).ToArray()),
-                    ("g", periods.Select(p => p.Grain).ToArray()), ("ts", periods.Select(p => p.Ts).ToArray()));
-            }
-        }
-    }
 }

@@ -19,13 +19,13 @@ public sealed partial class PostgresStore
         ArgumentNullException.ThrowIfNull(nodeIds);
         // One query for every node, in the order asked (as the SQLite store answers them one node after another).
         return ReadAsync<IReadOnlyList<NodeCarrierRow>>(async c => await ReadAllAsync(c, null, """
-            SELECT nr.node_id, nr.carrier, nr.direction, nr.ts, nr.value, nr.covered, nr.meters
+            SELECT nr.node_id, nr.carrier, nr.direction, nr.ts, nr.value, nr.covered, nr.meters, nr.flags
             FROM unnest(@n::bigint[]) WITH ORDINALITY AS k(node, ord)
             JOIN node_rollup nr ON nr.node_id = k.node AND nr.grain = @g AND nr.ts >= @f AND nr.ts < @t
             ORDER BY k.ord, nr.ts, nr.carrier COLLATE "C", nr.direction COLLATE "C";
             """,
             r => new NodeCarrierRow(r.GetInt64(0), r.GetString(1), Enum.Parse<MeterDirection>(r.GetString(2)), r.GetInt64(3),
-                NullableDouble(r, 4), r.GetInt64(5), r.GetInt32(6)), ct,
+                NullableDouble(r, 4), r.GetInt64(5), r.GetInt32(6), (QualityFlags)r.GetInt64(7)), ct,
             ("n", nodeIds.ToArray()), ("g", (int)grain), ("f", from.UnixMs), ("t", to.UnixMs)), ct);
     }
 

@@ -55,7 +55,7 @@ public sealed partial class PostgresStore
     }
 
     public override Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct) =>
-        ReadAsync<IReadOnlyList<DirtyMeter>>(async c => await ReadAllAsync(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY meter_id LIMIT @l;",
+        ReadAsync<IReadOnlyList<DirtyMeter>>(async c => await ReadAllAsync(c, null, "SELECT meter_id, from_ts, to_ts, version FROM dirty ORDER BY to_ts - from_ts, meter_id LIMIT @l;",
             r => new DirtyMeter(new MeterId(r.GetInt64(0)), new Instant(r.GetInt64(1)), new Instant(r.GetInt64(2)), r.GetInt64(3)), ct, ("l", max)), ct);
 
     public override Task<long> CountDirtyAsync(CancellationToken ct) =>

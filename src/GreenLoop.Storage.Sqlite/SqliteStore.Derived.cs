@@ -1,3 +1,4 @@
+using GreenLoop.Domain.Derivation;
 using Microsoft.Data.Sqlite;
 
 namespace GreenLoop.Storage.Sqlite;
@@ -5,78 +6,222 @@ namespace GreenLoop.Storage.Sqlite;
 public sealed partial class SqliteStore
 {
     private const string NodeRollupFromBucketsSql = """
-        INSERT OR REPLACE INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-        SELECT nm.node_id, m.carrier, m.direction, 0, b.ts, sum(b.value), sum(b.covered), count(*)
+        INSERT OR REPLACE INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags)
+        SELECT nm.node_id, m.carrier, m.direction, 0, b.ts, sum(b.value), sum(b.covered), count(*), bit_or(b.flags)
         FROM node_meter nm JOIN node n ON n.id = nm.node_id JOIN meter m ON m.id = nm.meter_id JOIN bucket b ON b.meter_id = nm.meter_id
         """;
 
     private const string NodeRollupFromRollupsSql = """
-        INSERT OR REPLACE INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters)
-        SELECT nm.node_id, m.carrier, m.direction, r.grain, r.ts, sum(r.value), sum(r.covered), count(*)
+        INSERT OR REPLACE INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags)
+        SELECT nm.node_id, m.carrier, m.direction, r.grain, r.ts, sum(r.value), sum(r.covered), count(*), bit_or(r.flags)
         FROM node_meter nm JOIN node n ON n.id = nm.node_id JOIN meter m ON m.id = nm.meter_id JOIN rollup r ON r.meter_id = nm.meter_id
         """;
 
+    private const string RowColumns = "ts, up_ts, value, min, max, covered, flags";
+
+    /// <summary>
+    /// Writes derived spans in one transaction with prepared statements, touching only what changed: a bucket or hour
+    /// equal to the stored one is not written, a day is re-rolled from its hours only if one of them changed, a month
+    /// from its days only if one of them changed; node totals are adjusted by the difference (<see cref="NodeDeltas"/>).
+    /// </summary>
     public override Task SaveDerivedAsync(IReadOnlyList<DerivedSpan> spans, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(spans);
         if (spans.Count == 0) return Task.CompletedTask;
         return WriteAsync((c, tx) =>
         {
-            var nodeWork = new NodeWork();
-            using var delBuckets = Command(c, "DELETE FROM bucket WHERE meter_id=$m AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));
-            using var insBucket = Command(c, "INSERT INTO bucket(meter_id, ts, up_ts, value, min, max, covered, flags) VALUES($m,$ts,$up,$v,$min,$max,$cov,$fl);", tx,
-                ("$m", 0L), ("$ts", 0L), ("$up", 0L), ("$v", null), ("$min", null), ("$max", null), ("$cov", 0L), ("$fl", 0L));
-            using var delHours = Command(c, "DELETE FROM rollup WHERE meter_id=$m AND grain=1 AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));
-            using var insHour = Command(c, "INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags) VALUES($m,1,$ts,$up,$v,$min,$max,$cov,$fl);", tx,
-                ("$m", 0L), ("$ts", 0L), ("$up", 0L), ("$v", null), ("$min", null), ("$max", null), ("$cov", 0L), ("$fl", 0L));
-            using var delPeriod = Command(c, "DELETE FROM rollup WHERE meter_id=$m AND grain=$g AND ts=$ts;", tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L));
-            using var rollPeriod = Command(c, $"""
-                INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags)
-                SELECT $m, $g, $ts, $up, {RollupRule.SqlColumns}
-                FROM rollup x WHERE x.meter_id=$m AND x.grain=$g - 1 AND x.up_ts=$ts HAVING count(*) > 0;
-                """, tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L), ("$up", 0L));
-            using var delFindings = Command(c, "DELETE FROM finding WHERE meter_id=$m AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));
-            using var insFinding = Command(c, "INSERT OR REPLACE INTO finding(meter_id, ts, kind, detail) VALUES($m,$ts,$k,$d);", tx, ("$m", 0L), ("$ts", 0L), ("$k", ""), ("$d", ""));
-            using var clearDirty = Command(c, "DELETE FROM dirty WHERE meter_id=$m AND version=$v;", tx, ("$m", 0L), ("$v", 0L));
-
-            foreach (var span in spans)
-            {
-                SetRange(delBuckets, span.Meter.Value, span.From.UnixMs, span.To.UnixMs);
-                delBuckets.ExecuteNonQuery();
-                insBucket.Parameters["$m"].Value = span.Meter.Value;
-                foreach (var b in span.Buckets) InsertRow(insBucket, b);
-
-                SetRange(delHours, span.Meter.Value, span.From.UnixMs, span.To.UnixMs);
-                delHours.ExecuteNonQuery();
-                insHour.Parameters["$m"].Value = span.Meter.Value;
-                foreach (var h in span.Hours) InsertRow(insHour, h);
-
-                foreach (var (day, month) in span.Days) RollPeriod(delPeriod, rollPeriod, span.Meter.Value, 2, day, month);
-                foreach (var month in span.Months) RollPeriod(delPeriod, rollPeriod, span.Meter.Value, 3, month, month);
-
-                SetRange(delFindings, span.Meter.Value, span.From.UnixMs, span.To.UnixMs);
-                delFindings.ExecuteNonQuery();
-                insFinding.Parameters["$m"].Value = span.Meter.Value;
-                foreach (var f in span.Findings)
-                {
-                    insFinding.Parameters["$ts"].Value = f.Ts;
-                    insFinding.Parameters["$k"].Value = f.Kind.ToString();
-                    insFinding.Parameters["$d"].Value = f.Detail;
-                    insFinding.ExecuteNonQuery();
-                }
-
-                if (span.DirtyVersion is { } version)
-                {
-                    clearDirty.Parameters["$m"].Value = span.Meter.Value;
-                    clearDirty.Parameters["$v"].Value = version;
-                    clearDirty.ExecuteNonQuery();
-                }
-                nodeWork.Add(c, tx, span);
-            }
-            nodeWork.Apply(c, tx);
+            using var w = new DerivedWriter(c, tx);
+            var deltas = new NodeDeltas();
+            foreach (var span in spans) w.Save(span, deltas);
+            w.Apply(deltas);
             return 0;
         }, ct);
     }
+
+    /// <summary>The prepared statements of one <see cref="SaveDerivedAsync"/> transaction.</summary>
+    private sealed class DerivedWriter(SqliteConnection c, SqliteTransaction tx) : IDisposable
+    {
+        private readonly SqliteCommand _nodesOf = Command(c, "SELECT nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id=$m;", tx, ("$m", 0L));
+        private readonly SqliteCommand _oldBuckets = Command(c, $"SELECT {RowColumns} FROM bucket WHERE meter_id=$m AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));
+        private readonly SqliteCommand _oldHours = Command(c, $"SELECT {RowColumns} FROM rollup WHERE meter_id=$m AND grain=1 AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));
+        private readonly SqliteCommand _putBucket = Command(c, "INSERT OR REPLACE INTO bucket(meter_id, ts, up_ts, value, min, max, covered, flags) VALUES($m,$ts,$up,$v,$min,$max,$cov,$fl);", tx,
+            ("$m", 0L), ("$ts", 0L), ("$up", 0L), ("$v", null), ("$min", null), ("$max", null), ("$cov", 0L), ("$fl", 0L));
+        private readonly SqliteCommand _putHour = Command(c, "INSERT OR REPLACE INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags) VALUES($m,1,$ts,$up,$v,$min,$max,$cov,$fl);", tx,
+            ("$m", 0L), ("$ts", 0L), ("$up", 0L), ("$v", null), ("$min", null), ("$max", null), ("$cov", 0L), ("$fl", 0L));
+        private readonly SqliteCommand _delBucket = Command(c, "DELETE FROM bucket WHERE meter_id=$m AND ts=$ts;", tx, ("$m", 0L), ("$ts", 0L));
+        private readonly SqliteCommand _delHour = Command(c, "DELETE FROM rollup WHERE meter_id=$m AND grain=1 AND ts=$ts;", tx, ("$m", 0L), ("$ts", 0L));
+        private readonly SqliteCommand _period = Command(c, $"SELECT {RowColumns} FROM rollup WHERE meter_id=$m AND grain=$g AND ts=$ts;", tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L));
+        private readonly SqliteCommand _delPeriod = Command(c, "DELETE FROM rollup WHERE meter_id=$m AND grain=$g AND ts=$ts;", tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L));
+        private readonly SqliteCommand _rollPeriod = Command(c, $"""
+            INSERT INTO rollup(meter_id, grain, ts, up_ts, value, min, max, covered, flags)
+            SELECT $m, $g, $ts, $up, {RollupRule.SqlColumns}
+            FROM rollup x WHERE x.meter_id=$m AND x.grain=$g - 1 AND x.up_ts=$ts HAVING count(*) > 0;
+            """, tx, ("$m", 0L), ("$g", 0L), ("$ts", 0L), ("$up", 0L));
+        private readonly SqliteCommand _delFindings = Command(c, "DELETE FROM finding WHERE meter_id=$m AND ts >= $f AND ts < $t;", tx, ("$m", 0L), ("$f", 0L), ("$t", 0L));
+        private readonly SqliteCommand _insFinding = Command(c, "INSERT OR REPLACE INTO finding(meter_id, ts, kind, detail) VALUES($m,$ts,$k,$d);", tx, ("$m", 0L), ("$ts", 0L), ("$k", ""), ("$d", ""));
+        private readonly SqliteCommand _clearDirty = Command(c, "DELETE FROM dirty WHERE meter_id=$m AND version=$v;", tx, ("$m", 0L), ("$v", 0L));
+
+        public void Save(DerivedSpan span, NodeDeltas deltas)
+        {
+            var meter = span.Meter.Value;
+            var keys = NodesOf(meter);
+            var (from, to) = (span.From.UnixMs, span.To.UnixMs);
+
+            // Buckets and hours: write what differs from the stored row, delete what is gone.
+            WriteChanged(meter, from, to, span.Buckets, _oldBuckets, _putBucket, _delBucket, keys, 0, deltas, changedUp: null);
+            var changedDays = new HashSet<long>();
+            WriteChanged(meter, from, to, span.Hours, _oldHours, _putHour, _delHour, keys, 1, deltas, changedDays);
+
+            // Days whose hours changed, then months whose days changed.
+            var monthOf = span.Days.ToDictionary(d => d.Day, d => d.Month);
+            var changedMonths = new HashSet<long>();
+            foreach (var day in changedDays.Order())
+            {
+                // A day outside the span's calendar (hours stored under another time zone) keeps its stored month.
+                if (!monthOf.TryGetValue(day, out var month))
+                {
+                    if (Period(meter, 2, day) is not { } stored) continue;
+                    month = stored.UpTs;
+                }
+                if (RollPeriod(meter, 2, day, month, keys, deltas)) changedMonths.Add(month);
+            }
+            foreach (var month in changedMonths.Order()) RollPeriod(meter, 3, month, month, keys, deltas);
+
+            SetRange(_delFindings, meter, from, to);
+            _delFindings.ExecuteNonQuery();
+            _insFinding.Parameters["$m"].Value = meter;
+            foreach (var f in span.Findings)
+            {
+                _insFinding.Parameters["$ts"].Value = f.Ts;
+                _insFinding.Parameters["$k"].Value = f.Kind.ToString();
+                _insFinding.Parameters["$d"].Value = f.Detail;
+                _insFinding.ExecuteNonQuery();
+            }
+
+            if (span.DirtyVersion is { } version)
+            {
+                _clearDirty.Parameters["$m"].Value = meter;
+                _clearDirty.Parameters["$v"].Value = version;
+                _clearDirty.ExecuteNonQuery();
+            }
+        }
+
+        private List<NodeKey> NodesOf(long meter)
+        {
+            _nodesOf.Parameters["$m"].Value = meter;
+            var keys = new List<NodeKey>();
+            using var r = _nodesOf.ExecuteReader();
+            while (r.Read()) keys.Add(new NodeKey(r.GetInt64(0), r.GetString(1), r.GetString(2)));
+            return keys;
+        }
+
+        private static void WriteChanged(long meter, long from, long to, IReadOnlyList<DerivedRow> rows, SqliteCommand read, SqliteCommand put, SqliteCommand del,
+            List<NodeKey> keys, int grain, NodeDeltas deltas, HashSet<long>? changedUp)
+        {
+            SetRange(read, meter, from, to);
+            var stored = new Dictionary<long, DerivedRow>();
+            using (var r = read.ExecuteReader())
+            {
+                while (r.Read()) stored[r.GetInt64(0)] = ReadRow(r);
+            }
+            var (write, delete) = deltas.Compare(keys, grain, stored, rows, changedUp);
+            put.Parameters["$m"].Value = meter;
+            foreach (var row in write) InsertRow(put, row);
+            del.Parameters["$m"].Value = meter;
+            foreach (var ts in delete)
+            {
+                del.Parameters["$ts"].Value = ts;
+                del.ExecuteNonQuery();
+            }
+        }
+
+        /// <summary>Re-rolls one day or month from the grain below; true if it changed.</summary>
+        private bool RollPeriod(long meter, int grain, long ts, long up, List<NodeKey> keys, NodeDeltas deltas)
+        {
+            var before = Period(meter, grain, ts);
+            _delPeriod.Parameters["$m"].Value = meter;
+            _delPeriod.Parameters["$g"].Value = grain;
+            _delPeriod.Parameters["$ts"].Value = ts;
+            _delPeriod.ExecuteNonQuery();
+            _rollPeriod.Parameters["$m"].Value = meter;
+            _rollPeriod.Parameters["$g"].Value = grain;
+            _rollPeriod.Parameters["$ts"].Value = ts;
+            _rollPeriod.Parameters["$up"].Value = up;
+            _rollPeriod.ExecuteNonQuery();
+            var after = Period(meter, grain, ts);
+            if (before is { } b && after is { } a && NodeDeltas.Same(b, a)) return false;
+            if (before is null && after is null) return false;
+            deltas.Add(keys, grain, ts, before, after);
+            return true;
+        }
+
+        private DerivedRow? Period(long meter, int grain, long ts)
+        {
+            _period.Parameters["$m"].Value = meter;
+            _period.Parameters["$g"].Value = grain;
+            _period.Parameters["$ts"].Value = ts;
+            using var r = _period.ExecuteReader();
+            return r.Read() ? ReadRow(r) : null;
+        }
+
+        /// <summary>Adds the node changes in one upsert each, then recomputes the totals a difference cannot keep.</summary>
+        public void Apply(NodeDeltas deltas)
+        {
+            if (deltas.IsEmpty) return;
+            using var add = Command(c, """
+                INSERT INTO node_rollup(node_id, carrier, direction, grain, ts, value, covered, meters, flags) VALUES($n,$c,$d,$g,$ts,$v,$cov,$cnt,$fl)
+                ON CONFLICT(node_id, grain, ts, carrier, direction) DO UPDATE SET
+                    value = CASE WHEN excluded.value IS NULL THEN node_rollup.value ELSE coalesce(node_rollup.value, 0) + excluded.value END,
+                    covered = node_rollup.covered + excluded.covered,
+                    meters = node_rollup.meters + excluded.meters,
+                    flags = node_rollup.flags | excluded.flags;
+                """, tx, ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$ts", 0L), ("$v", null), ("$cov", 0L), ("$cnt", 0L), ("$fl", 0L));
+            foreach (var (cell, change) in deltas.Additions)
+            {
+                Cell(add, cell);
+                add.Parameters["$v"].Value = change.HasValue ? change.Value : DBNull.Value;
+                add.Parameters["$cov"].Value = change.Covered;
+                add.Parameters["$cnt"].Value = change.Meters;
+                add.Parameters["$fl"].Value = (long)change.Flags;
+                add.ExecuteNonQuery();
+            }
+            if (deltas.Recompute.Count == 0) return;
+            const string Filter = " WHERE nm.node_id=$n AND m.carrier=$c AND m.direction=$d";
+            using var delCell = Command(c, "DELETE FROM node_rollup WHERE node_id=$n AND carrier=$c AND direction=$d AND grain=$g AND ts=$ts;", tx,
+                ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$ts", 0L));
+            using var fromBuckets = Command(c, NodeRollupFromBucketsSql + Filter + " AND b.ts=$ts AND $g = 0 GROUP BY b.ts;", tx,
+                ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$ts", 0L));
+            using var fromRollups = Command(c, NodeRollupFromRollupsSql + Filter + " AND r.grain=$g AND r.ts=$ts GROUP BY r.ts;", tx,
+                ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$ts", 0L));
+            foreach (var cell in deltas.Recompute)
+            {
+                foreach (var cmd in new[] { delCell, cell.Grain == 0 ? fromBuckets : fromRollups })
+                {
+                    Cell(cmd, cell);
+                    cmd.ExecuteNonQuery();
+                }
+            }
+        }
+
+        private static void Cell(SqliteCommand cmd, NodeCell cell)
+        {
+            cmd.Parameters["$n"].Value = cell.Node;
+            cmd.Parameters["$c"].Value = cell.Carrier;
+            cmd.Parameters["$d"].Value = cell.Direction;
+            cmd.Parameters["$g"].Value = cell.Grain;
+            cmd.Parameters["$ts"].Value = cell.Ts;
+        }
+
+        public void Dispose()
+        {
+            foreach (var cmd in new[] { _nodesOf, _oldBuckets, _oldHours, _putBucket, _putHour, _delBucket, _delHour, _period, _delPeriod, _rollPeriod, _delFindings, _insFinding, _clearDirty })
+                cmd.Dispose();
+        }
+    }
+
+    private static DerivedRow ReadRow(SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetDouble(2), r.IsDBNull(3) ? null : r.GetDouble(3),
+            r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt64(5), (QualityFlags)r.GetInt64(6));
 
     private static void SetRange(SqliteCommand cmd, long meter, long from, long to)
     {
@@ -95,100 +240,5 @@ public sealed partial class SqliteStore
         cmd.Parameters["$cov"].Value = row.CoveredMs;
         cmd.Parameters["$fl"].Value = (long)row.Flags;
         cmd.ExecuteNonQuery();
-    }
-
-    private static void RollPeriod(SqliteCommand del, SqliteCommand roll, long meter, int grain, long ts, long up)
-    {
-        del.Parameters["$m"].Value = meter;
-        del.Parameters["$g"].Value = grain;
-        del.Parameters["$ts"].Value = ts;
-        del.ExecuteNonQuery();
-        roll.Parameters["$m"].Value = meter;
-        roll.Parameters["$g"].Value = grain;
-        roll.Parameters["$ts"].Value = ts;
-        roll.Parameters["$up"].Value = up;
-        roll.ExecuteNonQuery();
-    }
-
-    /// <summary>
-    /// Collects the node totals a set of derived spans touches, so that each (node, carrier, period) is summed once
-    /// per transaction however many of its meters changed.
-    /// </summary>
-    private sealed class NodeWork
-    {
-        private readonly Dictionary<(long Node, string Carrier, string Direction), List<(long From, long To)>> _ranges = [];
-        private readonly HashSet<(long Node, string Carrier, string Direction, int Grain, long Ts)> _periods = [];
-
-        private SqliteCommand? _nodesOf;
-
-        public void Add(SqliteConnection c, SqliteTransaction tx, DerivedSpan span)
-        {
-            _nodesOf ??= Command(c, "SELECT nm.node_id, m.carrier, m.direction FROM node_meter nm JOIN meter m ON m.id = nm.meter_id WHERE nm.meter_id=$m;", tx, ("$m", 0L));
-            _nodesOf.Parameters["$m"].Value = span.Meter.Value;
-            var nodes = new List<(long, string, string)>();
-            using (var r = _nodesOf.ExecuteReader())
-            {
-                while (r.Read()) nodes.Add((r.GetInt64(0), r.GetString(1), r.GetString(2)));
-            }
-            foreach (var key in nodes)
-            {
-                if (!_ranges.TryGetValue(key, out var list)) _ranges[key] = list = [];
-                list.Add((span.From.UnixMs, span.To.UnixMs));
-                foreach (var (day, _) in span.Days) _periods.Add((key.Item1, key.Item2, key.Item3, 2, day));
-                foreach (var month in span.Months) _periods.Add((key.Item1, key.Item2, key.Item3, 3, month));
-            }
-        }
-
-        public void Apply(SqliteConnection c, SqliteTransaction tx)
-        {
-            _nodesOf?.Dispose();
-            const string Filter = " WHERE nm.node_id=$n AND m.carrier=$c AND m.direction=$d";
-            using var delRange = Command(c, "DELETE FROM node_rollup WHERE node_id=$n AND carrier=$c AND direction=$d AND grain=$g AND ts >= $f AND ts < $t;", tx,
-                ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$f", 0L), ("$t", 0L));
-            using var buckets = Command(c, NodeRollupFromBucketsSql + Filter + " AND b.ts >= $f AND b.ts < $t GROUP BY b.ts;", tx,
-                ("$n", 0L), ("$c", ""), ("$d", ""), ("$f", 0L), ("$t", 0L));
-            using var hours = Command(c, NodeRollupFromRollupsSql + Filter + " AND r.grain=1 AND r.ts >= $f AND r.ts < $t GROUP BY r.ts;", tx,
-                ("$n", 0L), ("$c", ""), ("$d", ""), ("$f", 0L), ("$t", 0L));
-            using var period = Command(c, NodeRollupFromRollupsSql + Filter + " AND r.grain=$g AND r.ts=$ts GROUP BY r.ts;", tx,
-                ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$ts", 0L));
-            using var delPeriod = Command(c, "DELETE FROM node_rollup WHERE node_id=$n AND carrier=$c AND direction=$d AND grain=$g AND ts=$ts;", tx,
-                ("$n", 0L), ("$c", ""), ("$d", ""), ("$g", 0L), ("$ts", 0L));
-
-            static void Key(SqliteCommand cmd, (long Node, string Carrier, string Direction) k)
-            {
-                cmd.Parameters["$n"].Value = k.Node;
-                cmd.Parameters["$c"].Value = k.Carrier;
-                cmd.Parameters["$d"].Value = k.Direction;
-            }
-
-            foreach (var (key, ranges) in _ranges)
-            {
-                foreach (var (from, to) in SeriesRows.Merge(ranges))
-                {
-                    foreach (var (grain, cmd) in new[] { (0, buckets), (1, hours) })
-                    {
-                        Key(delRange, key);
-                        delRange.Parameters["$g"].Value = grain;
-                        delRange.Parameters["$f"].Value = from;
-                        delRange.Parameters["$t"].Value = to;
-                        delRange.ExecuteNonQuery();
-                        Key(cmd, key);
-                        cmd.Parameters["$f"].Value = from;
-                        cmd.Parameters["$t"].Value = to;
-                        cmd.ExecuteNonQuery();
-                    }
-                }
-            }
-            foreach (var p in _periods.OrderBy(p => p.Grain))
-            {
-                foreach (var cmd in new[] { delPeriod, period })
-                {
-                    Key(cmd, (p.Node, p.Carrier, p.Direction));
-                    cmd.Parameters["$g"].Value = p.Grain;
-                    cmd.Parameters["$ts"].Value = p.Ts;
-                    cmd.ExecuteNonQuery();
-                }
-            }
-        }
     }
 }

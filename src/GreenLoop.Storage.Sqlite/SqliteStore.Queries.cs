@@ -24,9 +24,9 @@ public sealed partial class SqliteStore
             foreach (var node in nodeIds)
             {
                 rows.AddRange(ReadAll(c, null,
-                    "SELECT node_id, carrier, direction, ts, value, covered, meters FROM node_rollup WHERE node_id=$n AND grain=$g AND ts >= $f AND ts < $t ORDER BY ts, carrier;",
+                    "SELECT node_id, carrier, direction, ts, value, covered, meters, flags FROM node_rollup WHERE node_id=$n AND grain=$g AND ts >= $f AND ts < $t ORDER BY ts, carrier;",
                     r => new NodeCarrierRow(r.GetInt64(0), r.GetString(1), Enum.Parse<MeterDirection>(r.GetString(2)), r.GetInt64(3),
-                        r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt64(5), r.GetInt32(6)),
+                        r.IsDBNull(4) ? null : r.GetDouble(4), r.GetInt64(5), r.GetInt32(6), (QualityFlags)r.GetInt64(7)),
                     ("$n", node), ("$g", (int)grain), ("$f", from.UnixMs), ("$t", to.UnixMs)));
             }
             return rows;

@@ -75,7 +75,9 @@ public sealed record DerivedSpan
 public readonly record struct PeriodRow(long Ts, double? Value, double? Min, double? Max, long CoveredMs, QualityFlags Flags, int Meters);
 
 /// <summary>A node total of one carrier in one period.</summary>
-public readonly record struct NodeCarrierRow(long NodeId, string Carrier, MeterDirection Direction, long Ts, double? Value, long CoveredMs, int Meters);
+/// <remarks><see cref="Flags"/> is the union of the quality flags of the meter periods the total is made of.</remarks>
+public readonly record struct NodeCarrierRow(long NodeId, string Carrier, MeterDirection Direction, long Ts, double? Value, long CoveredMs, int Meters,
+    QualityFlags Flags);
 
 /// <summary>A node of a site as stored. The site itself is the node with key <see cref="SiteNode.RootKey"/>.</summary>
 public sealed record SiteNode(long Id, string Key, string Name, string? NameZh, NodeKind? Kind, long? ParentId)

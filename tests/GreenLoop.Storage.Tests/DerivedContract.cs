@@ -184,8 +184,8 @@ public abstract class DerivedContract : StoreContract
         // Site electricity is the main incomer alone (30); the kiln's is its sub-meter (7); gas counts toward both (3).
         var days = await h.Store.NodeTotalsAsync([root, kiln], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct);
         Assert.Equal(
-            [new NodeCarrierRow(root, "electricity", MeterDirection.Import, _day, 30, 2 * Hour, 1), new NodeCarrierRow(root, "natural_gas", MeterDirection.Import, _day, 3, 2 * Hour, 1),
-             new NodeCarrierRow(kiln, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1), new NodeCarrierRow(kiln, "natural_gas", MeterDirection.Import, _day, 3, 2 * Hour, 1)],
+            [new NodeCarrierRow(root, "electricity", MeterDirection.Import, _day, 30, 2 * Hour, 1, QualityFlags.None), new NodeCarrierRow(root, "natural_gas", MeterDirection.Import, _day, 3, 2 * Hour, 1, QualityFlags.None),
+             new NodeCarrierRow(kiln, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1, QualityFlags.None), new NodeCarrierRow(kiln, "natural_gas", MeterDirection.Import, _day, 3, 2 * Hour, 1, QualityFlags.None)],
             days);
         Assert.Equal([10.0, 20.0], (await h.Store.NodeTotalsAsync([root], Grain.Hour, new Instant(_day), new Instant(_day + 2 * Hour), Ct)).Where(r => r.Carrier == "electricity").Select(r => r.Value!.Value));
         Assert.Equal([0.75, 0.75, 0.75, 0.75, 1, 1, 1, 1], (await h.Store.NodeTotalsAsync([kiln], Grain.Minutes15, new Instant(_day), new Instant(_day + 2 * Hour), Ct)).Where(r => r.Carrier == "electricity").Select(r => r.Value!.Value));
@@ -211,7 +211,7 @@ public abstract class DerivedContract : StoreContract
         var after = (await h.Store.GetSiteAsync(h.TenantId, "plant", Ct))!;
         long kiln = NodeId(after, "kiln"), press = NodeId(after, "press");
         Assert.DoesNotContain(await h.Store.NodeTotalsAsync([kiln], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct), r => r.Carrier == "electricity");
-        Assert.Equal([new NodeCarrierRow(press, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1)], await h.Store.NodeTotalsAsync([press], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct));
+        Assert.Equal([new NodeCarrierRow(press, "electricity", MeterDirection.Import, _day, 7, 2 * Hour, 1, QualityFlags.None)], await h.Store.NodeTotalsAsync([press], Grain.Day, new Instant(_day), new Instant(_day + 1), Ct));
         Assert.Equal([3.0, 4.0], (await h.Store.NodeTotalsAsync([press], Grain.Hour, new Instant(_day), new Instant(_day + 86_400_000), Ct)).Select(r => r.Value!.Value));
     }
 }

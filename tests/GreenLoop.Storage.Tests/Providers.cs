@@ -140,3 +140,14 @@ public sealed class PostgresMigrationUpgradeTests(PostgresServer server) : Migra
 
     protected override Task<PipelineHarness> StartUnmigratedAsync(DateTimeOffset now) => PipelineHarness.PostgresUnmigratedAsync(server, now);
 }
+
+public sealed class SqliteIncrementalTests : IncrementalContract
+{
+    protected override Task<PipelineHarness> StartAsync(DateTimeOffset now) => PipelineHarness.SqliteAsync(now);
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresIncrementalTests(PostgresServer server) : IncrementalContract
+{
+    protected override Task<PipelineHarness> StartAsync(DateTimeOffset now) => PipelineHarness.PostgresAsync(server, now);
+}

@@ -8,7 +8,10 @@ namespace GreenLoop.Storage;
 /// <summary>The derivation work queue: dirty meters, the readings and events to derive them from, and the derived spans written back.</summary>
 public interface IDerivationStore
 {
-    /// <summary>Up to <paramref name="max"/> meters with readings not derived yet, by meter id.</summary>
+    /// <summary>
+    /// Up to <paramref name="max"/> meters with readings not derived yet, shortest span first (then by meter id): live
+    /// readings, which mark a few minutes, come before a back-fill, which marks days or years.
+    /// </summary>
     Task<IReadOnlyList<DirtyMeter>> GetDirtyAsync(int max, CancellationToken ct);
 
     Task<long> CountDirtyAsync(CancellationToken ct);

@@ -32,15 +32,22 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
     private const long HourMs = 3_600_000;
 
     /// <summary>
-    /// Bound on one pass, in 15-minute buckets: a pass holds the single writer while it saves, and its spans are held
-    /// in memory, so a back-fill of long spans is derived in several passes rather than one huge one.
+    /// Bound on one pass, in 15-minute buckets: a pass holds the single writer while it saves (about 0.3 s for this many
+    /// on the reference machine), and its spans are held in memory, so a back-fill of long spans is derived in several
+    /// short passes, and a live reading waits for at most one of them (the store hands out the shortest spans first).
     /// </summary>
     public const long MaxBucketsPerPass = 100_000;
+
+    /// <summary>True if the last pass stopped at a bound (meters or buckets) with more work waiting: no need to pause for more readings.</summary>
+    public bool Backlog { get; private set; }
 
     /// <summary>Derives up to <paramref name="maxMeters"/> pending meters (fewer if their spans are long); returns how many were derived.</summary>
     public async Task<int> RunOnceAsync(int maxMeters, CancellationToken ct)
     {
-        var dirty = await store.GetDirtyAsync(maxMeters, ct);
+        // Meters set aside and not due yet are skipped below; ask for that many more so they cannot fill the pass.
+        var waiting = _failed.Count;
+        var dirty = await store.GetDirtyAsync(maxMeters + waiting, ct);
+        Backlog = dirty.Count >= maxMeters + waiting;
         if (dirty.Count == 0) return 0;
         var spans = new List<DerivedSpan>(dirty.Count);
         var changed = new List<DerivedMeterChange>(dirty.Count);
@@ -65,11 +72,46 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
             spans.Add(span);
             changed.Add(new DerivedMeterChange(meter, span.From, span.To));
             buckets += (span.To.UnixMs - span.From.UnixMs) / SiteCalendar.BucketMs;
-            if (buckets >= MaxBucketsPerPass) break;
+            if (spans.Count >= maxMeters) break;
+            if (buckets >= MaxBucketsPerPass)
+            {
+                Backlog = true;
+                break;
+            }
         }
-        await store.SaveDerivedAsync(spans, ct);
+        if (spans.Count == 0) return 0;
+        try
+        {
+            await store.SaveDerivedAsync(spans, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException && spans.Count > 1)
+        {
+            // One meter's rows can fail the whole transaction: save them one by one and set aside the ones that fail.
+            (spans, changed) = await SaveOneByOneAsync(spans, changed, now, ct);
+        }
         await changes.PublishAsync(changed, ct);
         return spans.Count;
+    }
+
+    private async Task<(List<DerivedSpan>, List<DerivedMeterChange>)> SaveOneByOneAsync(List<DerivedSpan> spans, List<DerivedMeterChange> changed,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var saved = new List<DerivedSpan>();
+        var published = new List<DerivedMeterChange>();
+        for (var i = 0; i < spans.Count; i++)
+        {
+            try
+            {
+                await store.SaveDerivedAsync([spans[i]], ct);
+                saved.Add(spans[i]);
+                published.Add(changed[i]);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+            {
+                SetAside(changed[i].Meter, spans[i].DirtyVersion ?? 0, ex, now);
+            }
+        }
+        return (saved, published);
     }
 
     private void SetAside(MeterRef meter, long version, Exception ex, DateTimeOffset now)

@@ -37,10 +37,11 @@ public sealed partial class DerivationWorker(DerivationService derivation, Deriv
             {
                 while (await derivation.RunOnceAsync(batch, stoppingToken) > 0)
                 {
-                    // Under a stream of batches, a short pause lets each pass take more readings per meter: the cost
-                    // of a pass depends on how many meters and hours it touches, not on how many readings it holds.
+                    // Under a stream of small batches, a short pause lets each pass take more readings per meter: the
+                    // cost of a pass depends on how many meters and hours it touches as well as on its readings. With a
+                    // backlog (a pass stopped at its bound) there is no reason to wait.
                     // Real time on purpose: a throughput pause, not business time (a frozen test clock must not stop derivation).
-                    await Task.Delay(coalesce, stoppingToken);
+                    if (!derivation.Backlog) await Task.Delay(coalesce, stoppingToken);
                 }
                 failures = 0;
                 await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);

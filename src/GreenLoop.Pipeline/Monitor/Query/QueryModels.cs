@@ -7,11 +7,13 @@ public sealed record MeterSeries(string Meter, string Name, string? NameZh, stri
 
 public sealed record NodeSeries(string Node, string Name, string? NameZh, string Carrier, string Unit, string Grain, IReadOnlyList<SeriesPoint> Points);
 
-public sealed record EnergyRow(string Node, string NodeName, string? NodeNameZh, string Carrier, string Unit, string Direction, string Start, double? Value, double Completeness);
+/// <summary>A node total in one period; <see cref="Flags"/> is the union of the quality flags of the meter periods it is made of.</summary>
+public sealed record EnergyRow(string Node, string NodeName, string? NodeNameZh, string Carrier, string Unit, string Direction, string Start, double? Value, double Completeness,
+    IReadOnlyList<string> Flags);
 
 public sealed record EnergyReport(string Site, string Grain, IReadOnlyList<EnergyRow> Rows);
 
-public sealed record CarrierTotal(string Carrier, string Unit, double? Value, double Completeness);
+public sealed record CarrierTotal(string Carrier, string Unit, double? Value, double Completeness, IReadOnlyList<string> Flags);
 
 public sealed record WorkshopTotal(string Node, string Name, string? NameZh, string Carrier, string Unit, double? Value);
 

@@ -74,7 +74,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var expected = CountedMeters(model, node.Id, carrier);
         var unit = model.Meters.FirstOrDefault(m => m.Definition.Carrier == carrier)?.Definition.Unit ?? "";
         return new NodeSeries(node.Key, node.Name, node.NameZh, carrier, unit, GrainName(grain),
-            rows.Select(r => Point(calendar, grain, new PeriodRow(r.Ts, r.Value, null, null, r.CoveredMs, QualityFlags.None, r.Meters), Math.Max(1, expected))).ToList());
+            rows.Select(r => Point(calendar, grain, new PeriodRow(r.Ts, r.Value, null, null, r.CoveredMs, r.Flags, r.Meters), Math.Max(1, expected))).ToList());
     }
 
     public async Task<EnergyReport?> EnergyAsync(long tenantId, string site, Grain grain, PeriodRange range, string? nodeKey, CancellationToken ct)
@@ -97,7 +97,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
             if (!counted.TryGetValue((n.Id, r.Carrier), out var meters)) counted[(n.Id, r.Carrier)] = meters = CountedMeters(model, n.Id, r.Carrier);
             var len = PeriodLength(calendar, grain, r.Ts) * Math.Max(1, meters);
             return new EnergyRow(n.Key, n.Name, n.NameZh, r.Carrier, UnitOf(model, r.Carrier), r.Direction.ToString(), Iso(calendar, r.Ts), r.Value,
-                Math.Round(Math.Min(1, r.CoveredMs / (double)len), 4));
+                Math.Round(Math.Min(1, r.CoveredMs / (double)len), 4), FlagNames(r.Flags));
         }).ToList());
     }
 
@@ -123,14 +123,14 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var elecUnit = UnitOf(model, "electricity");
         var powerUnit = elecUnit == "kWh" ? "kW" : elecUnit == "MWh" ? "MW" : elecUnit + "/h";
         var curve = new LoadCurve("electricity", powerUnit, curveRows.Select(r => new SeriesPoint(Iso(calendar, r.Ts),
-            r.Value * 4, null, null, Math.Round(Math.Min(1, r.CoveredMs / (double)(SiteCalendar.BucketMs * Math.Max(1, CountedMeters(model, root.Id, "electricity")))), 4), [])).ToList());
+            r.Value * 4, null, null, Math.Round(Math.Min(1, r.CoveredMs / (double)(SiteCalendar.BucketMs * Math.Max(1, CountedMeters(model, root.Id, "electricity")))), 4), FlagNames(r.Flags))).ToList());
 
         var dayRows = await series.NodeTotalsAsync([root.Id], Grain.Day, new Instant(dayStart), new Instant(dayStart + 1), ct);
         var monthRows = await series.NodeTotalsAsync([root.Id], Grain.Month, new Instant(monthStart), new Instant(monthStart + 1), ct);
         List<CarrierTotal> Totals(IReadOnlyList<NodeCarrierRow> rows, long elapsed) => rows
             .Where(r => r.Direction == MeterDirection.Import)
             .Select(r => new CarrierTotal(r.Carrier, UnitOf(model, r.Carrier), r.Value,
-                Math.Round(Math.Min(1, r.CoveredMs / (double)(elapsed * Math.Max(1, CountedMeters(model, root.Id, r.Carrier)))), 4)))
+                Math.Round(Math.Min(1, r.CoveredMs / (double)(elapsed * Math.Max(1, CountedMeters(model, root.Id, r.Carrier)))), 4), FlagNames(r.Flags)))
             .OrderBy(r => r.Carrier, StringComparer.Ordinal).ToList();
 
         var workshops = model.Nodes.Where(n => n.ParentId == root.Id).ToList();
