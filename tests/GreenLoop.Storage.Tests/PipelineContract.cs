@@ -107,6 +107,34 @@ public abstract class PipelineContract : StoreContract
         Assert.Equal(150, (await h.Query.NodeSeriesAsync(h.TenantId, "plant", "kiln", "natural_gas", Grain.Day, Ranges.Dates("2026-11-23", "2026-11-24"), Ct))!.Points[0].Value!.Value, 9);
     }
 
+    [Fact]
+    public async Task NodeSeries_AMeterPeriodSpreadOverAGap_SiteAndWorkshopTotalsCarryEstimatedUntilTheGapIsFilled()
+    {
+        await using var h = await StartAsync(_now);
+        await h.ApplyAsync(PlantWithKilnElec());
+        // The main incomer (counted toward the site) misses 02:30-05:30: the 120 kWh of 02:00-06:00 (raw 60 x 2) is spread
+        // over a gap longer than its 60-minute maximum, so hours 02-05 are estimated; hour 01 is measured.
+        var gap = MainReadings().Where(r => r.Ts < _midnight.AddMinutes(150) || r.Ts >= _midnight.AddMinutes(360)).Where(r => r.Ts != _midnight.AddMinutes(160)).ToList();
+        Assert.Empty((await h.IngestAsync(gap)).Rejected);
+        await h.DeriveAsync();
+
+        var day = Ranges.Dates("2026-11-23", "2026-11-24");
+        var hours = (await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Hour, day, Ct))!.Points;
+        Assert.Equal(["estimated", "gap"], hours[3].Flags);
+        Assert.Empty(hours[1].Flags);
+        var siteDay = (await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Day, day, Ct))!.Points.Single();
+        Assert.Contains("estimated", siteDay.Flags);
+        var energy = (await h.Query.EnergyAsync(h.TenantId, "plant", Grain.Day, day, null, Ct))!.Rows.Single(r => r.Node == "_site" && r.Carrier == "electricity");
+        Assert.Contains("estimated", energy.Flags);
+
+        // The missing readings arrive: the flags go away at every grain (a flag a meter period loses is recomputed, not kept).
+        Assert.Empty((await h.IngestAsync(MainReadings().Where(r => !gap.Contains(r)).ToList())).Rejected);
+        await h.DeriveAsync();
+        Assert.All((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Hour, day, Ct))!.Points, p => Assert.Empty(p.Flags));
+        Assert.Empty((await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Day, day, Ct))!.Points.Single().Flags);
+        Assert.Equal(1920, (await h.Query.NodeSeriesAsync(h.TenantId, "plant", "_site", "electricity", Grain.Day, day, Ct))!.Points.Single().Value!.Value, 9);
+    }
+
     /// <summary>Compares (value, min, max) triples to 9 decimals.</summary>
     private sealed class RoundedTriple : IEqualityComparer<(double, double?, double?)>
     {

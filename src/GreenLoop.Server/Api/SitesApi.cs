@@ -1,6 +1,7 @@
 using GreenLoop.Domain.Model;
 using GreenLoop.Pipeline;
 using GreenLoop.Pipeline.Meter;
+using GreenLoop.Pipeline.Monitor.Derivation;
 using GreenLoop.Pipeline.Monitor.Query;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
@@ -23,6 +24,9 @@ public static class SitesApi
         api.MapGet("/{site}/meters/{meter}/series", MeterSeries).WithSummary("A meter's series at 15m, hour, day or month grain").RequirePermission(Permissions.Read);
         api.MapGet("/{site}/meters/{meter}/events", MeterEvents).WithSummary("Drops, rollovers, replacements, resets, gaps and spikes found in a meter's readings").RequirePermission(Permissions.Read);
         api.MapGet("/{site}/meters/{meter}/balance", MeterBalance).WithSummary("A meter against the sum of its sub-meters").RequirePermission(Permissions.Read);
+        api.MapGet("/{site}/derivation-failures", DerivationFailures)
+            .WithSummary("Meters of the site whose derivation failed: set aside with the error and retried with back-off while every other meter carries on")
+            .RequirePermission(Permissions.Read);
         api.MapGet("/{site}/nodes/{node}/series", NodeSeries).WithSummary("A node's total of one carrier ('_site' for the whole site)").RequirePermission(Permissions.Read);
         return app;
     }
@@ -44,6 +48,19 @@ public static class SitesApi
             return TypedResults.ValidationProblem(outcome.Errors.GroupBy(e => e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray()),
                 title: "The site document has errors; nothing was applied");
         return TypedResults.Ok(new ApplyAnswer(r.Created, r.Updated, r.Unchanged));
+    }
+
+    /// <summary>A meter set aside by derivation: its key, the error, how many attempts, and when it is tried again.</summary>
+    public sealed record DerivationFailure(string Meter, string Error, int Attempts, DateTimeOffset RetryAt);
+
+    internal static async Task<Results<Ok<List<DerivationFailure>>, NotFound>> DerivationFailures(string site, SiteService sites, DerivationService derivation,
+        TenantContext tenant, CancellationToken ct)
+    {
+        if (await sites.ExportAsync(tenant.TenantId, site, ct) is null) return TypedResults.NotFound();
+        return TypedResults.Ok(derivation.Failures.Values
+            .Where(f => f.TenantId == tenant.TenantId && f.SiteKey == site)
+            .OrderBy(f => f.MeterKey, StringComparer.Ordinal)
+            .Select(f => new DerivationFailure(f.MeterKey, f.Error, f.Attempts, f.RetryAt)).ToList());
     }
 
     internal static Task<IResult> Overview(string site, QueryService query, TenantContext tenant, CancellationToken ct) =>

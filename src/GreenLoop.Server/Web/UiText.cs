@@ -63,6 +63,8 @@ public sealed partial class UiText
         ("live.state.clearedUnack", "已恢复，未确认", "Cleared, not acknowledged"),
         ("error.siteNotFound", "找不到站点“{0}”。请检查地址，或返回总览。", "Site \"{0}\" was not found. Check the address or go back to the overview."),
         ("error.meterNotFound", "站点“{0}”中找不到计量表“{1}”。", "Meter \"{1}\" was not found in site \"{0}\"."),
+        ("meter.derivationFailed", "该计量表的数据推导失败，已暂时搁置（第 {1} 次尝试，下次重试 {2}）；其他计量表照常推导。错误：{0}",
+            "Derivation of this meter failed; it is set aside (attempt {1}, next try {2}) while every other meter carries on. Error: {0}"),
         ("error.load", "数据加载失败：{0}", "Could not load data: {0}"),
         ("error.loadRetrying", "数据加载失败：{0}。将在 30 秒后重试，页面显示的是上次成功加载的数据。", "Could not load data: {0}. Retrying in 30 s; the page shows the last data that loaded."),
         ("error.network", "无法连接服务器", "the server cannot be reached"),

@@ -59,6 +59,7 @@ internal static class ApiRouteCases
              "meters":[{"key":"{{i.Values["site"]}}.bwalk","name":"B walk meter","carrier":"electricity","unit":"kWh","kind":"Cumulative"}]}
             """),
         ["GET /api/v1/sites/{site}/overview"] = _get,
+        ["GET /api/v1/sites/{site}/derivation-failures"] = _get,
         ["GET /api/v1/sites/{site}/energy"] = _get,
         ["GET /api/v1/sites/{site}/meters/{meter}/series"] = _get,
         ["GET /api/v1/sites/{site}/meters/{meter}/events"] = _get,

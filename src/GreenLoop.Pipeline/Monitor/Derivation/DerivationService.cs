@@ -118,7 +118,7 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
     {
         var attempts = _failed.TryGetValue(meter.Id, out var before) ? before.Attempts + 1 : 1;
         var wait = TimeSpan.FromTicks(Math.Min(LastRetry.Ticks, FirstRetry.Ticks << Math.Min(attempts - 1, 16)));
-        _failed[meter.Id] = new MeterDerivationFailure(meter.TenantId, meter.Definition.Key, ex.Message, attempts, version, now + wait);
+        _failed[meter.Id] = new MeterDerivationFailure(meter.TenantId, meter.SiteKey, meter.Definition.Key, ex.Message, attempts, version, now + wait);
         // Said once per meter and error; the same failure again is Debug only.
         if (before is null || before.Error != ex.Message) LogSetAside(ex, meter.Definition.Key, meter.TenantId, wait.TotalSeconds);
         else LogStillFailing(meter.Definition.Key, meter.TenantId, attempts);
@@ -212,4 +212,4 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
 }
 
 /// <summary>A meter whose derivation failed: its error, how often, the dirty version it failed on and when it is tried again.</summary>
-public sealed record MeterDerivationFailure(long TenantId, string MeterKey, string Error, int Attempts, long Version, DateTimeOffset RetryAt);
+public sealed record MeterDerivationFailure(long TenantId, string SiteKey, string MeterKey, string Error, int Attempts, long Version, DateTimeOffset RetryAt);

@@ -1,7 +1,8 @@
 // Meter page (/sites/{site}/meters/{meter}): one meter's series at a chosen grain and date range, its flags and events.
 // The site comes from <body data-site>, the meter from <div id="meter" data-meter>; grain and range from the query
 // string (?grain=hour&from=2026-11-22&to=2026-11-23, dates inclusive and local to the site).
-// Data: GET /api/v1/sites/{site}/overview (the site's local date), .../meters/{meter}/series and .../events; loaded
+// Data: GET /api/v1/sites/{site}/overview (the site's local date), .../meters/{meter}/series and .../events, and
+// .../derivation-failures (a banner if derivation set this meter aside); loaded
 // again when the site's live stream reports new data of this meter in the range shown (at most every 2 s).
 import {
   ctx, t, getJson, sitePath, carrierLabel, kindLabel, flagLabel, displayName, unitLabel, formatQuantity,
@@ -25,6 +26,7 @@ const chart = createChart('series-chart');
 let today = null; // the site's local date, from the overview
 let state = null; // { grain, from, to } as shown in the form (inclusive dates)
 let requestNumber = 0;
+let failed = null; // this meter's derivation failure, if derivation set it aside
 
 // ---------------------------------------------------------------------------------------------------------------
 // Range
@@ -286,10 +288,16 @@ async function loadSeries(quiet = false) {
       getJson(`${base}/series`, { grain: s.grain, from: range.from, to: range.to }),
       // Events are secondary: without them the series still shows.
       getJson(`${base}/events`, { from: range.from, to: range.to }).catch((error) => ({ error })),
-    ]);
+      // A meter set aside by derivation says so, with its error (GET .../derivation-failures).
+      getJson(sitePath(ctx.site, 'derivation-failures')).catch(() => []),
+    ]).then(([a, b, failures]) => { failed = (failures || []).find((f) => f.meter === meter) || null; return [a, b]; });
     if (number !== requestNumber) return;
     content.hidden = false;
-    showMessage(events.error ? t('error.load', events.error.message) : null, 'error');
+    if (failed) {
+      showMessage(t('meter.derivationFailed', failed.error, failed.attempts, formatWall(failed.retryAt)), 'error');
+    } else {
+      showMessage(events.error ? t('error.load', events.error.message) : null, 'error');
+    }
     renderHead(series);
     document.getElementById('range-label').textContent =
       `${s.grain === 'month' ? s.from.slice(0, 7) : s.from} – ${s.grain === 'month' ? s.to.slice(0, 7) : s.to} · ${t(`grain.${s.grain}`)}`;
