@@ -101,7 +101,7 @@ public abstract class ReadingContract : StoreContract
     }
 
     [Fact]
-    public async Task GetDirty_MoreMetersThanAsked_ReturnsTheLowestMeterIdsFirst()
+    public async Task GetDirty_MoreMetersThanAsked_ReturnsTheShortestSpansFirstThenTheLowestMeterIds()
     {
         var (h, main, gas) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
@@ -109,11 +109,17 @@ public abstract class ReadingContract : StoreContract
         await h.Store.MarkDirtyAsync(new MeterId(main), new Instant(30), new Instant(40), Ct);
         await h.Store.MarkDirtyAsync(new MeterId(main), new Instant(5), new Instant(35), Ct);
 
-        var one = await h.Store.GetDirtyAsync(1, Ct);
-
-        // main was applied first, so it has the lower id; its second mark widened 30..40 to 5..40 and bumped the version.
+        // main was applied first, so it has the lower id; its second mark widened 30..40 to 5..40 (35 ms) and bumped the
+        // version. gas's span (10 ms) is shorter: a live reading is derived before a back-fill.
         Assert.True(main < gas);
-        Assert.Equal([new DirtyMeter(new MeterId(main), new Instant(5), new Instant(40), 2)], one);
+        Assert.Equal([new DirtyMeter(new MeterId(gas), new Instant(10), new Instant(20), 1)], await h.Store.GetDirtyAsync(1, Ct));
+        Assert.Equal([new DirtyMeter(new MeterId(gas), new Instant(10), new Instant(20), 1), new DirtyMeter(new MeterId(main), new Instant(5), new Instant(40), 2)],
+            await h.Store.GetDirtyAsync(5, Ct));
+
+        // Spans of the same length: the lower meter id first.
+        await h.Store.MarkDirtyAsync(new MeterId(main), new Instant(40), new Instant(40), Ct);
+        await h.Store.MarkDirtyAsync(new MeterId(gas), new Instant(10), new Instant(45), Ct);
+        Assert.Equal([main, gas], (await h.Store.GetDirtyAsync(5, Ct)).Select(d => d.Meter.Value));
     }
 
     [Fact]

@@ -32,8 +32,8 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
     private const long HourMs = 3_600_000;
 
     /// <summary>
-    /// Bound on one pass, in 15-minute buckets: a pass holds the single writer while it saves (about 0.3 s for this many
-    /// on the reference machine), and its spans are held in memory, so a back-fill of long spans is derived in several
+    /// Bound on one pass, in 15-minute buckets: a pass holds the single writer while it saves (about 0.8 s for this many
+    /// on the 2-core reference machine), and its spans are held in memory, so a back-fill of long spans is derived in several
     /// short passes, and a live reading waits for at most one of them (the store hands out the shortest spans first).
     /// </summary>
     public const long MaxBucketsPerPass = 100_000;
