@@ -1,23 +1,26 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using GreenLoop.Domain.Model;
-using GreenLoop.Server;
 using GreenLoop.Storage;
-using Microsoft.AspNetCore.Builder;
 
 namespace GreenLoop.Cli.Bench;
 
-/// <summary>The real server, in this process, on Kestrel at a free port of 127.0.0.1, over a given data directory.</summary>
+/// <summary>
+/// The real server in a child process (<c>greenloop serve</c>, the same build as this command), on Kestrel at a free port
+/// of 127.0.0.1, over a given data directory: the benchmark's clients and pre-generated request bodies live in this
+/// process, so the server's own peak working set (<see cref="ServerPeakWorkingSetMb"/>) is the server alone.
+/// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly Process _process;
 
-    private BenchServer(WebApplication app, Uri address)
+    private BenchServer(Process process, Uri address)
     {
-        _app = app;
+        _process = process;
         Address = address;
         Client = NewClient();
     }
@@ -27,12 +30,32 @@ internal sealed class BenchServer : IAsyncDisposable
     /// <summary>A client for set-up, health polling and checks (the load uses its own clients).</summary>
     public HttpClient Client { get; }
 
+    /// <summary>The server process's peak resident set so far (Linux VmHWM), in MB.</summary>
+    public double ServerPeakWorkingSetMb
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.PeakWorkingSet64 / 1048576.0;
+        }
+    }
+
     /// <summary>Starts the server; <paramref name="storage"/> are extra settings (e.g. the PostgreSQL store's).</summary>
     public static async Task<BenchServer> StartAsync(string dataDirectory, string synchronous, CancellationToken ct, IReadOnlyList<string>? storage = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
-        var app = GreenLoopServer.Build(
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Run as `dotnet greenloop.dll` when this command was started that way, as the executable otherwise.
+        var entry = typeof(BenchServer).Assembly.Location;
+        if (Path.GetFileNameWithoutExtension(start.FileName) == "dotnet") start.ArgumentList.Add(entry);
+        foreach (var a in (string[])
         [
+            "serve",
             $"--urls={address.GetLeftPart(UriPartial.Authority)}",
             $"--GreenLoop:DataDirectory={dataDirectory}",
             "--GreenLoop:Demo:Enabled=false",
@@ -43,9 +66,34 @@ internal sealed class BenchServer : IAsyncDisposable
             "--GreenLoop:Security:IngestPerSecond=1000000",
             "--GreenLoop:Security:IngestBurst=1000000",
             .. storage ?? [],
-        ]);
-        await app.StartAsync(ct);
-        return new BenchServer(app, address);
+        ])
+        {
+            start.ArgumentList.Add(a);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
+        // Drain its output (the first start prints the administrator's password; warnings go to the log).
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new BenchServer(process, address);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited)
+                throw new InvalidOperationException($"the server process exited with {process.ExitCode}: {string.Join(Environment.NewLine, log.TakeLast(20))}");
+            try
+            {
+                using var response = await server.Client.GetAsync("/health", ct);
+                if (response.IsSuccessStatusCode) return server;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"the server did not answer /health within 60 s: {string.Join(Environment.NewLine, log.TakeLast(20))}");
+            await Task.Delay(100, ct);
+        }
     }
 
     /// <summary>The benchmark's API key (gl_ + 8 + _ + 32 characters a-z, 2-7), good for this throwaway server only.</summary>
@@ -107,7 +155,20 @@ internal sealed class BenchServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (!_process.HasExited)
+        {
+            // SIGTERM: the host stops gracefully (the SQLite store folds its write-ahead log in).
+            using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) await kill.WaitForExitAsync();
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await _process.WaitForExitAsync(wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+        _process.Dispose();
     }
 }

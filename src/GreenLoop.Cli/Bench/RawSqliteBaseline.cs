@@ -37,7 +37,7 @@ internal static class RawSqliteBaseline
 
     /// <summary>
     /// Inserts every row; returns the elapsed time from the first BEGIN to the last COMMIT. <c>cacheKib</c> is the page
-    /// cache in KiB, or null for SQLite's default (2 MB); the store uses 65536.
+    /// cache in KiB, or null for SQLite's default (2 MB); the store uses SqliteStore.WriterCacheKib.
     /// </summary>
     public static TimeSpan Run(string path, Rows rows, string synchronous, int rowsPerTransaction, long receivedAt, int? cacheKib, CancellationToken ct)
     {

@@ -72,6 +72,11 @@ public sealed record MeterDefinition
     public int MaxGapMinutes { get; init; } = 60;
     /// <summary>Optional plausibility limit in unit per hour; faster consumption is flagged as a spike.</summary>
     public double? MaxRatePerHour { get; init; }
+    /// <summary>
+    /// Optional: the largest raw value in magnitude this meter can show (e.g. 99999999 for an 8-digit register); a reading
+    /// beyond it is rejected on its value and quarantined. At most the global bound, 1e15, which applies without it.
+    /// </summary>
+    public double? MaxAbsValue { get; init; }
 }
 
 /// <summary>A recorded replacement or reset of a cumulative meter.</summary>

@@ -68,6 +68,7 @@ public static class SiteDefinitionValidator
             if (m.IntervalMinutes <= 0 || m.IntervalMinutes > 44640) Error($"{at}.intervalMinutes", "must be 1 to 44640 minutes");
             if (m.MaxGapMinutes <= 0) Error($"{at}.maxGapMinutes", "must be positive");
             if (m.MaxRatePerHour is { } mr && (!double.IsFinite(mr) || mr <= 0)) Error($"{at}.maxRatePerHour", "must be a positive number");
+            if (m.MaxAbsValue is { } mx && (!double.IsFinite(mx) || mx <= 0 || mx > 1e15)) Error($"{at}.maxAbsValue", "must be a positive number no larger than 1e15");
             if (m.Role == MeterRole.SubMeter && m.Parent is null) Error($"{at}.parent", "a sub-meter names the meter it is a sub-meter of");
             if (m.Kind != MeterKind.Instantaneous && !string.IsNullOrWhiteSpace(m.Carrier) && !string.IsNullOrWhiteSpace(m.Unit))
             {

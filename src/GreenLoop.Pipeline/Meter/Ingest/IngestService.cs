@@ -134,6 +134,8 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
         if (!double.IsFinite(r.Value)) return (null, "value", "value must be a finite number (NaN and infinities are refused)");
         if (Math.Abs(r.Value) > MaxMagnitude)
             return (null, "value", string.Create(CultureInfo.InvariantCulture, $"value {r.Value:R} is larger than any meter shows (at most {MaxMagnitude:0e0} in magnitude); check the register's scale and the payload"));
+        if (meter.Definition.MaxAbsValue is { } limit && Math.Abs(r.Value) > limit)
+            return (null, "value", string.Create(CultureInfo.InvariantCulture, $"value {r.Value:R} is beyond what meter '{meter.Definition.Key}' can show (maxAbsValue {limit:R} in its site document); check the register's scale and the payload"));
         if (r.Ts > now + MaxFuture)
             return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is more than {MaxFuture.TotalHours:0} h in the future; check the device clock and offset"));
         if (r.Ts < Earliest)

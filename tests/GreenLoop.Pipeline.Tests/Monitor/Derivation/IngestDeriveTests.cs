@@ -261,6 +261,41 @@ public sealed class IngestDeriveTests
     }
 
     [Fact]
+    public async Task Ingest_ValueBeyondTheMetersOwnMaxAbsValue_RejectedOnValueAndQuarantinedTheRestAccepted()
+    {
+        await using var h = await PipelineHarness.SqliteAsync(_now);
+        var site = Plant();
+        await h.ApplyAsync(site with { Meters = [.. site.Meters.Select(m => m.Key == MainMeter ? m with { MaxAbsValue = 99_999_999 } : m)] });
+
+        var result = await h.IngestAsync(
+        [
+            new ReadingInput(MainMeter, _midnight, 99_999_999),
+            new ReadingInput(MainMeter, _midnight.AddMinutes(15), 100_000_000),
+            new ReadingInput(GasMeter, _midnight.AddMinutes(15), 100_000_000),
+        ]);
+
+        // The bound is the main meter's own: the gas meter (no maxAbsValue) takes the same value under the global 1e15.
+        Assert.Equal(2, result.Accepted);
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal((1, "value"), (rejected.Index, rejected.Field));
+        Assert.Contains("maxAbsValue 99999999", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal(["100000000"], (await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None)).Select(q => q.Value));
+    }
+
+    [Fact]
+    public async Task ApplySite_MaxAbsValueNotPositiveOrAboveTheGlobalBound_RefusedWithThePath()
+    {
+        await using var h = await PipelineHarness.SqliteAsync(_now);
+        var site = Plant();
+        foreach (var bad in new[] { 0, -5, 2e15, double.PositiveInfinity })
+        {
+            var outcome = await h.Sites.ApplyAsync(h.TenantId, site with { Meters = [.. site.Meters.Select(m => m.Key == MainMeter ? m with { MaxAbsValue = bad } : m)] }, CancellationToken.None);
+            Assert.Null(outcome.Result);
+            Assert.Contains(outcome.Errors, e => e.Path == "meters[0].maxAbsValue");
+        }
+    }
+
+    [Fact]
     public async Task Ingest_ReadingTwoDaysInTheFuture_RejectedOnTs()
     {
         await using var h = await PipelineHarness.SqliteAsync(_now);
