@@ -68,6 +68,35 @@ public abstract class DerivedContract : StoreContract
     }
 
     [Fact]
+    public async Task SaveDerived_ArbitraryDoubles_ReadBackBitForBit()
+    {
+        var (h, site) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        var temp = MeterId(site, TestSites.TempMeter);
+        // Values whose shortest decimal form is long, tiny, huge or negative: the store must not round them on the way
+        // (the SQLite store sends derived rows as JSON text).
+        var random = new Random(11);
+        var values = Enumerable.Range(0, 96).Select(q => (q % 4) switch
+        {
+            0 => random.NextDouble() * Math.Pow(10, random.Next(-12, 15)),
+            1 => -random.NextDouble() / 3,
+            2 => 0.1 + 0.2 + q,
+            _ => BitConverter.Int64BitsToDouble(random.NextInt64(0x0010_0000_0000_0000, 0x4330_0000_0000_0000)),
+        }).ToArray();
+        var buckets = values.Select((v, q) => new DerivedRow(_day + q * Quarter, _day + q / 4 * Hour, v, v - 1, v + 1, Quarter, QualityFlags.None)).ToList();
+        await h.Store.SaveDerivedAsync([new DerivedSpan
+        {
+            Meter = new MeterId(temp), From = new Instant(_day), To = new Instant(_day + 24 * Hour),
+            Buckets = buckets, Hours = [], Findings = [], Days = [], Months = [],
+        }], Ct);
+
+        var stored = await h.Store.MeterSeriesAsync(new MeterId(temp), Grain.Minutes15, new Instant(_day), new Instant(_day + 24 * Hour), Ct);
+        Assert.Equal(values.Select(BitConverter.DoubleToInt64Bits), stored.Select(p => BitConverter.DoubleToInt64Bits(p.Value!.Value)));
+        Assert.Equal(values.Select(v => BitConverter.DoubleToInt64Bits(v - 1)), stored.Select(p => BitConverter.DoubleToInt64Bits(p.Min!.Value)));
+        Assert.Equal(values.Select(v => BitConverter.DoubleToInt64Bits(v + 1)), stored.Select(p => BitConverter.DoubleToInt64Bits(p.Max!.Value)));
+    }
+
+    [Fact]
     public async Task SaveDerived_GaugeHours_DayIsTheCoverageWeightedMeanWithExtremes()
     {
         var (h, site) = await StartWithPlantAsync(StartAsync);
