@@ -214,7 +214,7 @@ public sealed partial class PostgresStore
 
     private static async Task ApplyNodeDeltasAsync(NpgsqlConnection c, NpgsqlTransaction tx, NodeDeltas deltas, CancellationToken ct)
     {
-        var add = deltas.Additions;
+        var add = deltas.SortedAdditions();
         if (add.Count > 0)
         {
             await ExecAsync(c, tx, AddNodeChangesSql, ct,

@@ -20,6 +20,8 @@ public sealed partial class SqliteStore
         FROM node_meter nm JOIN node n ON n.id = nm.node_id JOIN meter m ON m.id = nm.meter_id JOIN rollup r ON r.meter_id = nm.meter_id
         """;
 
+    private readonly NodeDeltas _nodeDeltas = new();
+
     private const string RowColumns = "ts, up_ts, value, min, max, covered, flags";
 
     /// <summary>
@@ -34,7 +36,9 @@ public sealed partial class SqliteStore
         return WriteAsync((c, tx) =>
         {
             using var w = new DerivedWriter(c, tx);
-            var deltas = new NodeDeltas();
+            // One set of node changes, reused pass after pass under the write lock.
+            var deltas = _nodeDeltas;
+            deltas.Clear();
             foreach (var span in spans) w.Save(span, deltas);
             w.Apply(deltas);
             return 0;

@@ -30,7 +30,8 @@ internal static class AlarmLatencyBenchmark
           --keep             keep the database (its folder is printed)
         """;
 
-    private const string Meter = "bench.alarm.elec";
+    internal const string Meter = "bench.alarm.elec";
+    internal const string Site = "bench-alarms";
     private const double TargetMs = 1000;
     private static readonly TimeSpan TrialTimeout = TimeSpan.FromSeconds(10);
 
@@ -146,11 +147,12 @@ internal static class AlarmLatencyBenchmark
         }
     }
 
-    private static async Task SetUpAsync(HttpClient http, CancellationToken ct)
+    /// <summary>The bench site and its "more than 100 kWh in 15 minutes" rule on the meter <see cref="Meter"/>.</summary>
+    internal static async Task SetUpAsync(HttpClient http, CancellationToken ct)
     {
         var site = new SiteDefinition
         {
-            Key = "bench-alarms",
+            Key = Site,
             Name = "Alarm latency bench",
             TimeZone = "Asia/Shanghai",
             Meters = [new MeterDefinition { Key = Meter, Name = "Feeder", Carrier = "electricity", Unit = "kWh", Kind = MeterKind.Interval, IntervalMinutes = 15 }],
@@ -173,7 +175,8 @@ internal static class AlarmLatencyBenchmark
             throw new InvalidOperationException($"PUT {url} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
     }
 
-    private static async Task PostAsync(HttpClient http, long quarterEnd, double kWh, CancellationToken ct)
+    /// <summary>Posts one 15-minute reading of <see cref="Meter"/> ending at <paramref name="quarterEnd"/>.</summary>
+    internal static async Task PostAsync(HttpClient http, long quarterEnd, double kWh, CancellationToken ct)
     {
         var ts = DateTimeOffset.FromUnixTimeMilliseconds(quarterEnd).ToString("O", CultureInfo.InvariantCulture);
         var body = string.Create(CultureInfo.InvariantCulture, $$"""{"readings":[{"meter":"{{Meter}}","ts":"{{ts}}","value":{{kWh}}}]}""");
@@ -181,7 +184,7 @@ internal static class AlarmLatencyBenchmark
         response.EnsureSuccessStatusCode();
     }
 
-    private static double P(List<double> sorted, double q) =>
+    internal static double P(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
     private static int FreePort()

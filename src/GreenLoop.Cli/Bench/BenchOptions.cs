@@ -16,6 +16,11 @@ internal sealed record BenchOptions
           modbus            Modbus TCP points/s against the pymodbus simulator (greenloop bench modbus --help)
           mqtt              MQTT readings/s through mosquitto into the store (greenloop bench mqtt --help)
 
+          --shape NAME        ingest: a preset of --meters, --days and --step-seconds (later options override it):
+                                minute  200 meters x 2 days at 60 s (576,000 readings; the default)
+                                hourly  1000 meters x 30 days at 3600 s (720,000; a back-fill)
+                                year    1000 meters x 365 days at 3600 s (8,760,000; a year of history)
+                                wide    10000 meters x 1 day at 900 s (960,000)
           --meters N          ingest: cumulative electricity meters (default 200, 1..10000)
           --days D            ingest: days of readings per meter (default 2, 1..366)
           --step-seconds S    ingest: seconds between readings (default 60, 1..86400)
@@ -35,7 +40,7 @@ internal sealed record BenchOptions
     private static readonly HashSet<string> _valueOptions =
     [
         "--meters", "--days", "--step-seconds", "--clients", "--batch", "--sync", "--query-meters", "--query-days", "--query-runs", "--time-limit",
-        "--store", "--pg",
+        "--store", "--pg", "--shape",
     ];
 
     public string Mode { get; init; } = "ingest";
@@ -90,6 +95,14 @@ internal sealed record BenchOptions
             BenchOptions? next = name switch
             {
                 "ingest" or "query" or "all" when i == 0 => o with { Mode = name },
+                "--shape" => value switch
+                {
+                    "minute" => o with { Meters = 200, Days = 2, StepSeconds = 60 },
+                    "hourly" => o with { Meters = 1000, Days = 30, StepSeconds = 3600 },
+                    "year" => o with { Meters = 1000, Days = 365, StepSeconds = 3600 },
+                    "wide" => o with { Meters = 10_000, Days = 1, StepSeconds = 900 },
+                    _ => Fail("--shape must be minute, hourly, year or wide"),
+                },
                 "--meters" => o with { Meters = Int(1, 10_000) },
                 "--days" => o with { Days = Int(1, 366) },
                 "--step-seconds" => o with { StepSeconds = Int(1, 86_400) },

@@ -70,12 +70,14 @@ internal sealed class IngestBenchmark(BenchOptions options, TextWriter output, T
         await using var database = serverDb;
         await using var server = await BenchServer.StartAsync(Path.Combine(folder, "server"), o.Synchronous, ct, serverDb?.ServerArguments);
         await server.PutSiteAsync(workload.Site(), ct);
+        var probe = await LiveAlarmProbe.SetUpAsync(server, ct);
         await server.WaitDerivedAsync(ct);
 
         var next = -1;
         long accepted = 0, rejected = 0, acked = 0;
         var maxPending = 0L;
         using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var probing = Task.Run(() => probe.RunAsync(server, stopPolling.Token), ct);
         watch.Restart();
         var clients = Enumerable.Range(0, o.Clients).Select(_ => Task.Run(async () =>
         {
@@ -127,12 +129,14 @@ internal sealed class IngestBenchmark(BenchOptions options, TextWriter output, T
         var derivedTime = watch.Elapsed;
         await stopPolling.CancelAsync();
         await poller.ContinueWith(_ => { }, TaskScheduler.Default);
+        await probing.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var ackRate = total / ackTime.TotalSeconds;
         var derivedRate = total / derivedTime.TotalSeconds;
         await output.WriteLineAsync(Invariant($"   acknowledged: {total:N0} readings in {ackTime.TotalSeconds:0.000} s = {ackRate:N0} readings/s ({ackRate / rawRate:P1} of raw); {pendingAtAck} meters pending derivation at that moment (max seen {Math.Max(maxPending, pendingAtAck)})"));
         await output.WriteLineAsync(Invariant($"   derived:      {total:N0} readings in {derivedTime.TotalSeconds:0.000} s = {derivedRate:N0} readings/s ({derivedRate / rawRate:P1} of raw; {derivedRate / rawBigRate:P1} of {second})"));
 
+        await output.WriteLineAsync("   " + probe.Summary());
         var ok = await VerifyAsync(server, workload, total, accepted, rejected, ct);
         var serverPeak = server.ServerPeakWorkingSetMb;
         using var self = Process.GetCurrentProcess();

@@ -28,11 +28,20 @@ public sealed class NodeDeltas
     private readonly Dictionary<NodeCell, NodeChange> _additions = [];
     private readonly HashSet<NodeCell> _recompute = [];
 
-    /// <summary>Changes to add, in key order (so that concurrent writers lock rows in the same order).</summary>
-    public IReadOnlyList<KeyValuePair<NodeCell, NodeChange>> Additions =>
-        _additions.Where(a => !_recompute.Contains(a.Key))
-            .OrderBy(a => a.Key.Node).ThenBy(a => a.Key.Grain).ThenBy(a => a.Key.Ts)
+    /// <summary>Changes to add (not those recomputed), in no particular order.</summary>
+    public IEnumerable<KeyValuePair<NodeCell, NodeChange>> Additions => _additions.Where(a => !_recompute.Contains(a.Key));
+
+    /// <summary>Changes to add in key order, so that concurrent writers lock rows in the same order (PostgreSQL).</summary>
+    public IReadOnlyList<KeyValuePair<NodeCell, NodeChange>> SortedAdditions() =>
+        Additions.OrderBy(a => a.Key.Node).ThenBy(a => a.Key.Grain).ThenBy(a => a.Key.Ts)
             .ThenBy(a => a.Key.Carrier, StringComparer.Ordinal).ThenBy(a => a.Key.Direction, StringComparer.Ordinal).ToList();
+
+    /// <summary>Forgets every change, keeping the memory for the next pass (a pass of a back-fill records tens of thousands).</summary>
+    public void Clear()
+    {
+        _additions.Clear();
+        _recompute.Clear();
+    }
 
     /// <summary>Node totals to recompute from their meters' periods.</summary>
     public IReadOnlyCollection<NodeCell> Recompute => _recompute;

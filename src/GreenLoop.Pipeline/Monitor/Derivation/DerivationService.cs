@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using GreenLoop.Domain.Derivation;
 using GreenLoop.Domain.Model;
 using GreenLoop.Domain.Time;
@@ -36,62 +37,101 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
     /// on the 2-core reference machine), and its spans are held in memory, so a back-fill of long spans is derived in several
     /// short passes, and a live reading waits for at most one of them (the store hands out the shortest spans first).
     /// </summary>
-    public const long MaxBucketsPerPass = 100_000;
+    public const long MaxBucketsPerPass = 50_000;
 
-    /// <summary>True if the last pass stopped at a bound (meters or buckets) with more work waiting: no need to pause for more readings.</summary>
-    public bool Backlog { get; private set; }
+    /// <summary>
+    /// Pending spans up to this long (readings' first to last instant) are live: derived by the live lane, or by a pass
+    /// of its own (see <see cref="RunPassAsync"/>).
+    /// </summary>
+    public const long LiveSpanMs = 2 * HourMs;
+
+    private readonly ConcurrentDictionary<long, byte> _inProgress = new();
+    private long _lastLivePass;
+
+    /// <summary>True if a live pass committed within the last 2 s (the back-fill lane then leaves gaps for what follows it: alarms).</summary>
+    public bool LiveActive => Stopwatch.GetElapsedTime(Volatile.Read(ref _lastLivePass)) < TimeSpan.FromSeconds(2);
 
     /// <summary>Derives up to <paramref name="maxMeters"/> pending meters (fewer if their spans are long); returns how many were derived.</summary>
-    public async Task<int> RunOnceAsync(int maxMeters, CancellationToken ct)
+    public async Task<int> RunOnceAsync(int maxMeters, CancellationToken ct) => (await RunPassAsync(maxMeters, DerivationLane.All, ct)).Derived;
+
+    /// <summary>
+    /// One derivation pass of <paramref name="lane"/>: up to <paramref name="maxMeters"/> pending meters, fewer if their
+    /// spans are long. Two passes may run at once (the worker runs a live lane and a back-fill lane); a meter being
+    /// derived by one is skipped by the other, and their writes take turns in the store.
+    /// </summary>
+    public async Task<DerivationPass> RunPassAsync(int maxMeters, DerivationLane lane, CancellationToken ct)
     {
-        // Meters set aside and not due yet are skipped below; ask for that many more so they cannot fill the pass.
-        var waiting = _failed.Count;
-        var dirty = await store.GetDirtyAsync(maxMeters + waiting, ct);
-        Backlog = dirty.Count >= maxMeters + waiting;
-        if (dirty.Count == 0) return 0;
+        // Meters set aside and not due yet, and meters the other lane is deriving, are skipped below; ask for that many
+        // more so they cannot fill the pass.
+        var skipped = _failed.Count + _inProgress.Count;
+        var dirty = await store.GetDirtyAsync(maxMeters + skipped, ct);
+        var backlog = dirty.Count >= maxMeters + skipped;
+        if (dirty.Count == 0) return new DerivationPass(0, false);
         var spans = new List<DerivedSpan>(dirty.Count);
         var changed = new List<DerivedMeterChange>(dirty.Count);
+        var taken = new List<long>();
         long buckets = 0;
         var now = _time.GetUtcNow();
-        foreach (var d in dirty)
-        {
-            var meter = await catalog.FindAsync(d.Meter.Value, ct);
-            if (meter is null) continue;
-            if (_failed.TryGetValue(meter.Id, out var failure) && failure.Version == d.Version && failure.RetryAt > now) continue;
-            DerivedSpan span;
-            try
-            {
-                span = await DeriveAsync(meter, d.First, d.Last, d.Version, ct);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
-            {
-                SetAside(meter, d.Version, ex, now);
-                continue;
-            }
-            if (_failed.TryRemove(meter.Id, out _)) LogRecovered(meter.Definition.Key, meter.TenantId);
-            spans.Add(span);
-            changed.Add(new DerivedMeterChange(meter, span.From, span.To));
-            buckets += (span.To.UnixMs - span.From.UnixMs) / SiteCalendar.BucketMs;
-            if (spans.Count >= maxMeters) break;
-            if (buckets >= MaxBucketsPerPass)
-            {
-                Backlog = true;
-                break;
-            }
-        }
-        if (spans.Count == 0) return 0;
+        // Live first: when the shortest pending span is live-sized, a pass of any lane but the back-fill takes live-sized
+        // spans only and commits them on their own, so a fresh reading never waits for a share of a back-fill.
+        var liveOnly = lane == DerivationLane.Live || (lane == DerivationLane.All && IsLive(dirty[0]));
         try
         {
-            await store.SaveDerivedAsync(spans, ct);
+            foreach (var d in dirty)
+            {
+                if (liveOnly && !IsLive(d))
+                {
+                    backlog = true;
+                    break;
+                }
+                if (lane == DerivationLane.Backfill && IsLive(d)) continue;
+                var meter = await catalog.FindAsync(d.Meter.Value, ct);
+                if (meter is null) continue;
+                if (_failed.TryGetValue(meter.Id, out var failure) && failure.Version == d.Version && failure.RetryAt > now) continue;
+                if (!_inProgress.TryAdd(meter.Id, 0)) continue;
+                taken.Add(meter.Id);
+                DerivedSpan span;
+                try
+                {
+                    span = await DeriveAsync(meter, d.First, d.Last, d.Version, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException)
+                {
+                    SetAside(meter, d.Version, ex, now);
+                    continue;
+                }
+                if (_failed.TryRemove(meter.Id, out _)) LogRecovered(meter.Definition.Key, meter.TenantId);
+                spans.Add(span);
+                changed.Add(new DerivedMeterChange(meter, span.From, span.To));
+                buckets += (span.To.UnixMs - span.From.UnixMs) / SiteCalendar.BucketMs;
+                if (spans.Count >= maxMeters) break;
+                if (buckets >= MaxBucketsPerPass)
+                {
+                    backlog = true;
+                    break;
+                }
+            }
+            if (spans.Count == 0) return new DerivationPass(0, backlog);
+            try
+            {
+                await store.SaveDerivedAsync(spans, ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException && spans.Count > 1)
+            {
+                // One meter's rows can fail the whole transaction: save them one by one and set aside the ones that fail.
+                (spans, changed) = await SaveOneByOneAsync(spans, changed, now, ct);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && ex is not OutOfMemoryException && spans.Count > 1)
+        finally
         {
-            // One meter's rows can fail the whole transaction: save them one by one and set aside the ones that fail.
-            (spans, changed) = await SaveOneByOneAsync(spans, changed, now, ct);
+            foreach (var id in taken) _inProgress.TryRemove(id, out _);
         }
         await changes.PublishAsync(changed, ct);
-        return spans.Count;
+        if (liveOnly && spans.Count > 0) Volatile.Write(ref _lastLivePass, Stopwatch.GetTimestamp());
+        return new DerivationPass(spans.Count, backlog);
     }
+
+    private static bool IsLive(DirtyMeter d) => d.Last.UnixMs - d.First.UnixMs <= LiveSpanMs;
 
     private async Task<(List<DerivedSpan>, List<DerivedMeterChange>)> SaveOneByOneAsync(List<DerivedSpan> spans, List<DerivedMeterChange> changed,
         DateTimeOffset now, CancellationToken ct)
@@ -213,3 +253,17 @@ public sealed partial class DerivationService(IDerivationStore store, MeterCatal
 
 /// <summary>A meter whose derivation failed: its error, how often, the dirty version it failed on and when it is tried again.</summary>
 public sealed record MeterDerivationFailure(long TenantId, string SiteKey, string MeterKey, string Error, int Attempts, long Version, DateTimeOffset RetryAt);
+
+/// <summary>Which pending meters a derivation pass takes.</summary>
+public enum DerivationLane
+{
+    /// <summary>Any: live-sized spans first, in a pass of their own; otherwise the shortest spans.</summary>
+    All,
+    /// <summary>Only spans up to <see cref="DerivationService.LiveSpanMs"/> (fresh readings).</summary>
+    Live,
+    /// <summary>Only longer spans (back-fills, late files, re-derivations).</summary>
+    Backfill,
+}
+
+/// <summary>What a pass did: meters derived, and whether it stopped at a bound with more of its lane's work waiting.</summary>
+public readonly record struct DerivationPass(int Derived, bool Backlog);
