@@ -35,6 +35,9 @@ public sealed class UiServer : IAsyncDisposable
 
     public ServerLog Log { get; }
 
+    /// <summary>The server's services (to reach a record no API can write, as a test of what the server does with it).</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Starts a server; <paramref name="settings"/> are extra <c>--Key=Value</c> arguments, <paramref name="clock"/> replaces the system clock.</summary>
     public static async Task<UiServer> StartAsync(IEnumerable<string> settings, TimeProvider? clock = null)
     {

@@ -1,7 +1,8 @@
 // Data sources (/data-sources): MQTT brokers and Modbus TCP devices with their live health (state, last value, counters,
 // problems by kind, last error) and a JSON settings editor. Saving applies at once (hot reload on the server).
 // Data: GET/PUT/DELETE /api/v1/data-sources[/{key}]. Passwords come back as ******** and sending that mask keeps them.
-import { t, getJson, el, showMessage, setBusy, formatNumber } from './common.js';
+// Meters of the current site that derivation set aside: GET /api/v1/sites/{site}/derivation-failures (a card, hidden when none).
+import { ctx, t, getJson, el, showMessage, setBusy, formatNumber, sitePath } from './common.js';
 import { formatInstant } from './accounting.js';
 import { send, textOr } from './alarm-common.js';
 
@@ -97,10 +98,23 @@ function renderDetail() {
     : [el('tr', null, el('td', { colspan: 2, class: 'empty' }, t('sources.noProblems')))]));
 }
 
+/** The card of meters set aside by derivation (their error, attempts and next try); hidden when there are none. */
+async function loadDerivationFailures() {
+  if (!ctx.site) return;
+  const failures = await getJson(sitePath(ctx.site, 'derivation-failures')).catch(() => []);
+  document.getElementById('derivation-failures').hidden = failures.length === 0;
+  document.getElementById('derivation-failure-rows').replaceChildren(...failures.map((f) => el('tr', null,
+    el('td', null, el('code', null, f.meter)),
+    el('td', null, f.error),
+    el('td', { class: 'num' }, count(f.attempts)),
+    el('td', null, formatInstant(f.retryAt)))));
+}
+
 async function load() {
   try {
     sources = await getJson('/data-sources');
     render();
+    await loadDerivationFailures();
     if (loadFailed) showMessage('');
     loadFailed = false;
   } catch (error) {

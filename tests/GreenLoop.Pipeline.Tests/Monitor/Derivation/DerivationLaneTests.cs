@@ -17,13 +17,13 @@ public sealed class DerivationLaneTests
     private static readonly DateTimeOffset _now = new(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset _start = new(2026, 11, 20, 0, 0, 0, TimeSpan.FromHours(8));
 
-    /// <summary>A back-fill of three days of the main incomer, and one live hour of kiln gas.</summary>
+    /// <summary>A back-fill of three days of the main incomer, and the last two quarter-hours of kiln gas (a 15-minute span).</summary>
     private static async Task<PipelineHarness> PendingAsync()
     {
         var h = await PipelineHarness.SqliteAsync(_now);
         await h.ApplyAsync(Plant());
         var backfill = Enumerable.Range(0, 3 * 96).Select(q => new ReadingInput(MainMeter, _start.AddMinutes(15 * q), 1000 + q));
-        var live = Enumerable.Range(1, 4).Select(q => new ReadingInput(GasMeter, _now.AddHours(-2).AddMinutes(15 * q), 1.5));
+        var live = Enumerable.Range(1, 2).Select(q => new ReadingInput(GasMeter, _now.AddHours(-1).AddMinutes(15 * q), 1.5));
         Assert.Empty((await h.IngestAsync([.. backfill, .. live])).Rejected);
         Assert.Equal(2, await h.Store.CountDirtyAsync(PipelineHarness.Ct));
         return h;
@@ -41,7 +41,7 @@ public sealed class DerivationLaneTests
         var first = await h.Derivation.RunPassAsync(500, DerivationLane.All, PipelineHarness.Ct);
 
         Assert.Equal(new DerivationPass(1, Backlog: true), first);
-        Assert.Equal(4, await QuartersAsync(h, GasMeter));
+        Assert.Equal(2, await QuartersAsync(h, GasMeter));
         Assert.Equal(0, await QuartersAsync(h, MainMeter));
         var second = await h.Derivation.RunPassAsync(500, DerivationLane.All, PipelineHarness.Ct);
         Assert.Equal(1, second.Derived);
@@ -59,7 +59,7 @@ public sealed class DerivationLaneTests
         Assert.Equal((0, 287), (await QuartersAsync(h, GasMeter), await QuartersAsync(h, MainMeter)));
         Assert.Equal(0, (await h.Derivation.RunPassAsync(500, DerivationLane.Backfill, PipelineHarness.Ct)).Derived);
         Assert.Equal(1, (await h.Derivation.RunPassAsync(500, DerivationLane.Live, PipelineHarness.Ct)).Derived);
-        Assert.Equal(4, await QuartersAsync(h, GasMeter));
+        Assert.Equal(2, await QuartersAsync(h, GasMeter));
         Assert.Equal(0, await h.Store.CountDirtyAsync(PipelineHarness.Ct));
     }
 }
