@@ -101,6 +101,9 @@ function renderDetail() {
 /** The card of meters set aside by derivation (their error, attempts and next try); hidden when there are none. */
 async function loadDerivationFailures() {
   if (!ctx.site) return;
+  // The page's site may not exist (yet): ask only for a site the tenant has.
+  const sites = await getJson('/sites').catch(() => []);
+  if (!sites.some((x) => x.key === ctx.site)) return;
   const failures = await getJson(sitePath(ctx.site, 'derivation-failures')).catch(() => []);
   document.getElementById('derivation-failures').hidden = failures.length === 0;
   document.getElementById('derivation-failure-rows').replaceChildren(...failures.map((f) => el('tr', null,
