@@ -22,7 +22,11 @@ public sealed record NotificationMessage
     public required AlarmTransition Transition { get; init; }
     /// <summary>critical, major, minor, warning, info.</summary>
     public required string Severity { get; init; }
+    /// <summary>The site's display name ("示范工厂 Demo plant", see <see cref="AlarmWording.SiteName"/>).</summary>
     public required string Site { get; init; }
+    /// <summary>The site's key as used in URLs and the API (<c>demo</c>); null for a channel test.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? SiteKey { get; init; }
     public required string RuleName { get; init; }
     /// <summary>Meter, node or site key the alarm is about.</summary>
     public required string Subject { get; init; }
@@ -31,6 +35,10 @@ public sealed record NotificationMessage
     /// <summary>What was measured against what (value with unit, limit with unit, period), English.</summary>
     public required string DetailEn { get; init; }
     public required string DetailZh { get; init; }
+    /// <summary>
+    /// The instant of the transition this message reports, in the site's local offset (raised: when the condition had
+    /// held for the rule's duration; acknowledged, escalated, cleared: when that happened).
+    /// </summary>
     public required DateTimeOffset At { get; init; }
     /// <summary>Link to the alarm in the web UI, if the server knows its public address.</summary>
     public string? Link { get; init; }

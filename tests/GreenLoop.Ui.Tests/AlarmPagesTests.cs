@@ -143,7 +143,7 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         await watched.GotoAsync($"/sites/{AlarmPlant.Site}/alarm-rules", "alarm-rules");
         var row = page.Locator("#rule-rows tr[data-key='hour-over']");
         Assert.Equal("每小时用量超过 100 kWh", await row.Locator("td.rule-words").InnerTextAsync());
-        Assert.Equal("紧急", await row.Locator(".severity").InnerTextAsync());
+        Assert.Equal("严重", await row.Locator(".severity").InnerTextAsync());
 
         await page.Locator("#new-rule").ClickAsync();
         await page.Locator("#rule-form [name=key]").FillAsync("bad-rule");

@@ -144,7 +144,7 @@ public sealed class LivePageTests(Chromium chromium, LivePageTests.LivePlant pla
 
         var toast = page.Locator(".toasts .toast[data-alarm='a-1']");
         await Expect(toast).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        Assert.Equal("紧急", await toast.Locator(".toast-severity").InnerTextAsync());
+        Assert.Equal("严重", await toast.Locator(".toast-severity").InnerTextAsync());
         Assert.Equal("告警 · 告警中", await toast.Locator(".toast-state").InnerTextAsync());
         Assert.Equal("小时能耗超限", await toast.Locator(".toast-title").InnerTextAsync());
         Assert.Contains("severity-critical", await toast.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);

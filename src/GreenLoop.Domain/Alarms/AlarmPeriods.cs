@@ -59,6 +59,19 @@ public static class AlarmPeriods
         return ahead;
     }
 
+    /// <summary>
+    /// Whether a period still in progress may raise this condition: only when no later data of the period can undo a
+    /// breach. Consumption only grows (so does a period's difference rate against a fixed earlier period), and a
+    /// derivation finding stays found. A mean (<see cref="ValueOutOfRange"/>) can fall again, and completeness and
+    /// unit-product energy are only known once the period is over: those wait for the period to end. An AND or OR is
+    /// judged early only when every part is.
+    /// </summary>
+    public static bool JudgedInProgress(AlarmCondition condition)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        return condition.Leaves().All(l => l is ConsumptionAbove or ChangeRateAbove or CounterAnomaly);
+    }
+
     /// <summary>How far before a period the evaluation reads data (reference periods of difference rates).</summary>
     public static long Lookback(AlarmCondition condition)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -11,33 +10,13 @@ internal static class MessageText
 
     public static bool IsCritical(string severity) => string.Equals(severity, "critical", StringComparison.OrdinalIgnoreCase);
 
-    public static (string Zh, string En) SeverityLabel(string severity) => severity.ToUpperInvariant() switch
-    {
-        "CRITICAL" => ("严重", "Critical"),
-        "MAJOR" => ("重要", "Major"),
-        "MINOR" => ("次要", "Minor"),
-        "WARNING" => ("警告", "Warning"),
-        "INFO" => ("提示", "Info"),
-        _ => (severity, severity),
-    };
+    public static (string Zh, string En) SeverityLabel(string severity) => AlarmWording.Severity(severity);
 
-    public static (string Zh, string En) TransitionLabel(AlarmTransition transition) => transition switch
-    {
-        AlarmTransition.Raised => ("告警", "Alarm"),
-        AlarmTransition.Escalated => ("告警升级", "Escalated"),
-        AlarmTransition.Acknowledged => ("已确认", "Acknowledged"),
-        AlarmTransition.Cleared => ("已恢复", "Cleared"),
-        AlarmTransition.Test => ("测试", "Test"),
-        _ => (transition.ToString(), transition.ToString()),
-    };
+    public static (string Zh, string En) TransitionLabel(AlarmTransition transition) => AlarmWording.Transition(transition);
 
-    /// <summary>"【严重】告警：1号窑 NOx 超标"</summary>
-    public static string HeadlineZh(NotificationMessage m) =>
-        $"【{SeverityLabel(m.Severity).Zh}】{TransitionLabel(m.Transition).Zh}：{m.TitleZh}";
+    public static string HeadlineZh(NotificationMessage m) => AlarmWording.HeadlineZh(m.Severity, m.Transition, m.TitleZh);
 
-    /// <summary>"[Critical] Alarm: Kiln 1 NOx above permit"</summary>
-    public static string HeadlineEn(NotificationMessage m) =>
-        $"[{SeverityLabel(m.Severity).En}] {TransitionLabel(m.Transition).En}: {m.TitleEn}";
+    public static string HeadlineEn(NotificationMessage m) => AlarmWording.HeadlineEn(m.Severity, m.Transition, m.TitleEn);
 
     /// <summary>"[严重 Critical] 告警：1号窑 NOx 超标 | Alarm: Kiln 1 NOx above permit"</summary>
     public static string EmailSubject(NotificationMessage m)
@@ -47,7 +26,7 @@ internal static class MessageText
         return $"[{sevZh} {sevEn}] {trZh}：{m.TitleZh} | {trEn}: {m.TitleEn}";
     }
 
-    public static string Time(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => AlarmWording.Time(at);
 
     /// <summary>Label/value rows common to every format.</summary>
     public static IReadOnlyList<(string Label, string Value)> Facts(NotificationMessage m) =>

@@ -231,7 +231,7 @@ public sealed partial class UiText
         ("channels.quietStart", "开始", "Start"),
         ("channels.quietEnd", "结束", "End"),
         ("channels.quietNone", "无", "None"),
-        ("channels.quiet.help", "时段内只发送紧急告警，其余在时段结束时发送；开始晚于结束表示跨午夜（如 22:00–07:00）。时区为 IANA 名称，如 Asia/Shanghai。", "Inside the window only critical alarms go out; the rest wait for its end. A start after the end runs over midnight (22:00–07:00). The time zone is an IANA name such as Asia/Shanghai."),
+        ("channels.quiet.help", "时段内只发送严重告警，其余在时段结束时发送；开始晚于结束表示跨午夜（如 22:00–07:00）。时区为 IANA 名称，如 Asia/Shanghai。", "Inside the window only critical alarms go out; the rest wait for its end. A start after the end runs over midnight (22:00–07:00). The time zone is an IANA name such as Asia/Shanghai."),
         ("channels.keyExists", "编号“{0}”已被使用。", "The key \"{0}\" is taken."),
         ("channels.saved", "已保存通道：{0}", "Saved channel: {0}"),
         ("channels.deleteTitle", "删除通道“{0}”？", "Delete channel \"{0}\"?"),

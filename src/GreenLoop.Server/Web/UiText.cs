@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using GreenLoop.Notifications;
 
 namespace GreenLoop.Server.Web;
 
@@ -14,7 +15,11 @@ public sealed partial class UiText
 {
     private static readonly FrozenDictionary<string, (string Zh, string En)> _entries =
         CoreStrings().Concat(AccountingStrings()).Concat(MonitoringStrings()).Concat(ConnectorStrings()).Concat(SecurityStrings()).Concat(DataStrings())
-            .ToFrozenDictionary(e => e.Key, e => (e.Zh, e.En), StringComparer.Ordinal);
+            .Concat(SeverityStrings()).ToFrozenDictionary(e => e.Key, e => (e.Zh, e.En), StringComparer.Ordinal);
+
+    /// <summary>Severity labels: the notifications' own (<see cref="AlarmWording"/>), so a page and a message never disagree.</summary>
+    private static IEnumerable<(string Key, string Zh, string En)> SeverityStrings() =>
+        AlarmWording.Severities.Select(s => ($"live.severity.{s}", AlarmWording.Severity(s).Zh, AlarmWording.Severity(s).En));
 
     /// <summary>Shell, overview and meter pages, shared labels: key, Chinese, English.</summary>
     private static (string Key, string Zh, string En)[] CoreStrings() =>
@@ -52,11 +57,6 @@ public sealed partial class UiText
         ("live.updatesLive", "实时更新", "Updates live"),
         ("live.alarm", "告警", "Alarm"),
         ("live.close", "关闭", "Close"),
-        ("live.severity.critical", "紧急", "Critical"),
-        ("live.severity.major", "重要", "Major"),
-        ("live.severity.minor", "次要", "Minor"),
-        ("live.severity.warning", "警告", "Warning"),
-        ("live.severity.info", "提示", "Info"),
         ("live.state.active", "告警中", "Active"),
         ("live.state.acknowledged", "已确认", "Acknowledged"),
         ("live.state.cleared", "已恢复", "Cleared"),

@@ -79,8 +79,15 @@ public sealed partial class AlarmService
 
         var start = Math.Max(first, liveFrom);
         var end = Math.Min(to, batch.Now);
-        // A period in progress is judged only by conditions whose breach cannot be undone by the rest of the period.
-        if (!PartialSafe(condition)) end = Math.Min(end, AlarmPeriods.Start(grain, calendar, batch.Now));
+        // A period in progress is judged only by conditions whose breach cannot be undone by the rest of the period;
+        // the others wait for it to end (the clock's tick judges it then if no later data arrives to do so).
+        if (!AlarmPeriods.JudgedInProgress(condition))
+        {
+            var current = AlarmPeriods.Start(grain, calendar, batch.Now);
+            if (end > current) _deferred[trackKey] = (current, AlarmPeriods.Next(grain, calendar, current));
+            else if (_deferred.TryGetValue(trackKey, out var waiting) && waiting.Start < end && waiting.Start >= start) _deferred.Remove(trackKey);
+            end = Math.Min(end, current);
+        }
         if (start >= end) return;
         var input = await InputAsync(subject, rule, start - AlarmPeriods.Lookback(condition), end, ct);
         var forMs = rule.ForMinutes * 60_000L;
@@ -110,9 +117,6 @@ public sealed partial class AlarmService
         }
         batch.Tracks[trackKey] = track;
     }
-
-    private static bool PartialSafe(AlarmCondition condition) =>
-        condition.Leaves().All(l => l is ConsumptionAbove or ChangeRateAbove or ValueOutOfRange or CounterAnomaly);
 
     /// <summary>
     /// Judges a span before the live cursor with a fresh state machine; see the class remarks. An episode still breaching

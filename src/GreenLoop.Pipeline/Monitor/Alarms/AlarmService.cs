@@ -34,6 +34,9 @@ public sealed partial class AlarmService(
         Channel.CreateUnbounded<(long, NotificationMessage, IReadOnlyList<string>)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, (long At, SiteModel Site)> _sites = [];
     private State? _state;
+    // Periods with data that were still in progress when judged, of rules that wait for a period to end: the tick
+    // judges each once it has ended, in case no later reading arrives to do it.
+    private readonly Dictionary<(long Rule, string Subject), (long Start, long End)> _deferred = [];
 
     private static readonly TimeSpan SiteExpiry = TimeSpan.FromSeconds(5);
 
@@ -138,6 +141,7 @@ public sealed partial class AlarmService(
             var state = await LoadAsync(ct);
             var batch = new Batch(Now());
             await NoDataAsync(state, batch, ct);
+            await DeferredAsync(state, batch, ct);
             foreach (var (key, holder) in state.Open)
             {
                 if (!state.Rules.TryGetValue(key.Rule, out var rule)) continue;
@@ -158,6 +162,19 @@ public sealed partial class AlarmService(
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>Judges the deferred periods that have ended since (see <see cref="_deferred"/>).</summary>
+    private async Task DeferredAsync(State state, Batch batch, CancellationToken ct)
+    {
+        var due = _deferred.Where(d => d.Value.End <= batch.Now).ToList();
+        foreach (var ((ruleId, subject), (start, end)) in due)
+        {
+            _deferred.Remove((ruleId, subject));
+            if (!state.Rules.TryGetValue(ruleId, out var rule) || !rule.Rule.Enabled) continue;
+            if (await SiteAsync(rule, ct) is not { } site) continue;
+            await EvaluateAsync(state, rule, site, subject, start, end, batch, ct);
         }
     }
 
@@ -229,7 +246,7 @@ public sealed partial class AlarmService(
                 Changed?.Invoke(a, t);
                 if (live is not null && _state?.Rules.GetValueOrDefault(a.RuleId) is { } rule)
                     live.PublishAlarm(rule.TenantId, a.Site, a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                        AlarmMessages.StateKey(a.State), AlarmMessages.SeverityKey(a.Severity), AlarmMessages.TitleEn(a, t), AlarmMessages.TitleZh(a, t));
+                        AlarmMessages.StateKey(a.State), AlarmMessages.SeverityKey(a.Severity), AlarmMessages.TitleEn(a), AlarmMessages.TitleZh(a));
             }
         }
         foreach (var n in batch.Notices)
@@ -237,7 +254,10 @@ public sealed partial class AlarmService(
             if (n.To.Count == 0 || n.Holder.Alarm.Historical || batch.Now - n.DataAt > maxAge) continue;
             // The recipients are channel keys of the rule's tenant; every notice comes from a rule this round holds.
             if (_state?.Rules.GetValueOrDefault(n.Holder.Alarm.RuleId) is not { } noticeRule) continue;
-            _outbox.Writer.TryWrite((noticeRule.TenantId, AlarmMessages.Build(n.Holder.Alarm, n.Transition, n.En, n.Zh), n.To));
+            var site = await SiteAsync(noticeRule, ct) is { } s
+                ? new AlarmMessages.SiteView(s.Definition.Key, s.Definition.Name, s.Definition.NameZh, catalog.Calendar(s.Definition.TimeZone))
+                : new AlarmMessages.SiteView(noticeRule.SiteKey, noticeRule.SiteKey, null, catalog.Calendar("Etc/UTC"));
+            _outbox.Writer.TryWrite((noticeRule.TenantId, AlarmMessages.Build(n.Holder.Alarm, n.Transition, n.En, n.Zh, site), n.To));
         }
     }
 }

@@ -52,7 +52,10 @@ public sealed class AlarmServiceTests
         var (message, to) = Assert.Single(h.Notifier.Sent);
         Assert.Equal(AlarmTransition.Raised, message.Transition);
         Assert.Equal(["ops"], to);
-        Assert.Equal("【重要】产线小时用电超过100 kWh — works.line.elec 告警", message.TitleZh);
+        Assert.Equal("产线小时用电超过100 kWh — works.line.elec", message.TitleZh);
+        Assert.Equal(("产线小时用电超过100 kWh / Line above 100 kWh in an hour", "工厂 Works", "works"), (message.RuleName, message.Site, message.SiteKey));
+        // Raised when the hour 00:00-01:00 ended, in the site's zone (UTC here).
+        Assert.Equal(T0.AddHours(1), message.At);
         Assert.Contains("120 kWh，限值 100 kWh", message.DetailZh, StringComparison.Ordinal);
     }
 
@@ -102,6 +105,77 @@ public sealed class AlarmServiceTests
         Assert.Equal(T0.ToUnixTimeMilliseconds(), alarm.StartedAt);
         Assert.Equal(T0.AddMinutes(30).ToUnixTimeMilliseconds(), alarm.RaisedAt);
         Assert.Equal("mg/m3", alarm.Unit);
+    }
+
+    private static AlarmRule NoxInstant() => NoxPermit() with { Key = "nox-now", ForMinutes = 0 };
+
+    [Fact]
+    public async Task Range_TwentySecondsAboveInAnUnfinishedQuarter_RaisesNothing_AndTheQuarterMeanDecides()
+    {
+        await using var h = await StartAsync(NoxInstant());
+
+        // 20 s at 300 mg/m3 at the start of the quarter 00:00-00:15, judged while the quarter is in progress.
+        ReadingInput[] burst = [.. Enumerable.Range(0, 5).Select(i => new ReadingInput(Nox, T0.AddSeconds(5 * i), 300))];
+        await h.PostAsync(T0.AddSeconds(21), burst);
+        var early = await h.AlarmsAsync();
+        // The rest of the quarter at 80 mg/m3 (a reading each minute, 00:01 to 00:15): the quarter's time-weighted
+        // mean is (300 x 60 s + 80 x 840 s) / 900 s = 94.7 mg/m3, under the limit of 180.
+        await h.PostAsync(T0.AddMinutes(15).AddSeconds(5), [.. Enumerable.Range(1, 15).Select(m => new ReadingInput(Nox, T0.AddMinutes(m), 80))]);
+        await h.TickAsync(T0.AddMinutes(16));
+
+        Assert.Empty(early);
+        Assert.Empty(await h.AlarmsAsync());
+        Assert.Empty(h.Notifier.Sent);
+    }
+
+    [Fact]
+    public async Task Range_CompletedQuarterAboveTheLimit_Raises()
+    {
+        await using var h = await StartAsync(NoxInstant());
+
+        // A reading every minute 00:00-00:14 at 250 mg/m3, posted while the quarter runs: nothing yet.
+        await h.PostAsync(T0.AddMinutes(14).AddSeconds(30), [.. Enumerable.Range(0, 15).Select(m => new ReadingInput(Nox, T0.AddMinutes(m), 250))]);
+        var during = await h.AlarmsAsync();
+        // The next reading, after the quarter ended, lets it be judged: mean 250 > 180.
+        await h.PostAsync(T0.AddMinutes(15).AddSeconds(10), new ReadingInput(Nox, T0.AddMinutes(15), 250));
+
+        Assert.Empty(during);
+        var alarm = Assert.Single(await h.AlarmsAsync());
+        Assert.Equal((AlarmState.Active, 250d, 180d), (alarm.State, alarm.Value!.Value, alarm.Limit!.Value));
+        Assert.Equal(T0.ToUnixTimeMilliseconds(), alarm.StartedAt);
+        Assert.Equal(T0.AddMinutes(15).ToUnixTimeMilliseconds(), alarm.RaisedAt);
+        Assert.Equal(AlarmTransition.Raised, Assert.Single(h.Notifier.Sent).Message.Transition);
+    }
+
+    [Fact]
+    public async Task Range_QuarterAboveTheLimit_WithNoLaterReading_IsJudgedByTheClockWhenItEnds()
+    {
+        await using var h = await StartAsync(NoxInstant());
+
+        await h.PostAsync(T0.AddMinutes(14).AddSeconds(30), [.. Enumerable.Range(0, 15).Select(m => new ReadingInput(Nox, T0.AddMinutes(m), 250))]);
+        await h.TickAsync(T0.AddMinutes(14).AddSeconds(50));
+        var before = await h.AlarmsAsync();
+        await h.TickAsync(T0.AddMinutes(15).AddSeconds(10));
+
+        Assert.Empty(before);
+        var alarm = Assert.Single(await h.AlarmsAsync());
+        Assert.Equal((AlarmState.Active, 250d), (alarm.State, alarm.Value!.Value));
+    }
+
+    [Fact]
+    public async Task Consumption_LimitAlreadyExceededMidHour_RaisesAtOnce_WhileARangeRuleOnTheSameDataWaits()
+    {
+        Assert.True(AlarmPeriods.JudgedInProgress(HourLimit().Condition));
+        Assert.False(AlarmPeriods.JudgedInProgress(NoxInstant().Condition));
+        Assert.False(AlarmPeriods.JudgedInProgress(new AnyOf { Of = [HourLimit().Condition, NoxInstant().Condition] }));
+        await using var h = await StartAsync(HourLimit());
+
+        // 00:20 into the hour: 60 + 60 kWh = 120 kWh > 100 kWh, and consumption cannot fall.
+        await h.PostAsync(T0.AddMinutes(20), new ReadingInput(Line, T0.AddMinutes(15), 60), new ReadingInput(Line, T0.AddMinutes(20), 60));
+
+        var alarm = Assert.Single(await h.AlarmsAsync());
+        Assert.Equal((AlarmState.Active, 120d), (alarm.State, alarm.Value!.Value));
+        Assert.Equal(T0.AddMinutes(20).ToUnixTimeMilliseconds(), alarm.RaisedAt);
     }
 
     [Fact]
