@@ -12,7 +12,8 @@ public sealed class AlarmsApiTests : IAsyncLifetime
 {
     private const string SiteJson = """
         {"key":"alarm","name":"Alarm test plant","timeZone":"Asia/Shanghai",
-         "meters":[{"key":"alarm.main","name":"Main incomer","carrier":"electricity","unit":"kWh","kind":"Interval","intervalMinutes":15,"stamp":"PeriodEnding"}]}
+         "meters":[{"key":"alarm.main","name":"Main incomer","carrier":"electricity","unit":"kWh","kind":"Interval","intervalMinutes":15,"stamp":"PeriodEnding"},
+                   {"key":"alarm.nox","name":"Stack NOx","quantity":"Emission","carrier":"nox","unit":"mg/m3","kind":"Instantaneous"}]}
         """;
 
     private const string RuleJson = """
@@ -62,6 +63,7 @@ public sealed class AlarmsApiTests : IAsyncLifetime
         (await PutAsync("/api/v1/sites/alarm/alarm-rules/quarter-limit", RuleJson)).EnsureSuccessStatusCode();
         var rules = await _client.GetFromJsonAsync<JsonElement>("/api/v1/sites/alarm/alarm-rules");
         Assert.Equal("quarter-limit", rules[0].GetProperty("rule").GetProperty("key").GetString());
+        Assert.True(rules[0].GetProperty("judgedEarly").GetBoolean());
 
         // The quarter that ended last: 500 kWh against a limit of 100.
         var now = DateTimeOffset.UtcNow;
@@ -84,6 +86,41 @@ public sealed class AlarmsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(["raised", "acknowledged"], history.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
         Assert.Equal(id, Assert.Single(active.EnumerateArray()).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task RangeRule_TwentySecondsAboveInTheRunningQuarter_RaisesNothing_TheCompletedQuarterAboveRaises()
+    {
+        (await PutAsync("/api/v1/sites/alarm", SiteJson)).EnsureSuccessStatusCode();
+        (await PutAsync("/api/v1/sites/alarm/alarm-rules/nox", """
+            {"key":"nox","name":"NOx above 180 mg/m3","severity":"critical","subject":{"kind":"meter","key":"alarm.nox"},
+             "condition":{"type":"range","max":180},"forMinutes":0,"recipients":[]}
+            """)).EnsureSuccessStatusCode();
+        var rule = await _client.GetFromJsonAsync<JsonElement>("/api/v1/sites/alarm/alarm-rules/nox");
+        Assert.False(rule.GetProperty("judgedEarly").GetBoolean());
+
+        // Keep clear of a quarter's end, so the running quarter stays unfinished while the test watches it.
+        static long QuarterMs(DateTimeOffset t) => t.ToUnixTimeMilliseconds() / 900_000 * 900_000;
+        if (900_000 - (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - QuarterMs(DateTimeOffset.UtcNow)) < 60_000)
+            await Task.Delay(TimeSpan.FromMilliseconds(900_000 - (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - QuarterMs(DateTimeOffset.UtcNow)) + 500));
+        var now = DateTimeOffset.UtcNow;
+        string Readings(IEnumerable<DateTimeOffset> at, double value) =>
+            "{\"readings\":[" + string.Join(",", at.Select(t => $$"""{"meter":"alarm.nox","ts":"{{t.ToString("O", CultureInfo.InvariantCulture)}}","value":{{value}}}""")) + "]}";
+        // 20 s at 300 mg/m3, the last 20 s up to now, inside the running quarter.
+        var burst = Enumerable.Range(0, 5).Select(i => now.AddSeconds(-20 + (5 * i))).Where(t => t.ToUnixTimeMilliseconds() >= QuarterMs(now));
+        (await _client.PostAsync("/api/v1/readings", new StringContent(Readings(burst, 300), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var early = await _client.GetFromJsonAsync<JsonElement>("/api/v1/alarms?site=alarm&rule=nox");
+
+        // The quarter before the running one, a reading each minute at 300 mg/m3: over, so judged at once.
+        var previous = DateTimeOffset.FromUnixTimeMilliseconds(QuarterMs(now) - 900_000);
+        (await _client.PostAsync("/api/v1/readings", new StringContent(Readings(Enumerable.Range(0, 15).Select(m => previous.AddMinutes(m)), 300), Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        var alarm = await WaitForAlarmAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, early.GetArrayLength());
+        Assert.Equal("nox", alarm.GetProperty("rule").GetString());
+        Assert.Equal(300, alarm.GetProperty("value").GetDouble());
+        Assert.Equal(previous, DateTimeOffset.Parse(alarm.GetProperty("startedAt").GetString()!, CultureInfo.InvariantCulture));
     }
 
     private async Task<JsonElement> WaitForAlarmAsync(TimeSpan timeout) =>

@@ -108,7 +108,8 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         // 10:00-11:00 local: 4 quarters of 50 kWh = 200 kWh against the 100 kWh limit; raised when the hour ended.
         Assert.Equal("200 kWh", await row.Locator("td").Nth(6).InnerTextAsync());
         Assert.Equal("100 kWh", await row.Locator("td").Nth(7).InnerTextAsync());
-        Assert.StartsWith("2026-03-10 11:00", await row.Locator("td").Nth(5).InnerTextAsync(), StringComparison.Ordinal);
+        // In the site's zone with its offset (Asia/Shanghai, UTC+8).
+        Assert.StartsWith("2026-03-10 11:00 +08:00", await row.Locator("td").Nth(5).InnerTextAsync(), StringComparison.Ordinal);
         var subject = row.Locator("a.subject-link");
         Assert.Equal("Compressors", await subject.InnerTextAsync());
         Assert.EndsWith("/sites/alarmui/meters/al.elec", await subject.GetAttributeAsync("href"), StringComparison.Ordinal);
@@ -142,10 +143,13 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         var page = watched.Page;
         await watched.GotoAsync($"/sites/{AlarmPlant.Site}/alarm-rules", "alarm-rules");
         var row = page.Locator("#rule-rows tr[data-key='hour-over']");
-        Assert.Equal("每小时用量超过 100 kWh", await row.Locator("td.rule-words").InnerTextAsync());
+        Assert.StartsWith("每小时用量超过 100 kWh", await row.Locator("td.rule-words").InnerTextAsync(), StringComparison.Ordinal);
+        // Consumption only grows: the rule can raise while the hour runs, and the list says so.
+        Assert.Equal("时段进行中即可告警：用量只增不减，超限后不会撤回", await row.Locator(".judging").InnerTextAsync());
         Assert.Equal("严重", await row.Locator(".severity").InnerTextAsync());
 
         await page.Locator("#new-rule").ClickAsync();
+        Assert.Equal("时段进行中即可告警：用量只增不减，超限后不会撤回", await page.Locator("#judging-hint").InnerTextAsync());
         await page.Locator("#rule-form [name=key]").FillAsync("bad-rule");
         await page.Locator("#rule-form [name=name]").FillAsync("Bad");
         await page.Locator("#rule-form [name=clearRatio]").FillAsync("1.5");
@@ -154,6 +158,9 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         // The validator's paths: "clearRatio" and "condition" (neither limit nor schedule).
         await Expect(page.Locator("label:has([name=clearRatio]) .field-error")).ToContainTextAsync("must be above 0 and at most 1");
         await Expect(page.Locator(".condition-block .field-error")).ToContainTextAsync("a limit or a schedule is required");
+        // A 15-minute mean can still fall: the editor says such a rule waits for the period to end.
+        await page.Locator(".condition-block [name=type]").SelectOptionAsync("range");
+        await Expect(page.Locator("#judging-hint")).ToHaveTextAsync("时段结束后判定：数值在时段内还可能回落");
         output.WriteLine(await watched.ScreenshotAsync("alarm-rules-zh"));
         watched.AssertNoErrors(e => OverviewPageTests.IsNotFoundResource(e, "/api/v1/sites/alarmui/alarm-rules") || e.Contains("status of 400", StringComparison.Ordinal));
         Assert.Empty(Server.Log.Errors);

@@ -32,8 +32,12 @@ public static class AlarmsApi
         return app;
     }
 
-    /// <summary>A rule as the API shows it.</summary>
-    public sealed record RuleView(string Site, AlarmRule Rule, string UpdatedAt);
+    /// <summary>
+    /// A rule as the API shows it. <paramref name="JudgedEarly"/>: a period still in progress can raise it, because no
+    /// later data of the period can undo its breach (consumption, change rate, anomaly); false means it waits for each
+    /// period to end (means, completeness, unit energy) or is judged on the clock (no data).
+    /// </summary>
+    public sealed record RuleView(string Site, AlarmRule Rule, string UpdatedAt, bool JudgedEarly);
 
     /// <summary>An alarm as the API shows it: instants as ISO 8601.</summary>
     public sealed record AlarmView(long Id, string Site, string Rule, string RuleName, string? RuleNameZh, string Subject, AlarmSeverity Severity, AlarmState State,
@@ -186,7 +190,8 @@ public static class AlarmsApi
         return null;
     }
 
-    private static RuleView View(StoredAlarmRule r) => new(r.SiteKey, r.Rule, Iso(r.UpdatedAt));
+    private static RuleView View(StoredAlarmRule r) =>
+        new(r.SiteKey, r.Rule, Iso(r.UpdatedAt), r.Rule.Condition is not NoData && AlarmPeriods.JudgedInProgress(r.Rule.Condition));
 
     private static AlarmView View(Alarm a) => new(a.Id, a.Site, a.RuleKey, a.RuleName, a.RuleNameZh, a.Subject, a.Severity, a.State,
         Iso(a.StartedAt), Iso(a.RaisedAt), Opt(a.EndedAt), Iso(a.CreatedAt), Opt(a.AcknowledgedAt), a.AcknowledgedBy, Opt(a.ClearedAt), a.ClearedBy,

@@ -99,14 +99,21 @@ function partsIn(zone, ms) {
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}`, wallMs: Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second) };
 }
 
-/** "2026-11-19 21:00" on the site's clock for an API instant; "—" for none. */
+/** "+08:00": the offset of a site clock's wall time from UTC. */
+function offsetText(wallMs, ms) {
+  const minutes = Math.round((wallMs - ms) / 60000);
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** "2026-11-19 21:00 +08:00" on the site's clock, with its offset, for an API instant; "—" for none. */
 export function siteTime(iso, zone) {
   if (!iso) return t('common.none');
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return t('common.none');
-  if (!zone) return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (!zone) return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} +00:00`;
   const p = partsIn(zone, ms);
-  return `${p.date} ${p.time}`;
+  return `${p.date} ${p.time} ${offsetText(p.wallMs, Math.floor(ms / 1000) * 1000)}`;
 }
 
 /** The instant (ISO, UTC) at which the site's clock shows midnight of a local date "2026-11-19". */

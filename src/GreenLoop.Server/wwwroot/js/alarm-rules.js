@@ -91,12 +91,12 @@ function ruleWords(rule) {
 // List
 
 function renderRules() {
-  const rows = rules.map(({ rule, updatedAt }) => el('tr', { class: rule.enabled ? null : 'disabled-row', dataset: { key: rule.key } },
+  const rows = rules.map(({ rule, updatedAt, judgedEarly }) => el('tr', { class: rule.enabled ? null : 'disabled-row', dataset: { key: rule.key } },
     el('td', null, el('span', { class: `state-badge ${rule.enabled ? 'state-on' : 'state-off'}` }, t(rule.enabled ? 'rules.on' : 'rules.off'))),
     el('td', null, el('span', { class: `severity severity-${rule.severity}` }, severityLabel(rule.severity))),
     el('td', null, el('div', null, displayName(rule, rule.key)), el('div', { class: 'muted' }, el('code', null, rule.key))),
     el('td', null, subjectText(rule.subject)),
-    el('td', { class: 'rule-words' }, ruleWords(rule)),
+    el('td', { class: 'rule-words' }, ruleWords(rule), el('div', { class: 'muted judging' }, judgingText(rule.condition, judgedEarly))),
     el('td', null, recipientsText(rule)),
     el('td', { class: 'nowrap' }, siteTime(updatedAt, site?.timeZone)),
     el('td', { class: 'nowrap' },
@@ -105,6 +105,31 @@ function renderRules() {
   tbody.replaceChildren(...(rows.length ? rows : [el('tr', null, el('td', { colspan: 8, class: 'empty' }, t('rules.none')))]));
   document.getElementById('fact-rules').textContent = String(rules.length);
   document.getElementById('fact-enabled').textContent = String(rules.filter((r) => r.rule.enabled).length);
+}
+
+/** When a rule is judged: while a period runs (only for figures that cannot fall), at its end, or on the clock. */
+function judgingText(condition, judgedEarly) {
+  if (condition?.type === 'noData') return t('rules.judging.clock');
+  return t(judgedEarly ? 'rules.judging.early' : 'rules.judging.atEnd');
+}
+
+// The server's rule (AlarmPeriods.JudgedInProgress): early only when every part is a figure that cannot fall.
+const EARLY_TYPES = ['consumption', 'changeRate', 'anomaly'];
+
+function leafTypes(block) {
+  if (block.dataset.json) {
+    const walk = (c) => (c.type === 'all' || c.type === 'any' ? c.of.flatMap(walk) : [c.type]);
+    return walk(JSON.parse(block.dataset.json));
+  }
+  return [block.querySelector('.condition-head [name="type"]')?.value];
+}
+
+/** Says in the editor when the rule being edited will be judged. */
+function showJudging() {
+  const types = [...conditionsBox.querySelectorAll(':scope > .condition-block')].flatMap(leafTypes);
+  const hint = document.getElementById('judging-hint');
+  if (!types.length) { hint.textContent = ''; return; }
+  hint.textContent = judgingText({ type: types.length === 1 ? types[0] : 'all' }, types.every((x) => EARLY_TYPES.includes(x)));
 }
 
 function recipientsText(rule) {
@@ -235,6 +260,7 @@ function bandRow(b) {
 
 /** Gives every condition block, band and input the JSON path the server names in its errors. */
 function renumber() {
+  showJudging();
   const blocks = [...conditionsBox.querySelectorAll(':scope > .condition-block')];
   const single = blocks.length === 1;
   document.getElementById('combine-field').hidden = single;
