@@ -91,6 +91,7 @@ public static class CliApp
         var app = GreenLoopServer.Build(args.ToArray());
         await app.StartAsync(ct);
         foreach (var url in app.Urls) await output.WriteLineAsync($"GreenLoop is running at {url}  (Ctrl+C to stop)");
+        await output.WriteLineAsync($"Data: {GreenLoopServer.DataLocation(app)}");
         await app.WaitForShutdownAsync(ct);
         return 0;
     }

@@ -9,6 +9,17 @@ namespace GreenLoop.Server;
 /// <summary>Builds the GreenLoop web application; used by Program, the CLI's <c>serve</c> and the tests.</summary>
 public static class GreenLoopServer
 {
+    /// <summary>Where the server listens when no address is configured: this machine only.</summary>
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    /// <summary>Where the data is (the SQLite file's full path, or the PostgreSQL server without its password), for the start-up line.</summary>
+    public static string DataLocation(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value
+            .Describe(app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GreenLoopOptions>>().Value);
+    }
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -16,6 +27,9 @@ public static class GreenLoopServer
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        // The default address is set here, not in appsettings.json: a file setting would override ASPNETCORE_URLS.
+        // Any of --urls, the Urls setting (appsettings.json or the Urls environment variable) and ASPNETCORE_URLS wins.
+        if (string.IsNullOrWhiteSpace(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrls);
         builder.Services.AddGreenLoopCore(builder.Configuration);
         builder.Services.AddGreenLoopDemo(builder.Configuration);
         builder.Services.AddGreenLoopAlarms(builder.Configuration);

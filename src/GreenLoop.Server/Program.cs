@@ -4,6 +4,7 @@ var app = GreenLoopServer.Build(args);
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     foreach (var url in app.Urls) Console.WriteLine($"GreenLoop is running at {url}  (Ctrl+C to stop)");
+    Console.WriteLine($"Data: {GreenLoopServer.DataLocation(app)}");
 });
 await app.RunAsync();
 
