@@ -33,6 +33,35 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         }
     }
 
+    /// <summary>Every page of the demo plant, with the view that says when it has loaded.</summary>
+    public static TheoryData<string> Languages => new() { "zh-CN", "en" };
+
+    private static readonly (string Path, string View)[] _pages =
+    [
+        ("/", "overview"), ("/meters", "meters"), ("/sites/demo/meters/demo.main.elec", "meter"),
+        ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
+        ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
+        ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
+        ("/data-sources", "sources"), ("/factors", "factors"), ("/import", "import"), ("/manual-entry", "manual-entry"),
+        ("/users", "users"),
+    ];
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public async Task EveryPage_InEachLanguage_ShowsNoObjectPrintedAsText(string language)
+    {
+        await using var watched = await chromium.NewPageAsync(demo.Server, language);
+        var found = new List<string>();
+        foreach (var (path, view) in _pages)
+        {
+            await watched.GotoAsync(path, view);
+            // A JavaScript object turned into text ("[object HTMLSpanElement]", "[object Object]") anywhere on the page.
+            var text = await watched.Page.Locator("body").InnerTextAsync();
+            if (text.Contains("[object ", StringComparison.Ordinal)) found.Add($"{path}: …{text[Math.Max(0, text.IndexOf("[object ", StringComparison.Ordinal) - 60)..Math.Min(text.Length, text.IndexOf("[object ", StringComparison.Ordinal) + 40)]}…");
+        }
+        Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
     [Fact]
     public async Task Pages_DemoPlant_OverviewMetersAndMeterPageLoadWithoutErrors()
     {
