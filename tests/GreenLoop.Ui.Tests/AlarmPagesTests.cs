@@ -137,6 +137,55 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
     }
 
     [Fact]
+    public async Task AlarmsPage_ClearedButUnacknowledgedAlarm_IsShownByDefaultAndCounted()
+    {
+        // A second site whose one alarm was raised (10:00 hour, 200 kWh) and cleared by the data (11:00 hour, 10 kWh)
+        // without anyone acknowledging it.
+        const string site = "alarmui2";
+        using (var put = await Server.Client.PutAsync($"api/v1/sites/{site}", new StringContent("""
+            {"key":"alarmui2","name":"Second plant","timeZone":"Asia/Shanghai",
+             "meters":[{"key":"al2.elec","name":"Kiln fans","carrier":"electricity","unit":"kWh","kind":"Cumulative"}]}
+            """, Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        using (var rule = await Server.Client.PostAsync($"api/v1/sites/{site}/alarm-rules", new StringContent("""
+            {"key":"fans-hour","name":"Fans above 100 kWh in an hour","subject":{"kind":"meter","key":"al2.elec"},
+             "condition":{"type":"consumption","per":"hour","limit":100},"severity":"critical","recipients":[]}
+            """, Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, rule.StatusCode);
+        }
+        var csv = new StringBuilder("meter,ts,value\n");
+        var value = 500m;
+        for (var q = 36; q <= 48; q++)
+        {
+            var at = new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.FromHours(8)).AddMinutes(15 * q);
+            if (q > 36) value += at.Hour == 10 || (at.Hour == 11 && at.Minute == 0) ? 50m : 2.5m;
+            csv.Append(CultureInfo.InvariantCulture, $"al2.elec,{at:yyyy-MM-dd'T'HH:mm:sszzz},{value}\n");
+        }
+        using (var post = await Server.Client.PostAsync("api/v1/readings", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv")))
+        {
+            Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        }
+        var alarm = (await Wait.ForAsync(() => Server.GetJsonAsync($"api/v1/alarms?site={site}&state=clearedUnack"), list => list.GetArrayLength() > 0,
+            _ => "a cleared, unacknowledged alarm", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100)))[0];
+
+        await using var watched = await chromium.NewPageAsync(Server);
+        var page = watched.Page;
+        await watched.GotoAsync($"/sites/{site}/alarms", "alarms");
+
+        var row = page.Locator($"tr.alarm-row[data-id='{alarm.GetProperty("id").GetInt64()}']");
+        await Expect(row).ToBeVisibleAsync();
+        Assert.Equal("Cleared, not acknowledged", await row.Locator(".state-badge").InnerTextAsync());
+        Assert.Equal("open", await page.Locator("#alarm-filters [name=state]").InputValueAsync());
+        Assert.Equal("0", await page.Locator("#fact-open").InnerTextAsync());
+        Assert.Equal("1", await page.Locator("#fact-active").InnerTextAsync());
+        await Expect(page.Locator("#nav-alarm-count")).ToHaveTextAsync("1");
+        watched.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task RulesPage_InChinese_RuleInWordsAndServerErrorsNextToFields()
     {
         await using var watched = await chromium.NewPageAsync(Server, "zh-CN");

@@ -48,7 +48,8 @@ function writeUrl() {
 
 function query() {
   const f = filters.elements;
-  const state = f.state.value === 'open' ? 'active,acknowledged' : f.state.value;
+  // The default view: everything that needs someone, i.e. open alarms and cleared ones nobody has acknowledged yet.
+  const state = f.state.value === 'open' ? 'active,acknowledged,clearedUnack' : f.state.value;
   return {
     site: ctx.site,
     state,
@@ -197,9 +198,9 @@ function render(list) {
 
 async function renderFacts() {
   // The facts count open alarms whatever the filters say.
-  const open = await getJson('/alarms', { site: ctx.site, state: 'active,acknowledged', limit: 2000 });
-  document.getElementById('fact-open').textContent = String(open.length);
-  document.getElementById('fact-active').textContent = String(open.filter((a) => a.state === 'active').length);
+  const attention = await getJson('/alarms', { site: ctx.site, state: 'active,acknowledged,clearedUnack', limit: 2000 });
+  document.getElementById('fact-open').textContent = String(attention.filter(isOpen).length);
+  document.getElementById('fact-active').textContent = String(attention.filter((a) => a.state !== 'acknowledged').length);
 }
 
 async function load() {
