@@ -27,7 +27,7 @@ internal static class AuditCommand
             await error.WriteLineAsync(Usage);
             return 1;
         }
-        await using var platform = await LocalPlatform.OpenAsync(data, ct);
+        await using var platform = await LocalPlatform.OpenAsync(data, ct, readOnly: true);
         var audit = new AuditTrail(platform.Store, TimeProvider.System);
         if (args[0] == "list")
         {

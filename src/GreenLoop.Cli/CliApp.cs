@@ -128,7 +128,7 @@ public static class CliApp
             await error.WriteLineAsync("usage: greenloop site apply FILE.json | greenloop site export KEY [--out FILE.json]");
             return 1;
         }
-        await using var platform = await LocalPlatform.OpenAsync(data, ct);
+        await using var platform = await LocalPlatform.OpenAsync(data, ct, readOnly: args[0] == "export");
         if (args[0] == "export")
         {
             var def = await platform.Sites.ExportAsync(platform.TenantId, args[1], ct);

@@ -36,8 +36,12 @@ internal sealed class LocalPlatform : IAsyncDisposable
     public SiteService Sites => _services.GetRequiredService<SiteService>();
     public AccountingService Accounting => _services.GetRequiredService<AccountingService>();
 
-    /// <summary>Reads appsettings.json (beside the program), environment variables and <c>--data DIR</c>.</summary>
-    public static async Task<LocalPlatform> OpenAsync(string? dataDirectory, CancellationToken ct)
+    /// <summary>
+    /// Reads appsettings.json (beside the program), environment variables and <c>--data DIR</c>. A command that only
+    /// reads (<paramref name="readOnly"/>: report, site export, audit) never creates a database: without one it fails
+    /// with a <see cref="FileNotFoundException"/> that says where it looked and how to point it at the right one.
+    /// </summary>
+    public static async Task<LocalPlatform> OpenAsync(string? dataDirectory, CancellationToken ct, bool readOnly = false)
     {
         var config = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
@@ -48,7 +52,15 @@ internal sealed class LocalPlatform : IAsyncDisposable
         if (dataDirectory is not null) options.DataDirectory = dataDirectory;
         // The store the server is configured with (GreenLoop:Storage), so that commands never write into a SQLite file
         // beside a server that runs on PostgreSQL.
-        var store = StorageHosting.Open(StorageHosting.Read(config), options);
+        var storage = StorageHosting.Read(config);
+        if (readOnly && !storage.IsPostgres && !File.Exists(options.DatabasePath))
+        {
+            throw new FileNotFoundException(
+                $"no GreenLoop database at {options.DatabasePath}; nothing was created. Give the server's data directory with "
+                + "--data DIR (the folder holding greenloop.db; the server prints it at start as 'Data: ...'), or set GreenLoop__DataDirectory.",
+                options.DatabasePath);
+        }
+        var store = StorageHosting.Open(storage, options);
         await store.MigrateAsync(ct);
         var tenant = await store.EnsureTenantAsync(options.DefaultTenant, options.DefaultTenant, ct);
         return new LocalPlatform(store, tenant, options);

@@ -57,7 +57,7 @@ internal static class ReportCommand
             return 1;
         }
 
-        await using var platform = await LocalPlatform.OpenAsync(data, ct);
+        await using var platform = await LocalPlatform.OpenAsync(data, ct, readOnly: true);
         try
         {
             object? report = args[0] == "energy"
