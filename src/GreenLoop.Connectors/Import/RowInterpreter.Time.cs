@@ -1,4 +1,5 @@
 using System.Globalization;
+using GreenLoop.Domain.Time;
 
 namespace GreenLoop.Connectors.Import;
 
@@ -28,6 +29,13 @@ internal sealed partial class RowInterpreter
             if (!_stamps.TryParse(text, out wall, out offset))
                 return Reject($"cannot read '{text}' as a timestamp; expected {_stamps.Expected}");
         }
+
+        // Outside the instants GreenLoop accepts (a zeroed clock, a 9999 "no end" marker): refused here, with the row,
+        // before any time-zone arithmetic can overflow. Ingest checks the exact instant again against its own clock.
+        if (wall < PlausibleTime.Earliest.UtcDateTime.AddDays(-1))
+            return Reject($"{wall.ToString(WallFormat, CultureInfo.InvariantCulture)} is before {PlausibleTime.Earliest:yyyy-MM-dd}: readings before then are not accepted (a zeroed or unset device clock?)");
+        if (wall > DateTime.UtcNow + PlausibleTime.MaxFuture + TimeSpan.FromHours(14))
+            return Reject($"{wall.ToString(WallFormat, CultureInfo.InvariantCulture)} is more than a day ahead: readings from the future are not accepted (a placeholder date or a wrong clock?)");
 
         if (IsMidnightQuirk(series, wall, offset, out var corrected))
         {

@@ -36,6 +36,29 @@ public sealed class FileImporterTests
     }
 
     [Fact]
+    public async Task Read_StampsInYear1AndYear9999_RejectedWithTheirRow_TheRestImported()
+    {
+        const string csv = """
+            time,value
+            2024-03-01 00:15,1
+            0001-01-01 00:00,2
+            2024-03-01 00:30,3
+            9999-12-31 23:00,4
+            2024-03-01 00:45,5
+            """;
+        var harness = new ImportHarness();
+
+        var result = await harness.ImportCsvAsync(csv, new ImportOptions { Meter = "m1", TimeZone = "Asia/Shanghai" });
+
+        Assert.Equal([1d, 3d, 5d], harness.Stored.Select(r => r.Value));
+        Assert.Equal([3, 5], result.Issues.Select(i => i.Row));
+        Assert.All(result.Issues, i => Assert.Equal("time", i.Field));
+        Assert.Contains("0001-01-01 00:00 is before 2000-01-01", result.Issues[0].Reason, StringComparison.Ordinal);
+        Assert.Contains("9999-12-31 23:00 is more than a day ahead", result.Issues[1].Reason, StringComparison.Ordinal);
+        Assert.Equal(3, result.Summary.Accepted);
+    }
+
+    [Fact]
     public async Task Read_IsoStampWithoutOffsetAndNoZone_RejectedAskingForZone()
     {
         const string csv = """
