@@ -98,3 +98,42 @@ public sealed class WebhookChannelTests(HttpReceiver receiver) : IClassFixture<H
         Assert.StartsWith("HTTP request failed: ", result.Error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The send-time check: every address a host name resolves to must be public (unless allowed).</summary>
+public sealed class NotificationTargetsTests(HttpReceiver receiver) : IClassFixture<HttpReceiver>
+{
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    public async Task Handler_PrivateNotAllowed_RefusesToConnectToALoopbackReceiver(string host)
+    {
+        var path = receiver.Route(Reply.Json("{}"));
+        var url = new UriBuilder(receiver.Url(path)) { Host = host }.Uri;
+        using var strict = new HttpClient(new NotificationTargets(allowPrivate: false).CreateHandler());
+        using var open = new HttpClient(new NotificationTargets(allowPrivate: true).CreateHandler());
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => strict.PostAsync(url, new StringContent("{}")));
+        using var allowed = await open.PostAsync(url, new StringContent("{}"));
+
+        Assert.Contains("is a loopback address", refused.Message, StringComparison.Ordinal);
+        Assert.True(allowed.IsSuccessStatusCode);
+        Assert.Single(receiver.RequestsTo(path));
+    }
+
+    [Theory]
+    [InlineData("8.8.8.8", null)]
+    [InlineData("203.0.113.10", null)]
+    [InlineData("10.0.0.1", "a private address")]
+    [InlineData("172.31.255.255", "a private address")]
+    [InlineData("172.32.0.1", null)]
+    [InlineData("192.168.0.1", "a private address")]
+    [InlineData("100.64.0.1", "a shared (carrier-grade NAT) address")]
+    [InlineData("169.254.169.254", "a link-local address")]
+    [InlineData("127.8.8.8", "a loopback address")]
+    [InlineData("0.0.0.0", "an unspecified address")]
+    [InlineData("::ffff:127.0.0.1", "a loopback address")]
+    [InlineData("fe80::1", "a link-local address")]
+    [InlineData("2001:db8::1", null)]
+    public void Classify_KnownRanges(string address, string? expected) =>
+        Assert.Equal(expected, NotificationTargets.Classify(System.Net.IPAddress.Parse(address)));
+}

@@ -27,6 +27,8 @@ public sealed class GreenLoopAppFactory(string? dataDirectory = null) : WebAppli
         builder.UseSetting("GreenLoop:Security:BootstrapApiKey", TestCredentials.AdminKey);
         builder.UseSetting("GreenLoop:Security:InitialAdminPassword", TestCredentials.AdminPassword);
         builder.UseSetting("GreenLoop:Security:SignInPerMinute", "1000");
+        // The tests' webhook receivers listen on 127.0.0.1.
+        builder.UseSetting("GreenLoop:Notifications:AllowPrivateTargets", "true");
         builder.ConfigureLogging(logging => logging.AddProvider(ErrorLogs));
     }
 

@@ -69,6 +69,32 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         Assert.Equal("ops", entry.GetProperty("channel").GetString());
     }
 
+    [Theory]
+    [InlineData("webhook", "http://127.0.0.1:9/hook", "a loopback address")]
+    [InlineData("webhook", "http://localhost:8080/hook", "a loopback name")]
+    [InlineData("wecom", "http://169.254.169.254/latest/meta-data", "a link-local address")]
+    [InlineData("dingtalk", "https://10.1.2.3/robot/send?access_token=x", "a private address")]
+    [InlineData("feishu", "https://192.168.1.20/hook", "a private address")]
+    [InlineData("webhook", "http://[::1]:8080/hook", "a loopback address")]
+    [InlineData("webhook", "http://[fd00::1]/hook", "a private (unique local) address")]
+    public async Task PutChannel_InsideAddress_RefusedUnlessAllowed(string kind, string url, string what)
+    {
+        // The server as shipped: private targets not allowed.
+        await using var strict = _factory.WithWebHostBuilder(b => b.UseSetting("GreenLoop:Notifications:AllowPrivateTargets", "false"));
+        var client = strict.CreateClient();
+
+        using var put = await client.PutAsJsonAsync("/api/v1/notification-channels/inside", new { key = "inside", kind, name = "Inside", url });
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var body = await put.Content.ReadAsStringAsync();
+        Assert.Contains(what, body, StringComparison.Ordinal);
+        Assert.Contains("GreenLoop:Notifications:AllowPrivateTargets", body, StringComparison.Ordinal);
+        Assert.Equal(0, (await client.GetFromJsonAsync<JsonElement>("/api/v1/notification-channels")).GetArrayLength());
+        // A public address is fine.
+        using var ok = await client.PutAsJsonAsync("/api/v1/notification-channels/outside", new { key = "outside", kind, name = "Outside", url = "https://203.0.113.10/hook" });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+    }
+
     [Fact]
     public async Task PutChannel_SendingTheMask_KeepsTheStoredSecret()
     {

@@ -44,7 +44,7 @@ public sealed class UiServer : IAsyncDisposable
         var dataDirectory = new TemporaryFolder("ui");
         var log = new ServerLog();
         // Port 0: Kestrel picks a free port, so parallel runs never race for one.
-        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory.Path}", .. TestCredentials.Arguments, .. settings];
+        string[] args = ["--urls", "http://127.0.0.1:0", $"--GreenLoop:DataDirectory={dataDirectory.Path}", "--GreenLoop:Notifications:AllowPrivateTargets=true", .. TestCredentials.Arguments, .. settings];
         var app = GreenLoopServer.Build(args, builder =>
         {
             builder.Logging.ClearProviders();

@@ -8,10 +8,11 @@ namespace GreenLoop.Server.Hosting;
 /// <summary>Notification channels, the dispatcher and its delivery log; replaces the alarm engine's logging notifier.</summary>
 public static class NotificationHosting
 {
-    public static IServiceCollection AddGreenLoopNotifications(this IServiceCollection services)
+    public static IServiceCollection AddGreenLoopNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<NotificationTenant>();
-        services.AddSingleton(sp => new NotificationChannelFactory(new HttpClient(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new NotificationTargets(configuration.GetValue("GreenLoop:Notifications:AllowPrivateTargets", false)));
+        services.AddSingleton(sp => new NotificationChannelFactory(new HttpClient(sp.GetRequiredService<NotificationTargets>().CreateHandler()), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeliveryLog, StoreDeliveryLog>();
         services.AddSingleton(sp => new NotificationDispatcher(sp.GetRequiredService<IDeliveryLog>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<NotificationDispatcher>>()));

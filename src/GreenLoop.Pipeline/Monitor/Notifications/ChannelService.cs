@@ -19,7 +19,8 @@ public sealed record ChannelSaveOutcome(ChannelDefinition? Saved, IReadOnlyList<
 /// (<see cref="IAlarmNotifier"/>) to the dispatcher. Secrets are never sent back: reads show them as <see cref="Mask"/>,
 /// and a write that sends the mask keeps the stored secret.
 /// </summary>
-public sealed class ChannelService(INotificationCatalog store, NotificationChannelFactory factory, NotificationDispatcher dispatcher, NotificationTenant tenant, TimeProvider clock) : IAlarmNotifier
+public sealed class ChannelService(INotificationCatalog store, NotificationChannelFactory factory, NotificationDispatcher dispatcher, NotificationTenant tenant, TimeProvider clock,
+    NotificationTargets? targets = null) : IAlarmNotifier
 {
     public const string Mask = "********";
 
@@ -42,7 +43,8 @@ public sealed class ChannelService(INotificationCatalog store, NotificationChann
             Secret = definition.Secret == Mask ? existing?.Secret : definition.Secret,
             Password = definition.Password == Mask ? existing?.Password : definition.Password,
         };
-        var errors = merged.Validate();
+        var errors = merged.Validate().ToList();
+        if (merged.Kind != ChannelKind.Email && targets?.Refusal(merged.Url) is { } refused) errors.Add(refused);
         if (errors.Count > 0) return new ChannelSaveOutcome(null, errors);
         await store.SaveChannelAsync(tenantId, new StoredChannel(key, JsonSerializer.Serialize(merged, Json), clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
         return new ChannelSaveOutcome(Masked(merged), []);
