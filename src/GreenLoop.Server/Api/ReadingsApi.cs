@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace GreenLoop.Server.Api;
 
@@ -16,7 +18,7 @@ public static class ReadingsApi
         api.MapPost("/readings", PostReadings)
             .Accepts<ReadingsBody>("application/json", "text/csv")
             .WithSummary("Ingest a batch of meter readings")
-            .WithDescription("JSON {\"readings\":[{\"meter\",\"ts\",\"value\"}]} or text/csv with header meter,ts,value. Valid rows are accepted; the rest are answered by index, field and reason and quarantined.").RequirePermission(Permissions.Ingest).RequireRateLimiting(SecurityHosting.IngestLimit);
+            .WithDescription("JSON {\"readings\":[{\"meter\",\"ts\",\"value\"}]} or text/csv (RFC 4180) with header meter,ts,value; the charset of Content-Type is honoured (UTF-8 by default). Valid rows are accepted; the rest are answered by index, field and reason and quarantined. The headers X-GreenLoop-Accepted and X-GreenLoop-Rejected give the counts; with onRejected=422 the answer is 422 when any row was rejected (the valid rows are stored all the same).").RequirePermission(Permissions.Ingest).RequireRateLimiting(SecurityHosting.IngestLimit);
         api.MapGet("/quarantine", ListQuarantine).WithSummary("Rejected rows with their reasons").RequirePermission(Permissions.Read);
         api.MapPost("/quarantine/replay", Replay).WithSummary("Try every quarantined row again").RequirePermission(Permissions.Configure);
         return app;
@@ -28,21 +30,36 @@ public static class ReadingsApi
     /// <summary>One reading: meter key, ISO 8601 instant with offset, raw value.</summary>
     public sealed record ReadingDto(string Meter, string Ts, double Value);
 
+    /// <summary>Header with the number of readings accepted (new or duplicate) on every ingest answer.</summary>
+    public const string AcceptedHeader = "X-GreenLoop-Accepted";
+
+    /// <summary>Header with the number of rows rejected on every ingest answer: a gateway can check it without reading the body.</summary>
+    public const string RejectedHeader = "X-GreenLoop-Rejected";
+
+    static ReadingsApi() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     [NotAudited]
-    internal static async Task<Results<Ok<IngestResult>, ProblemHttpResult>> PostReadings(HttpRequest request, IngestService ingest, TenantContext tenant, CancellationToken ct)
+    internal static async Task<Results<Ok<IngestResult>, UnprocessableEntity<IngestResult>, ProblemHttpResult>> PostReadings(
+        HttpRequest request, IngestService ingest, TenantContext tenant, CancellationToken ct, int? onRejected = null)
     {
+        if (onRejected is not (null or 200 or 422))
+            return TypedResults.Problem(title: "Bad onRejected", detail: $"onRejected must be 200 (the default) or 422, not {onRejected}.", statusCode: StatusCodes.Status400BadRequest);
         ParsedBatch parsed;
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (!TryEncoding(request.ContentType, out var encoding, out var charsetProblem))
+            return TypedResults.Problem(title: "Unsupported charset", detail: charsetProblem, statusCode: StatusCodes.Status415UnsupportedMediaType);
         if (mediaType is "text/csv" or "application/csv")
         {
-            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            using var reader = new StreamReader(request.Body, encoding);
             parsed = await ReadingParsers.ParseCsvAsync(reader, "http-csv", ct);
         }
         else if (mediaType is null or "application/json" or "text/json")
         {
             try
             {
-                using var doc = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+                // JSON is read as UTF-8; a body in another declared charset is transcoded first.
+                await using var body = encoding.CodePage == Encoding.UTF8.CodePage ? null : Encoding.CreateTranscodingStream(request.Body, encoding, Encoding.UTF8, leaveOpen: true);
+                using var doc = await JsonDocument.ParseAsync(body ?? request.Body, cancellationToken: ct);
                 parsed = ReadingParsers.ParseJson(doc, "http-json");
             }
             catch (JsonException ex)
@@ -61,7 +78,30 @@ public static class ReadingsApi
         var onlySites = everywhere ? null : request.HttpContext.User.FindAll(Permissions.ClaimType)
             .Select(c => c.Value).Where(v => v.StartsWith(Permissions.Ingest + "@", StringComparison.Ordinal))
             .Select(v => v[(Permissions.Ingest.Length + 1)..]).ToHashSet(StringComparer.Ordinal);
-        return TypedResults.Ok(await ingest.IngestAsync(tenant.TenantId, parsed.Request with { OnlySites = onlySites }, ct));
+        var result = await ingest.IngestAsync(tenant.TenantId, parsed.Request with { OnlySites = onlySites }, ct);
+        var headers = request.HttpContext.Response.Headers;
+        headers[AcceptedHeader] = result.Accepted.ToString(CultureInfo.InvariantCulture);
+        headers[RejectedHeader] = result.Rejected.Count.ToString(CultureInfo.InvariantCulture);
+        return onRejected == 422 && result.Rejected.Count > 0 ? TypedResults.UnprocessableEntity(result) : TypedResults.Ok(result);
+    }
+
+    /// <summary>The body's declared charset (UTF-8 when none); GBK, GB18030, ISO-8859-1 and UTF-16 are read as declared.</summary>
+    private static bool TryEncoding(string? contentType, out Encoding encoding, out string problem)
+    {
+        encoding = Encoding.UTF8;
+        problem = "";
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media) || media.Charset.Length == 0) return true;
+        var name = media.Charset.ToString().Trim('"');
+        try
+        {
+            encoding = Encoding.GetEncoding(name);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            problem = $"charset '{name}' is not known; send UTF-8 (or declare GBK, GB18030, ISO-8859-1 or UTF-16).";
+            return false;
+        }
     }
 
     /// <summary>A quarantined row as shown to a person.</summary>

@@ -141,6 +141,8 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
         if (r.Ts < Earliest)
             return (null, "ts", string.Create(CultureInfo.InvariantCulture, $"instant {r.Ts:O} is before {Earliest:yyyy-MM-dd}; check the device clock"));
         var def = meter.Definition;
+        if (def.Kind == MeterKind.Cumulative && r.Value < 0)
+            return (null, "value", string.Create(CultureInfo.InvariantCulture, $"negative reading {r.Value:R} for cumulative register '{def.Key}': a register counts up from zero; check the sign and the register's scale"));
         if (def.Kind == MeterKind.Interval && def.Quantity != MeterQuantity.ProcessVariable && r.Value < 0)
             return (null, "value", $"negative consumption {r.Value} for interval meter '{def.Key}'; export is metered by a meter with direction Export");
         return (meter, null, null);

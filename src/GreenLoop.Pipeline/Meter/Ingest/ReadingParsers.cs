@@ -32,11 +32,14 @@ public static class ReadingParsers
                 rejected.Add(new RejectedRow(new RowRejection(i, "reading", "each reading must be an object with meter, ts and value"), null, null, e.GetRawText()));
                 continue;
             }
+            // A field written twice would silently take its last value: refused, naming the field.
+            var duplicate = e.EnumerateObject().GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
             var meter = e.TryGetProperty("meter", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
             var tsText = e.TryGetProperty("ts", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             string? valueText = e.TryGetProperty("value", out var v) ? v.GetRawText() : null;
             void Reject(string field, string reason) => rejected.Add(new RejectedRow(new RowRejection(i, field, reason), meter, tsText ?? (e.TryGetProperty("ts", out var raw) ? raw.GetRawText() : null), valueText));
 
+            if (duplicate is not null) { Reject(duplicate, $"'{duplicate}' appears more than once in this reading; send each field once"); continue; }
             if (string.IsNullOrWhiteSpace(meter)) { Reject("meter", "'meter' must be a non-empty string (the meter key)"); continue; }
             if (tsText is null) { Reject("ts", "'ts' must be a string: an ISO 8601 instant with offset, e.g. 2026-01-01T08:00:00+08:00"); continue; }
             if (!TryParseInstant(tsText, out var ts, out var tsError)) { Reject("ts", tsError); continue; }
@@ -51,28 +54,34 @@ public static class ReadingParsers
         return new ParsedBatch(new IngestRequest(readings, source) { Indexes = indexes, ParseRejections = rejected }, null);
     }
 
-    /// <summary>CSV with a header naming the columns meter, ts and value (any order, any case). Row numbers are 1-based data rows.</summary>
+    /// <summary>
+    /// CSV (RFC 4180: cells may be quoted, a quoted cell may hold commas, doubled quotes and line breaks) with a header
+    /// naming the columns meter, ts and value (any order, any case). Row numbers are 1-based data rows.
+    /// </summary>
     public static async Task<ParsedBatch> ParseCsvAsync(TextReader reader, string source, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(reader);
-        var header = await reader.ReadLineAsync(ct);
+        var records = new CsvRecords(reader);
+        var header = await records.NextAsync(ct);
         if (header is null) return ParsedBatch.Fail("the CSV body is empty; the first line must be the header meter,ts,value");
-        var columns = header.TrimStart('\uFEFF').Split(',').Select(c => c.Trim().ToLowerInvariant()).ToList();
+        if (header.Error is not null) return ParsedBatch.Fail($"the CSV header cannot be read: {header.Error}");
+        var columns = header.Cells.Select((c, k) => (k == 0 ? c.TrimStart('\uFEFF') : c).Trim().ToLowerInvariant()).ToList();
         int im = columns.IndexOf("meter"), it = columns.IndexOf("ts"), iv = columns.IndexOf("value");
-        if (im < 0 || it < 0 || iv < 0) return ParsedBatch.Fail($"the CSV header must name the columns meter, ts and value; found: {header}");
+        if (im < 0 || it < 0 || iv < 0) return ParsedBatch.Fail($"the CSV header must name the columns meter, ts and value; found: {string.Join(",", header.Cells)}");
         var readings = new List<ReadingInput>();
         var indexes = new List<int>();
         var rejected = new List<RejectedRow>();
         var row = 0;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        while (await records.NextAsync(ct) is { } record)
         {
-            if (line.Length == 0) continue;
+            if (record.Cells.Count == 1 && record.Cells[0].Length == 0 && record.Error is null) continue;
             row++;
-            var cells = line.Split(',');
-            string? Cell(int k) => k < cells.Length ? cells[k].Trim() : null;
+            var cells = record.Cells;
+            string? Cell(int k) => k < cells.Count ? cells[k].Trim() : null;
             string? meter = Cell(im), tsText = Cell(it), valueText = Cell(iv);
             void Reject(string field, string reason) => rejected.Add(new RejectedRow(new RowRejection(row, field, reason), meter, tsText, valueText));
-            if (cells.Length < columns.Count) { Reject("row", $"expected {columns.Count} cells, found {cells.Length}"); continue; }
+            if (record.Error is not null) { Reject("row", record.Error); continue; }
+            if (cells.Count < columns.Count) { Reject("row", $"expected {columns.Count} cells, found {cells.Count}"); continue; }
             if (string.IsNullOrEmpty(meter)) { Reject("meter", "meter key is empty"); continue; }
             if (!TryParseInstant(tsText ?? "", out var ts, out var tsError)) { Reject("ts", tsError); continue; }
             if (string.IsNullOrEmpty(valueText)) { Reject("value", "value is empty; a gap is sent as no row, never as zero"); continue; }
