@@ -209,6 +209,8 @@ public sealed class AccountingApiTests : IAsyncLifetime
     [InlineData("GET", "/reports/energy?period=June", "June")]
     [InlineData("GET", "/reports/carbon.xlsx?period=2025-13", "2025-13")]
     [InlineData("POST", "/periods/2025-6/lock", "2025-6")]
+    [InlineData("GET", "/reports/carbon?period=9999-12", "9999-12")]
+    [InlineData("GET", "/reports/energy.xlsx?period=0001-01", "0001-01")]
     public async Task ReportOrLock_NotAPeriod_400WithTheReasonAndNothingLocked(string method, string path, string period)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), $"/api/v1/sites/{Site}{path}");
@@ -218,7 +220,7 @@ public sealed class AccountingApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await Http.JsonAsync(response);
         Assert.Equal("The request cannot be answered as asked", problem.GetProperty("title").GetString());
-        Assert.Equal($"'{period}' is not a period; use a year (2025) or a month (2025-06)", problem.GetProperty("detail").GetString());
+        Assert.Equal($"'{period}' is not a period; use a year (2025) or a month (2025-06), from 2000 to 2199", problem.GetProperty("detail").GetString());
         Assert.Equal(0, (await GetJsonAsync($"/api/v1/sites/{Site}/periods")).GetArrayLength());
     }
 

@@ -85,7 +85,8 @@ public sealed record MeterEventDefinition
     public required string Meter { get; init; }
     [JsonConverter(typeof(JsonStringEnumConverter<MeterEventKind>))]
     public MeterEventKind Kind { get; init; }
-    /// <summary>When it happened (ISO 8601 with offset).</summary>
+    /// <summary>When it happened (ISO 8601 with offset; without one it is refused, as a reading's instant is).</summary>
+    [JsonConverter(typeof(InstantWithOffsetConverter))]
     public required DateTimeOffset Ts { get; init; }
     /// <summary>The old register's last raw value, if known.</summary>
     public double? OldValue { get; init; }

@@ -18,6 +18,33 @@ public static class SiteDefinitionValidator
         var errors = new List<DefinitionError>();
         void Error(string path, string reason) => errors.Add(new DefinitionError(path, reason));
 
+        // A list sent as null, or null in place of an element ("nodes": null, "meters": [null]): nothing else can be
+        // checked safely, so these are answered alone.
+        Elements(site.Nodes, "nodes", "node");
+        Elements(site.Meters, "meters", "meter");
+        Elements(site.Events, "events", "event");
+        if (errors.Count > 0) return errors;
+
+        // Names are shown on pages, in workbooks and in messages: bounded, and free of control characters.
+        Text(site.Name, "name", MaxNameLength);
+        Text(site.NameZh, "nameZh", MaxNameLength);
+        Text(site.GridRegion, "gridRegion", 64);
+        Text(site.Industry, "industry", 64);
+        for (var i = 0; i < site.Nodes.Count; i++)
+        {
+            Text(site.Nodes[i].Name, $"nodes[{i}].name", MaxNameLength);
+            Text(site.Nodes[i].NameZh, $"nodes[{i}].nameZh", MaxNameLength);
+        }
+        for (var i = 0; i < site.Meters.Count; i++)
+        {
+            var m = site.Meters[i];
+            Text(m.Name, $"meters[{i}].name", MaxNameLength);
+            Text(m.NameZh, $"meters[{i}].nameZh", MaxNameLength);
+            Text(m.Carrier, $"meters[{i}].carrier", 64);
+            Text(m.Unit, $"meters[{i}].unit", 32);
+        }
+        for (var i = 0; i < site.Events.Count; i++) Text(site.Events[i].Note, $"events[{i}].note", 2000);
+
         if (!IsKey(site.Key)) Error("key", "a key is 1-64 characters of letters, digits, '-', '_' or '.'");
         if (string.IsNullOrWhiteSpace(site.Name)) Error("name", "required");
         if (!SiteCalendar.TryFindZone(site.TimeZone, out _)) Error("timeZone", $"'{site.TimeZone}' is not a known IANA time zone id");
@@ -101,6 +128,22 @@ public static class SiteDefinitionValidator
         }
         return errors;
 
+        void Elements<T>(IReadOnlyList<T>? list, string path, string what) where T : class
+        {
+            if (list is null) { Error(path, $"must be a list of {what}s (or left out), not null"); return; }
+            for (var i = 0; i < list.Count; i++)
+                if (list[i] is null) Error($"{path}[{i}]", $"must be a {what} object, not null");
+        }
+
+        void Text(string? value, string path, int max)
+        {
+            if (value is null) return;
+            if (value.Length > max) Error(path, $"is {value.Length} characters long; at most {max}");
+            var control = value.FirstOrDefault(char.IsControl);
+            if (control != default || value.Contains('\0', StringComparison.Ordinal))
+                Error(path, $"contains the control character U+{(int)control:X4}; names are plain text on one line");
+        }
+
         // A number that names no value passes the JSON enum converter ("kind": 99); derivation could not take it.
         void Defined<TEnum>(TEnum value, string path) where TEnum : struct, Enum
         {
@@ -108,6 +151,9 @@ public static class SiteDefinitionValidator
                 Error(path, $"'{value}' is not a value of {typeof(TEnum).Name}; use one of {string.Join(", ", Enum.GetNames<TEnum>())}");
         }
     }
+
+    /// <summary>The longest name (site, node, meter) accepted, in characters.</summary>
+    public const int MaxNameLength = 200;
 
     /// <summary>Keys appear in URLs, file names and CSV columns, so they are kept to a safe alphabet.</summary>
     public static bool IsKey(string? key) =>

@@ -40,22 +40,35 @@ public static class QueryText
     /// <summary>Reads one end of a range: a local date (yyyy-MM-dd, meaning local midnight) or an ISO 8601 instant with offset; blank, none.</summary>
     public static bool TryBound(string parameter, string? text, out RangeBound? bound, [NotNullWhen(false)] out QueryTextError? error)
     {
+        bool OutOfRange(out QueryTextError? e)
+        {
+            e = new QueryTextError(parameter, $"'{text}' is outside {FirstDate:yyyy-MM-dd} … {LastDate:yyyy-MM-dd}, the dates GreenLoop keeps data for");
+            return false;
+        }
+
         error = null;
         bound = null;
         if (string.IsNullOrWhiteSpace(text)) return true;
         if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
+            if (date < FirstDate || date > LastDate) return OutOfRange(out error);
             bound = RangeBound.OnDate(date);
             return true;
         }
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant) && HasOffset(text))
         {
+            if (instant.UtcDateTime.Year < FirstDate.Year || instant.UtcDateTime.Year > LastDate.Year) return OutOfRange(out error);
             bound = RangeBound.At(instant);
             return true;
         }
         error = new QueryTextError(parameter, $"'{text}' is neither a date (yyyy-MM-dd) nor an ISO 8601 instant with offset");
         return false;
     }
+
+    /// <summary>The dates a range may name: no data lies outside them (see PlausibleTime), and beyond them local-time arithmetic would overflow.</summary>
+    public static readonly DateOnly FirstDate = new(2000, 1, 1);
+
+    public static readonly DateOnly LastDate = new(2199, 12, 31);
 
     /// <summary>Reads <c>from</c> and <c>to</c>; either may be absent.</summary>
     public static bool TryRange(string? from, string? to, [NotNullWhen(true)] out PeriodRange? range, [NotNullWhen(false)] out QueryTextError? error)

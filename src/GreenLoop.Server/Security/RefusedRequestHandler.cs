@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace GreenLoop.Server.Security;
@@ -19,6 +20,17 @@ internal sealed partial class RefusedRequestHandler(IProblemDetailsService probl
         if (exception is not BadHttpRequestException refused || httpContext.Response.HasStarted) return false;
         if (_logged.TryAdd(refused.StatusCode, true)) LogRefused(refused.StatusCode, refused.Message);
         httpContext.Response.StatusCode = refused.StatusCode;
+        // A JSON body that does not fit its type ("unit": 5, invalid UTF-8, an instant without offset): the field path
+        // and the reason, as a ValidationProblem like the validators' own.
+        if (refused.InnerException is JsonException json)
+        {
+            var errors = new Dictionary<string, string[]> { [JsonErrors.PathOf(json.Path)] = [JsonErrors.Reason(json)] };
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new HttpValidationProblemDetails(errors) { Status = refused.StatusCode, Title = "The body does not fit the expected document", Detail = $"{JsonErrors.PathOf(json.Path)}: {JsonErrors.Reason(json)}" },
+            });
+        }
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

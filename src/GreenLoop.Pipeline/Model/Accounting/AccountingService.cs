@@ -40,9 +40,9 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
     {
         if (period.Length == 4 && int.TryParse(period, NumberStyles.None, CultureInfo.InvariantCulture, out var y) && y is > 1999 and < 2200)
             return Enumerable.Range(1, 12).Select(m => new DateOnly(y, m, 1)).ToList();
-        if (DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        if (DateOnly.TryParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) && d.Year is > 1999 and < 2200)
             return [d];
-        throw new BadInputException($"'{period}' is not a period; use a year (2025) or a month (2025-06)");
+        throw new BadInputException($"'{period}' is not a period; use a year (2025) or a month (2025-06), from 2000 to 2199");
     }
 
     /// <summary>The site's current local month (<c>yyyy-MM</c>), the default period of a report.</summary>
