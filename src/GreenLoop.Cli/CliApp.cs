@@ -114,6 +114,13 @@ public static class CliApp
         var runner = new ImportRunner((batch, token) => platform.Ingest.IngestAsync(platform.TenantId, new GreenLoop.Pipeline.Meter.Ingest.IngestRequest(batch, "import:" + Path.GetFileName(command.File)), token));
         var result = await runner.RunFileAsync(command.File, command.Options, new ConsoleProgress(), ct);
         ImportSummaryPrinter.Print(output, result);
+        await platform.RecordAsync("CLI import", "import:" + Path.GetFileName(command.File), new
+        {
+            file = Path.GetFullPath(command.File),
+            accepted = result.Summary.Accepted,
+            rejected = result.Summary.Rejected,
+            error = result.Error,
+        }, ct);
         await output.WriteLineAsync("Deriving 15-minute, hourly, daily and monthly figures ...");
         await platform.Derivation.RunUntilIdleAsync(ct);
         await output.WriteLineAsync("Done.");
@@ -165,6 +172,8 @@ public static class CliApp
             foreach (var e in outcome.Errors) await error.WriteLineAsync($"  {e.Path}: {e.Reason}");
             return 2;
         }
+        await platform.RecordAsync("CLI site apply", $"/api/v1/sites/{site.Key}",
+            new { file = Path.GetFullPath(args[1]), created = r.Created, updated = r.Updated, unchanged = r.Unchanged }, ct);
         await platform.Derivation.RunUntilIdleAsync(ct);
         await output.WriteLineAsync($"site '{site.Key}' applied: {r.Created} created, {r.Updated} updated, {r.Unchanged} unchanged");
         return 0;

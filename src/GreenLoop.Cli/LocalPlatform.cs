@@ -66,6 +66,16 @@ internal sealed class LocalPlatform : IAsyncDisposable
         return new LocalPlatform(store, tenant, options);
     }
 
+    /// <summary>
+    /// Records a change made from the command line in the tenant's audit trail, like a change made through the API;
+    /// the actor is the operating-system user who ran the command (<c>os:alice</c>).
+    /// </summary>
+    public Task RecordAsync(string action, string subject, object? detail, CancellationToken ct) =>
+        new GreenLoop.Pipeline.Trace.Audit.AuditTrail(Store, TimeProvider.System).RecordAsync(TenantId, Actor, action, subject, detail, ct);
+
+    /// <summary>Who runs the command: <c>os:</c> and the operating-system user name.</summary>
+    public static string Actor => "os:" + Environment.UserName;
+
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();

@@ -64,3 +64,38 @@ public sealed class AuditCliTests : IDisposable
         Assert.Contains("2 entries before it are intact", output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Changes made from the command line are in the audit trail like the API's (issue 12, item 7).</summary>
+public sealed class CliChangesAuditedTests : IDisposable
+{
+    private readonly TemporaryFolder _data = new("cli-audited");
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public async Task SiteApplyAndImport_EachRecordedWithTheOperatingSystemUser_TrailStaysIntact()
+    {
+        var site = Path.Combine(_data.Path, "plant.json");
+        await File.WriteAllTextAsync(site, """
+            {"key":"cli","name":"CLI plant","timeZone":"Asia/Shanghai",
+             "meters":[{"key":"cli.main","name":"Main","carrier":"electricity","unit":"kWh","kind":"Cumulative"}]}
+            """);
+        var csv = Path.Combine(_data.Path, "readings.csv");
+        await File.WriteAllTextAsync(csv, "meter,ts,value\ncli.main,2026-03-01T00:15:00+08:00,10\ncli.main,2026-03-01T00:30:00+08:00,12\nnope,2026-03-01T00:30:00+08:00,1\n");
+        var data = Path.Combine(_data.Path, "data");
+
+        var apply = await CommandLine.RunAsync("site", "apply", site, "--data", data);
+        var import = await CommandLine.RunAsync("import", csv, "--meter-column", "meter", "--time-column", "ts", "--value-column", "value", "--data", data);
+        var list = await CommandLine.RunAsync("audit", "list", "--data", data);
+        var verify = await CommandLine.RunAsync("audit", "verify", "--data", data);
+
+        Assert.True(apply.Exit == 0, apply.Error);
+        Assert.True(import.Exit is 0 or 3, import.Error + import.Output);
+        var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var actor = "os:" + Environment.UserName;
+        Assert.Contains(lines, l => l.Contains(actor, StringComparison.Ordinal) && l.Contains("CLI site apply  /api/v1/sites/cli", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains(actor, StringComparison.Ordinal) && l.Contains("CLI import  import:readings.csv", StringComparison.Ordinal));
+        Assert.True(verify.Exit == 0, verify.Output + verify.Error);
+        Assert.Contains("audit trail intact: 2 entries", verify.Output, StringComparison.Ordinal);
+    }
+}
