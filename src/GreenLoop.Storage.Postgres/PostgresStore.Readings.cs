@@ -28,24 +28,47 @@ public sealed partial class PostgresStore
         ArgumentNullException.ThrowIfNull(entries);
         if (entries.Count == 0) return Task.CompletedTask;
         return WriteAsync((c, tx) => ExecAsync(c, tx, """
-            INSERT INTO quarantine(tenant_id, received_at, source, meter, ts, value, field, reason)
-            SELECT t, r, s, m, ts, v, f, why
-            FROM unnest(@t::bigint[], @r::bigint[], @s::text[], @m::text[], @ts::text[], @v::text[], @f::text[], @why::text[]) WITH ORDINALITY AS x(t, r, s, m, ts, v, f, why, n)
+            INSERT INTO quarantine(tenant_id, received_at, source, meter, ts, value, field, reason, sender, scope, raw_length)
+            SELECT t, r, s, m, ts, v, f, why, who, scope, len
+            FROM unnest(@t::bigint[], @r::bigint[], @s::text[], @m::text[], @ts::text[], @v::text[], @f::text[], @why::text[], @who::text[], @scope::text[], @len::integer[])
+                 WITH ORDINALITY AS x(t, r, s, m, ts, v, f, why, who, scope, len, n)
             ORDER BY n;
             """, ct,
             ("t", entries.Select(e => e.TenantId).ToArray()), ("r", entries.Select(e => e.ReceivedAt).ToArray()),
             ("s", entries.Select(e => e.Source).ToArray()), ("m", entries.Select(e => e.Meter).ToArray()),
             ("ts", entries.Select(e => e.Ts).ToArray()), ("v", entries.Select(e => e.Value).ToArray()),
-            ("f", entries.Select(e => e.Field).ToArray()), ("why", entries.Select(e => e.Reason).ToArray())), ct);
+            ("f", entries.Select(e => e.Field).ToArray()), ("why", entries.Select(e => e.Reason).ToArray()),
+            ("who", entries.Select(e => e.Sender).ToArray()), ("scope", entries.Select(e => e.Scope).ToArray()),
+            ("len", entries.Select(e => e.RawLength).ToArray())), ct);
     }
 
-    public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
-        ReadAsync<IReadOnlyList<QuarantineEntry>>(async c => await ReadAllAsync(c, null,
-            $"SELECT {SeriesRows.QuarantineColumns} FROM quarantine WHERE tenant_id=@t ORDER BY id LIMIT @l;",
-            SeriesRows.Quarantine, ct, ("t", tenantId), ("l", limit)), ct);
+    private static (string Where, (string, object?)[] Args) QuarantineWhere(long tenantId, QuarantineQuery? query)
+    {
+        var (sql, parameters) = query is null ? ("", []) : SeriesRows.QuarantineFilter(query, '@');
+        return ("tenant_id=@t" + sql, [("t", tenantId), .. parameters.Select(p => (p.Name, (object?)p.Value))]);
+    }
 
-    public override Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
-        ReadAsync(async c => (int)(long)(await ScalarAsync(c, null, "SELECT count(*) FROM quarantine WHERE tenant_id=@t;", ct, ("t", tenantId)))!, ct);
+    public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, args) = QuarantineWhere(tenantId, query);
+        return ReadAsync<IReadOnlyList<QuarantineEntry>>(async c => await ReadAllAsync(c, null,
+            $"SELECT {SeriesRows.QuarantineColumns} FROM quarantine WHERE {where} ORDER BY id DESC LIMIT @l;",
+            SeriesRows.Quarantine, ct, [.. args, ("l", query.Limit)]), ct);
+    }
+
+    public override Task<int> CountQuarantineAsync(long tenantId, QuarantineQuery? query, CancellationToken ct)
+    {
+        var (where, args) = QuarantineWhere(tenantId, query is null ? null : query with { BeforeId = null });
+        return ReadAsync(async c => (int)(long)(await ScalarAsync(c, null, $"SELECT count(*) FROM quarantine WHERE {where};", ct, args))!, ct);
+    }
+
+    public override Task<int> PurgeQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, args) = QuarantineWhere(tenantId, query);
+        return WriteAsync((c, tx) => ExecAsync(c, tx, $"DELETE FROM quarantine WHERE {where};", ct, args), ct);
+    }
 
     public override Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
     {

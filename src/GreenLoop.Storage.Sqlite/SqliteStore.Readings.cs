@@ -68,8 +68,8 @@ public sealed partial class SqliteStore
         if (entries.Count == 0) return Task.CompletedTask;
         return WriteAsync((c, tx) =>
         {
-            using var cmd = Command(c, "INSERT INTO quarantine(tenant_id, received_at, source, meter, ts, value, field, reason) VALUES($t,$r,$s,$m,$ts,$v,$f,$why);", tx,
-                ("$t", 0L), ("$r", 0L), ("$s", ""), ("$m", null), ("$ts", null), ("$v", null), ("$f", ""), ("$why", ""));
+            using var cmd = Command(c, "INSERT INTO quarantine(tenant_id, received_at, source, meter, ts, value, field, reason, sender, scope, raw_length) VALUES($t,$r,$s,$m,$ts,$v,$f,$why,$who,$scope,$len);", tx,
+                ("$t", 0L), ("$r", 0L), ("$s", ""), ("$m", null), ("$ts", null), ("$v", null), ("$f", ""), ("$why", ""), ("$who", null), ("$scope", null), ("$len", null));
             foreach (var e in entries)
             {
                 cmd.Parameters["$t"].Value = e.TenantId;
@@ -80,19 +80,46 @@ public sealed partial class SqliteStore
                 cmd.Parameters["$v"].Value = (object?)e.Value ?? DBNull.Value;
                 cmd.Parameters["$f"].Value = e.Field;
                 cmd.Parameters["$why"].Value = e.Reason;
+                cmd.Parameters["$who"].Value = (object?)e.Sender ?? DBNull.Value;
+                cmd.Parameters["$scope"].Value = (object?)e.Scope ?? DBNull.Value;
+                cmd.Parameters["$len"].Value = (object?)e.RawLength ?? DBNull.Value;
                 cmd.ExecuteNonQuery();
             }
             return 0;
         }, ct);
     }
 
-    public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct) =>
-        ReadAsync<IReadOnlyList<QuarantineEntry>>(c => ReadAll(c, null,
-            $"SELECT {SeriesRows.QuarantineColumns} FROM quarantine WHERE tenant_id=$t ORDER BY id LIMIT $l;",
-            SeriesRows.Quarantine, ("$t", tenantId), ("$l", limit)), ct);
+    private static (string Where, (string, object?)[] Args) QuarantineWhere(long tenantId, QuarantineQuery? query)
+    {
+        var (sql, parameters) = query is null ? ("", []) : SeriesRows.QuarantineFilter(query, '$');
+        return ("tenant_id=$t" + sql, [("$t", tenantId), .. parameters.Select(p => ("$" + p.Name, (object?)p.Value))]);
+    }
 
-    public override Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct) =>
-        ReadAsync(c => Convert.ToInt32(Scalar(c, "SELECT count(*) FROM quarantine WHERE tenant_id=$t;", null, ("$t", tenantId)), System.Globalization.CultureInfo.InvariantCulture), ct);
+    public override Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, args) = QuarantineWhere(tenantId, query);
+        return ReadAsync<IReadOnlyList<QuarantineEntry>>(c => ReadAll(c, null,
+            $"SELECT {SeriesRows.QuarantineColumns} FROM quarantine WHERE {where} ORDER BY id DESC LIMIT $l;",
+            SeriesRows.Quarantine, [.. args, ("$l", query.Limit)]), ct);
+    }
+
+    public override Task<int> CountQuarantineAsync(long tenantId, QuarantineQuery? query, CancellationToken ct)
+    {
+        var (where, args) = QuarantineWhere(tenantId, query is null ? null : query with { BeforeId = null });
+        return ReadAsync(c => Convert.ToInt32(Scalar(c, $"SELECT count(*) FROM quarantine WHERE {where};", null, args), System.Globalization.CultureInfo.InvariantCulture), ct);
+    }
+
+    public override Task<int> PurgeQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var (where, args) = QuarantineWhere(tenantId, query);
+        return WriteAsync((c, tx) =>
+        {
+            using var cmd = Command(c, $"DELETE FROM quarantine WHERE {where};", tx, args);
+            return cmd.ExecuteNonQuery();
+        }, ct);
+    }
 
     public override Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct)
     {

@@ -34,11 +34,12 @@ public abstract class GreenLoopStore : CatalogStore, IReadingStore, IDerivationS
 
     public abstract Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
 
-    public abstract Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct);
+    public abstract Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct);
 
-    public abstract Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct);
+    public abstract Task<int> CountQuarantineAsync(long tenantId, QuarantineQuery? query, CancellationToken ct);
 
     public abstract Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
+    public abstract Task<int> PurgeQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct);
 
     public abstract Task<long> CountReadingsAsync(MeterId meter, CancellationToken ct);
 

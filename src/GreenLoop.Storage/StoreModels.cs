@@ -44,6 +44,29 @@ public sealed record QuarantineEntry
     public string? Value { get; init; }
     public required string Field { get; init; }
     public required string Reason { get; init; }
+    /// <summary>Who sent it: the key (<c>key:gateway-1</c>) or user, as the audit trail names them; null when unknown.</summary>
+    public string? Sender { get; init; }
+    /// <summary>The sites the sender was limited to (comma-separated keys); null when it could write to every site.</summary>
+    public string? Scope { get; init; }
+    /// <summary>When a field was too long to keep whole: the original length (characters) of the longest one; it is kept cut.</summary>
+    public int? RawLength { get; init; }
+}
+
+/// <summary>Which quarantined rows to list, count, replay or purge: newest first, below <see cref="BeforeId"/>, with filters.</summary>
+public sealed record QuarantineQuery
+{
+    public int Limit { get; init; } = 100;
+    /// <summary>Only rows with a smaller id (the next page of a newest-first list).</summary>
+    public long? BeforeId { get; init; }
+    public string? Meter { get; init; }
+    public string? Source { get; init; }
+    public string? Field { get; init; }
+    /// <summary>Received at or after (Unix ms).</summary>
+    public long? From { get; init; }
+    /// <summary>Received before (Unix ms).</summary>
+    public long? To { get; init; }
+    /// <summary>Only these ids (a selection).</summary>
+    public IReadOnlyList<long>? Ids { get; init; }
 }
 
 /// <summary>A meter with readings not yet derived: the first and last of their instants, and the mark's version.</summary>

@@ -136,7 +136,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
         var alarms = await store.ListAlarmsAsync(tenant, new AlarmFilter(), _ct);
         snapshot.Add(Json(alarms));
         foreach (var a in alarms) snapshot.Add(Json(await store.AlarmHistoryAsync(a.Id, _ct)));
-        snapshot.Add(Json(await store.ListQuarantineAsync(tenant, 100, _ct)));
+        snapshot.Add(Json(await store.ListQuarantineAsync(tenant, new GreenLoop.Storage.QuarantineQuery { Limit = 100 }, _ct)));
         snapshot.Add(Json(await store.ChannelsAsync(tenant, _ct)));
         snapshot.Add(Json(await store.DeliveriesAsync(tenant, 100, _ct)));
         snapshot.Add(Json(await store.DataSourcesAsync(tenant, _ct)));

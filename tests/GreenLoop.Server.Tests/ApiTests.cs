@@ -116,7 +116,8 @@ public sealed class ApiTests : IAsyncLifetime
         var quarantine = await GetJsonAsync("/api/v1/quarantine");
         Assert.Equal(4, quarantine.GetProperty("total").GetInt32());
         Assert.Equal(
-            [("http-json", "ts"), ("http-json", "value"), ("http-json", "meter"), ("http-csv", "value")],
+            // Newest first.
+            [("http-csv", "value"), ("http-json", "meter"), ("http-json", "value"), ("http-json", "ts")],
             quarantine.GetProperty("rows").EnumerateArray().Select(r => (r.GetProperty("source").GetString(), r.GetProperty("field").GetString())).ToList());
 
         await Http.WaitForDerivationAsync(_client);

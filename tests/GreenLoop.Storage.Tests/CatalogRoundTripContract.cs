@@ -133,7 +133,7 @@ public abstract class CatalogRoundTripContract : StoreContract
         }
 
         await h.Store.QuarantineAsync([entry], Ct);
-        var stored = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, Ct));
+        var stored = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, Ct));
 
         Assert.True(stored.Id > 0);
         foreach (var p in properties)

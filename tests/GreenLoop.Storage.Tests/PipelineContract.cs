@@ -85,7 +85,7 @@ public abstract class PipelineContract : StoreContract
         Assert.Equal(0, conflict.Accepted);
         Assert.Contains("1040", Assert.Single(conflict.Rejected).Reason, StringComparison.Ordinal);
         Assert.Equal(0, await h.Store.CountDirtyAsync(Ct));
-        var quarantined = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, Ct));
+        var quarantined = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, Ct));
         Assert.Equal(("gateway-7", MainMeter, "1234.5"), (quarantined.Source, quarantined.Meter, quarantined.Value));
     }
 

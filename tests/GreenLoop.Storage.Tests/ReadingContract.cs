@@ -165,7 +165,7 @@ public abstract class ReadingContract : StoreContract
     }
 
     [Fact]
-    public async Task Quarantine_TwoTenants_ListedInArrivalOrderCountedAndDeletedPerTenant()
+    public async Task Quarantine_TwoTenants_ListedNewestFirstCountedAndDeletedPerTenant()
     {
         var (h, _, _) = await StartWithPlantAsync(StartAsync);
         await using var _h = h;
@@ -174,20 +174,58 @@ public abstract class ReadingContract : StoreContract
             new() { TenantId = tenant, ReceivedAt = 100, Source = "mqtt:plc", Meter = meter, Ts = meter is null ? null : "2026-11-23T00:00:00Z", Value = "x", Field = "value", Reason = reason };
         await h.Store.QuarantineAsync([Entry(h.TenantId, "a", "first"), Entry(other, "b", "theirs"), Entry(h.TenantId, null, "second"), Entry(h.TenantId, "c", "third")], Ct);
 
-        var mine = await h.Store.ListQuarantineAsync(h.TenantId, 10, Ct);
-        var firstTwo = await h.Store.ListQuarantineAsync(h.TenantId, 2, Ct);
-        var theirs = Assert.Single(await h.Store.ListQuarantineAsync(other, 10, Ct));
+        var mine = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10 }, Ct);
+        var newestTwo = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 2 }, Ct);
+        var theirs = Assert.Single(await h.Store.ListQuarantineAsync(other, new QuarantineQuery { Limit = 10 }, Ct));
         // Deleting the other tenant's entry through my tenant does nothing; my second entry goes.
         await h.Store.DeleteQuarantineAsync(h.TenantId, [theirs.Id, mine[1].Id], Ct);
 
-        Assert.Equal(["first", "second", "third"], mine.Select(e => e.Reason));
-        Assert.Equal(mine[0] with { }, firstTwo[0]);
-        Assert.Equal(2, firstTwo.Count);
+        Assert.Equal(["third", "second", "first"], mine.Select(e => e.Reason));
+        Assert.Equal(mine[0] with { }, newestTwo[0]);
+        Assert.Equal(2, newestTwo.Count);
         Assert.Null(mine[1].Meter);
         Assert.Null(mine[1].Ts);
-        Assert.Equal(new QuarantineEntry { Id = mine[0].Id, TenantId = h.TenantId, ReceivedAt = 100, Source = "mqtt:plc", Meter = "a", Ts = "2026-11-23T00:00:00Z", Value = "x", Field = "value", Reason = "first" }, mine[0]);
-        Assert.Equal(2, await h.Store.CountQuarantineAsync(h.TenantId, Ct));
-        Assert.Equal(1, await h.Store.CountQuarantineAsync(other, Ct));
-        Assert.Equal(["first", "third"], (await h.Store.ListQuarantineAsync(h.TenantId, 10, Ct)).Select(e => e.Reason));
+        Assert.Equal(new QuarantineEntry { Id = mine[2].Id, TenantId = h.TenantId, ReceivedAt = 100, Source = "mqtt:plc", Meter = "a", Ts = "2026-11-23T00:00:00Z", Value = "x", Field = "value", Reason = "first" }, mine[2]);
+        Assert.Equal(2, await h.Store.CountQuarantineAsync(h.TenantId, null, Ct));
+        Assert.Equal(1, await h.Store.CountQuarantineAsync(other, null, Ct));
+        Assert.Equal(["third", "first"], (await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10 }, Ct)).Select(e => e.Reason));
+    }
+
+    [Fact]
+    public async Task Quarantine_ProvenanceKept_FiltersPagesAndPurgeWithinTheTenant()
+    {
+        var (h, _, _) = await StartWithPlantAsync(StartAsync);
+        await using var _h = h;
+        var other = await h.Store.EnsureTenantAsync("other", "Other", Ct);
+        QuarantineEntry Entry(long tenant, long at, string meter, string source) => new()
+        {
+            TenantId = tenant, ReceivedAt = at, Source = source, Meter = meter, Ts = "2026-11-23T00:00:00Z", Value = "1", Field = "meter", Reason = "unknown",
+            Sender = "key:gateway-1", Scope = "east,west", RawLength = at == 300 ? 31_457_280 : null,
+        };
+        await h.Store.QuarantineAsync([Entry(h.TenantId, 100, "a", "http-json"), Entry(h.TenantId, 200, "b", "mqtt:plc"), Entry(h.TenantId, 300, "a", "http-csv"),
+            Entry(h.TenantId, 400, "a", "http-json"), Entry(other, 150, "a", "http-json")], Ct);
+
+        var all = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10 }, Ct);
+        var page1 = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 2 }, Ct);
+        var page2 = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 2, BeforeId = page1[^1].Id }, Ct);
+        var meterA = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10, Meter = "a" }, Ct);
+        var jsonSince200 = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10, Source = "http-json", From = 200 }, Ct);
+        var countA = await h.Store.CountQuarantineAsync(h.TenantId, new QuarantineQuery { Meter = "a", BeforeId = all[0].Id }, Ct);
+        var selected = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10, Ids = [all[1].Id, all[3].Id, 999_999] }, Ct);
+        var purgedOld = await h.Store.PurgeQuarantineAsync(h.TenantId, new QuarantineQuery { To = 250 }, Ct);
+        var left = await h.Store.ListQuarantineAsync(h.TenantId, new QuarantineQuery { Limit = 10 }, Ct);
+
+        Assert.Equal([400L, 300, 200, 100], all.Select(e => e.ReceivedAt));
+        Assert.Equal(("key:gateway-1", "east,west"), (all[0].Sender, all[0].Scope));
+        Assert.Equal([null, 31_457_280, null, null], all.Select(e => e.RawLength));
+        Assert.Equal([400L, 300, 200, 100], page1.Concat(page2).Select(e => e.ReceivedAt));
+        Assert.Equal([400L, 300, 100], meterA.Select(e => e.ReceivedAt));
+        Assert.Equal([400L], jsonSince200.Select(e => e.ReceivedAt));
+        // A count ignores the page: every row matching the filters.
+        Assert.Equal(3, countA);
+        Assert.Equal([300L, 100], selected.Select(e => e.ReceivedAt));
+        Assert.Equal(2, purgedOld);
+        Assert.Equal([400L, 300], left.Select(e => e.ReceivedAt));
+        Assert.Single(await h.Store.ListQuarantineAsync(other, new QuarantineQuery { Limit = 10 }, Ct));
     }
 }

@@ -163,7 +163,7 @@ internal static class MqttBenchmark
         // Check against the store itself, not the connector's counters.
         var stored = 0L;
         foreach (var meter in (await store.LoadMetersAsync(tenant, ct)).Values) stored += await store.CountReadingsAsync(new MeterId(meter.Id), ct);
-        var quarantined = await store.CountQuarantineAsync(tenant, ct);
+        var quarantined = await store.CountQuarantineAsync(tenant, null, ct);
         var status = health.Snapshot();
         var note = Invariant($"store holds {stored:N0} of {expected:N0}, {quarantined} quarantined, problems: {(status.Problems.Count == 0 ? "none" : string.Join(", ", status.Problems.Select(p => $"{p.Key}={p.Value}")))}");
         return new Stage(name, messages.Count, status.Accepted, published, done, complete && stored == expected && quarantined == 0, note);

@@ -62,6 +62,7 @@ public static class SecurityHosting
             .AddPermissionPolicies();
         services.AddAntiforgery(o => o.HeaderName = CsrfHeader);
 
+        services.AddSingleton(new IngestRowLimiter(options.IngestRowsPerSecond, options.IngestRowsBurst));
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

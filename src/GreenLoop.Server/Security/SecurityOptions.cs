@@ -19,6 +19,17 @@ public sealed class SecurityOptions
     [Range(1, 1_000_000)]
     public int IngestBurst { get; set; } = 400;
 
+    /// <summary>
+    /// Readings (rows, rejected ones included) per key (or address) per second, sustained: the request limit alone
+    /// would let a key send 200 bodies of 32 MB a second. Default 500,000.
+    /// </summary>
+    [Range(1, 100_000_000)]
+    public int IngestRowsPerSecond { get; set; } = 500_000;
+
+    /// <summary>Readings a key may send in a burst above the sustained rate; also the most one request may carry. Default 2,000,000.</summary>
+    [Range(1, 100_000_000)]
+    public int IngestRowsBurst { get; set; } = 2_000_000;
+
     /// <summary>Largest request body in MB (uploads have their own limit). Default 32.</summary>
     [Range(1, 4096)]
     public int MaxRequestMegabytes { get; set; } = 32;

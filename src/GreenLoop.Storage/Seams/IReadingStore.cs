@@ -13,11 +13,13 @@ public interface IReadingStore
 
     Task QuarantineAsync(IReadOnlyList<QuarantineEntry> entries, CancellationToken ct);
 
-    Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, int limit, CancellationToken ct);
+    Task<IReadOnlyList<QuarantineEntry>> ListQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct);
 
-    Task<int> CountQuarantineAsync(long tenantId, CancellationToken ct);
+    Task<int> CountQuarantineAsync(long tenantId, QuarantineQuery? query, CancellationToken ct);
 
     Task DeleteQuarantineAsync(long tenantId, IReadOnlyList<long> ids, CancellationToken ct);
+    /// <summary>Deletes every row the query selects (its limit is ignored); returns how many.</summary>
+    Task<int> PurgeQuarantineAsync(long tenantId, QuarantineQuery query, CancellationToken ct);
 
     Task<long> CountReadingsAsync(MeterId meter, CancellationToken ct);
 }

@@ -10,7 +10,33 @@ namespace GreenLoop.Storage;
 public static class SeriesRows
 {
     /// <summary>The quarantine's columns, in the order <see cref="Quarantine"/> reads them.</summary>
-    public const string QuarantineColumns = "id, tenant_id, received_at, source, meter, ts, value, field, reason";
+    public const string QuarantineColumns = "id, tenant_id, received_at, source, meter, ts, value, field, reason, sender, scope, raw_length";
+
+    /// <summary>
+    /// The WHERE clause of a <see cref="QuarantineQuery"/> (after <c>tenant_id = p0</c>) and its parameters, named with
+    /// <paramref name="prefix"/> (<c>$</c> for SQLite, <c>@</c> for PostgreSQL); ids are given inline (they are numbers).
+    /// </summary>
+    public static (string Sql, List<(string Name, object Value)> Parameters) QuarantineFilter(QuarantineQuery q, char prefix)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        var sql = new System.Text.StringBuilder();
+        var parameters = new List<(string, object)>();
+        void Add(string column, string op, string name, object? value)
+        {
+            if (value is null) return;
+            sql.Append(" AND ").Append(column).Append(' ').Append(op).Append(' ').Append(prefix).Append(name);
+            parameters.Add((name, value));
+        }
+        Add("id", "<", "before", q.BeforeId);
+        Add("meter", "=", "meter", q.Meter);
+        Add("source", "=", "source", q.Source);
+        Add("field", "=", "field", q.Field);
+        Add("received_at", ">=", "from", q.From);
+        Add("received_at", "<", "to", q.To);
+        if (q.Ids is { } ids)
+            sql.Append(" AND id IN (").Append(ids.Count == 0 ? "NULL" : string.Join(",", ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))).Append(')');
+        return (sql.ToString(), parameters);
+    }
 
     public static QuarantineEntry Quarantine(DbDataReader r)
     {
@@ -26,6 +52,9 @@ public static class SeriesRows
             Value = r.IsDBNull(6) ? null : r.GetString(6),
             Field = r.GetString(7),
             Reason = r.GetString(8),
+            Sender = r.IsDBNull(9) ? null : r.GetString(9),
+            Scope = r.IsDBNull(10) ? null : r.GetString(10),
+            RawLength = r.IsDBNull(11) ? null : Convert.ToInt32(r.GetValue(11), System.Globalization.CultureInfo.InvariantCulture),
         };
     }
 

@@ -144,7 +144,7 @@ public sealed class ModbusConnectorTests
         IReadOnlyList<GreenLoop.Storage.QuarantineEntry> quarantine = [];
         await Wait.UntilAsync(() =>
         {
-            quarantine = h.Store.ListQuarantineAsync(h.TenantId, 100, CancellationToken.None).GetAwaiter().GetResult();
+            quarantine = h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 100 }, CancellationToken.None).GetAwaiter().GetResult();
             return quarantine.Count >= 2;
         }, "two NaN rows quarantined");
         Assert.All(quarantine, q => Assert.Equal(("modbus:device", "nan", "value"), (q.Source, q.Meter, q.Field)));

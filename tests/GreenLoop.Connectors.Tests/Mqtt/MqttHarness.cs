@@ -119,7 +119,7 @@ internal sealed class MqttHarness : IAsyncDisposable
     public async Task<IReadOnlyList<QuarantineEntry>> WaitForQuarantineAsync(int count)
     {
         IReadOnlyList<QuarantineEntry> rows = [];
-        await WaitForAsync(async () => (rows = await Store.ListQuarantineAsync(TenantId, 10_000, CancellationToken.None)).Count >= count,
+        await WaitForAsync(async () => (rows = await Store.ListQuarantineAsync(TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10_000 }, CancellationToken.None)).Count >= count,
             $"{count} quarantined rows (have {rows.Count})");
         return rows;
     }

@@ -154,7 +154,7 @@ public sealed class SupervisorTests : IAsyncLifetime
         // The verdict is cached for 5 s, so within a few seconds every new batch is refused, none accepted.
         var status = await WaitForAsync("line-a", s => s.Problems.ContainsKey("rejected-apiKey"));
         Assert.Contains("revoked", status.LastError, StringComparison.Ordinal);
-        var quarantined = await _store.ListQuarantineAsync(_tenant, 100, CancellationToken.None);
+        var quarantined = await _store.ListQuarantineAsync(_tenant, new GreenLoop.Storage.QuarantineQuery { Limit = 100 }, CancellationToken.None);
         Assert.Contains(quarantined, q => q.Field == "apiKey" && q.Meter == "a.temp" && q.Reason.Contains("'line gateway' was revoked", StringComparison.Ordinal));
     }
 

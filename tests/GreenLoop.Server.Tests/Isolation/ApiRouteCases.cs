@@ -50,6 +50,8 @@ internal static class ApiRouteCases
         ["POST /api/v1/readings"] = Json(i => ReadingsJson((SharedMain, i.Plant.Quarter.AddMinutes(-45), 3.25), (AlphaGas, i.Plant.Quarter.AddMinutes(-45), 3.25))),
         ["GET /api/v1/quarantine"] = _get,
         ["POST /api/v1/quarantine/replay"] = _empty,
+        // B names A's rows (and every age): nothing of A's may go.
+        ["POST /api/v1/quarantine/purge"] = Json(i => $$"""{"ids":[{{string.Join(",", i.Plant.AObjects.QuarantineIds)}}],"olderThan":"2199-01-01T00:00:00Z"}"""),
 
         // Sites, series, balances.
         ["GET /api/v1/sites"] = _get,

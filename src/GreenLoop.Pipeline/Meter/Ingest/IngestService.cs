@@ -21,6 +21,9 @@ public sealed record IngestRequest(IReadOnlyList<ReadingInput> Readings, string 
 
     /// <summary>When set, only meters of these sites may be written (a site-scoped API key); others are refused per row.</summary>
     public IReadOnlySet<string>? OnlySites { get; init; }
+
+    /// <summary>Who sends the batch (the key or user as the audit trail names them), kept with every quarantined row.</summary>
+    public string? Sender { get; init; }
 }
 
 /// <summary>
@@ -101,7 +104,8 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
         if (rejected.Count > 0)
         {
             var received = now.ToUnixTimeMilliseconds();
-            await store.QuarantineAsync(rejected.Select(x => new QuarantineEntry
+            var scope = request.OnlySites is { } sites ? string.Join(",", sites.Order(StringComparer.Ordinal)) : null;
+            await store.QuarantineAsync(rejected.Select(x => Bounded(new QuarantineEntry
             {
                 TenantId = tenantId,
                 ReceivedAt = received,
@@ -111,7 +115,9 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
                 Value = x.Value,
                 Field = x.Rejection.Field,
                 Reason = x.Rejection.Reason,
-            }).ToList(), ct);
+                Sender = request.Sender,
+                Scope = scope,
+            })).ToList(), ct);
         }
         rejected.Sort((a, b) => a.Rejection.Index.CompareTo(b.Rejection.Index));
         return new IngestResult(readings.Count + request.ParseRejections.Count, accepted, duplicates, rejected.Select(x => x.Rejection).ToList());
@@ -152,31 +158,82 @@ public sealed class IngestService(IReadingStore store, MeterCatalog catalog, Der
     /// Tries every quarantined row again (e.g. after the missing meter was defined). Rows that pass leave the
     /// quarantine; rows that fail again stay, once, with their newest reason.
     /// </summary>
-    public async Task<(int Replayed, int Accepted, int StillRejected)> ReplayQuarantineAsync(long tenantId, CancellationToken ct)
+    /// <summary>The longest field (meter, instant, value) kept whole in the quarantine, in characters; longer ones are cut.</summary>
+    public const int MaxQuarantineField = 256;
+
+    /// <summary>The longest reason kept, in characters.</summary>
+    public const int MaxQuarantineReason = 1000;
+
+    /// <summary>
+    /// Cuts what a rejected row could bring in without bound (one 30 MB CSV cell): each field to
+    /// <see cref="MaxQuarantineField"/> characters and the reason to <see cref="MaxQuarantineReason"/>, keeping the
+    /// longest original length in <see cref="QuarantineEntry.RawLength"/>.
+    /// </summary>
+    public static QuarantineEntry Bounded(QuarantineEntry e)
     {
-        var entries = await store.ListQuarantineAsync(tenantId, 100_000, ct);
-        if (entries.Count == 0) return (0, 0, 0);
-        catalog.Invalidate();
-        var readings = new List<ReadingInput>();
-        var ids = new List<long>();
-        var unreadable = 0;
-        foreach (var e in entries)
+        ArgumentNullException.ThrowIfNull(e);
+        var longest = Math.Max(e.Meter?.Length ?? 0, Math.Max(e.Ts?.Length ?? 0, e.Value?.Length ?? 0));
+        if (longest <= MaxQuarantineField && e.Reason.Length <= MaxQuarantineReason) return e;
+        static string? Cut(string? text, int max) => text is null || text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
+        return e with
         {
-            if (e.Meter is null || e.Ts is null || e.Value is null
-                // The same rule as at the edge: a stamp without an offset stays ambiguous (never the server's zone).
-                || !ReadingParsers.TryParseInstant(e.Ts, out var ts, out _)
-                || !double.TryParse(e.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            Meter = Cut(e.Meter, MaxQuarantineField),
+            Ts = Cut(e.Ts, MaxQuarantineField),
+            Value = Cut(e.Value, MaxQuarantineField),
+            Reason = Cut(e.Reason, MaxQuarantineReason)!,
+            RawLength = longest > MaxQuarantineField ? longest : null,
+        };
+    }
+
+    /// <summary>
+    /// Tries quarantined rows again (e.g. after the missing meter was defined): every row the query selects, newest
+    /// first, in pages of 10,000 (the query's limit caps the total when set lower). Each row is checked with the scope
+    /// of the key that sent it (a row a site-scoped key could not write stays refused) and keeps its original source
+    /// and sender; rows that pass leave the quarantine, rows that fail again are quarantined anew with today's reason.
+    /// A row cut when it was quarantined cannot be replayed and stays.
+    /// </summary>
+    public async Task<(int Replayed, int Accepted, int StillRejected)> ReplayQuarantineAsync(long tenantId, QuarantineQuery? query, CancellationToken ct)
+    {
+        var selection = query ?? new QuarantineQuery { Limit = int.MaxValue };
+        catalog.Invalidate();
+        int replayed = 0, accepted = 0, still = 0;
+        // Rows quarantined anew get larger ids than any selected now: paging down from the current newest never meets them.
+        long? before = selection.BeforeId;
+        var left = selection.Limit;
+        while (left > 0)
+        {
+            var page = await store.ListQuarantineAsync(tenantId, selection with { BeforeId = before, Limit = Math.Min(10_000, left) }, ct);
+            if (page.Count == 0) break;
+            before = page[^1].Id;
+            left -= page.Count;
+            var groups = new Dictionary<(string Source, string? Sender, string? Scope), (List<ReadingInput> Readings, List<long> Ids)>();
+            foreach (var e in page)
             {
-                unreadable++;
-                continue;
+                if (e.RawLength is not null || e.Meter is null || e.Ts is null || e.Value is null
+                    // The same rule as at the edge: a stamp without an offset stays ambiguous (never the server's zone).
+                    || !ReadingParsers.TryParseInstant(e.Ts, out var ts, out _)
+                    || !double.TryParse(e.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                {
+                    still++;
+                    continue;
+                }
+                var key = (e.Source, e.Sender, e.Scope);
+                if (!groups.TryGetValue(key, out var group)) groups[key] = group = ([], []);
+                group.Readings.Add(new ReadingInput(e.Meter, ts, value));
+                group.Ids.Add(e.Id);
             }
-            readings.Add(new ReadingInput(e.Meter, ts, value));
-            ids.Add(e.Id);
+            foreach (var ((source, sender, scope), (readings, ids)) in groups)
+            {
+                // The replayed rows are removed first: a row that fails again is quarantined anew with today's reason.
+                await store.DeleteQuarantineAsync(tenantId, ids, ct);
+                var onlySites = scope is null ? null : scope.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+                var result = await IngestAsync(tenantId, new IngestRequest(readings, source) { OnlySites = onlySites, Sender = sender }, ct);
+                replayed += readings.Count;
+                accepted += result.Accepted + result.Duplicates;
+                still += result.Rejected.Count;
+            }
         }
-        // The replayed rows are removed first: a row that fails again is quarantined anew with today's reason.
-        await store.DeleteQuarantineAsync(tenantId, ids, ct);
-        var result = await IngestAsync(tenantId, new IngestRequest(readings, "replay"), ct);
-        return (readings.Count, result.Accepted + result.Duplicates, result.Rejected.Count + unreadable);
+        return (replayed, accepted, still);
     }
 }
 

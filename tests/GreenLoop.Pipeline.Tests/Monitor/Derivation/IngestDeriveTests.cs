@@ -133,7 +133,7 @@ public sealed class IngestDeriveTests
         Assert.Equal(2, repeatedInBatch.Duplicates);
         Assert.Empty(repeatedInBatch.Rejected);
         Assert.Equal(0, await h.Store.CountDirtyAsync(CancellationToken.None));
-        Assert.Equal(0, await h.Store.CountQuarantineAsync(h.TenantId, CancellationToken.None));
+        Assert.Equal(0, await h.Store.CountQuarantineAsync(h.TenantId, null, CancellationToken.None));
         Assert.Equal(49, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(MainMeter)).Id), CancellationToken.None));
     }
 
@@ -157,7 +157,7 @@ public sealed class IngestDeriveTests
         Assert.Equal("value", rejection.Field);
         Assert.Contains("conflict", rejection.Reason, StringComparison.Ordinal);
         Assert.Contains("1040", rejection.Reason, StringComparison.Ordinal);
-        var quarantined = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None));
+        var quarantined = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, CancellationToken.None));
         Assert.Equal(("gateway-7", MainMeter, "value", "1234.5"), (quarantined.Source, quarantined.Meter, quarantined.Field, quarantined.Value));
         var main = await h.MeterAsync(MainMeter);
         var stored = Assert.Single(await h.Store.ReadingsAsync(new MeterId(main.Id), new Instant(_midnight.AddMinutes(60).ToUnixTimeMilliseconds()), new Instant(_midnight.AddMinutes(60).ToUnixTimeMilliseconds()), withNeighbours: false, CancellationToken.None));
@@ -183,18 +183,18 @@ public sealed class IngestDeriveTests
         Assert.Equal([1, 2], result.Rejected.Select(r => r.Index));
         Assert.All(result.Rejected, r => Assert.Equal("meter", r.Field));
         Assert.All(result.Rejected, r => Assert.Contains($"unknown meter '{Steam}'", r.Reason, StringComparison.Ordinal));
-        var quarantine = await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None);
+        var quarantine = await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, CancellationToken.None);
         Assert.Equal([Steam, Steam], quarantine.Select(q => q.Meter));
 
         await h.ApplyAsync(Plant(new Domain.Model.MeterDefinition
         {
             Key = Steam, Name = "Boiler steam", Node = "kiln", Carrier = "steam", Unit = "t", Kind = Domain.Model.MeterKind.Interval,
         }));
-        var (replayed, accepted, stillRejected) = await h.Ingest.ReplayQuarantineAsync(h.TenantId, CancellationToken.None);
+        var (replayed, accepted, stillRejected) = await h.Ingest.ReplayQuarantineAsync(h.TenantId, null, CancellationToken.None);
         await h.DeriveAsync();
 
         Assert.Equal((2, 2, 0), (replayed, accepted, stillRejected));
-        Assert.Equal(0, await h.Store.CountQuarantineAsync(h.TenantId, CancellationToken.None));
+        Assert.Equal(0, await h.Store.CountQuarantineAsync(h.TenantId, null, CancellationToken.None));
         var steam15 = await h.SeriesAsync("plant", Steam, Grain.Minutes15, "2026-11-23", "2026-11-24");
         Assert.Equal([0.75, 0.5], steam15.Points.Select(p => p.Value!.Value));
     }
@@ -208,11 +208,11 @@ public sealed class IngestDeriveTests
         var result = await h.Ingest.IngestAsync(h.TenantId, ReadingParsers.ParseJson(body, "test").Request, CancellationToken.None);
         Assert.Equal("ts", Assert.Single(result.Rejected).Field);
 
-        var replay = await h.Ingest.ReplayQuarantineAsync(h.TenantId, CancellationToken.None);
+        var replay = await h.Ingest.ReplayQuarantineAsync(h.TenantId, null, CancellationToken.None);
 
         // Read in the machine's zone it would be accepted at some arbitrary instant; it must stay where it is.
         Assert.Equal((0, 0, 1), replay);
-        var row = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None));
+        var row = Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, CancellationToken.None));
         Assert.Equal(("2026-11-23T00:15:00", "ts"), (row.Ts, row.Field));
         Assert.Equal(0, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(GasMeter)).Id), CancellationToken.None));
     }
@@ -234,7 +234,7 @@ public sealed class IngestDeriveTests
         Assert.Equal(1, result.Accepted);
         Assert.Equal([(0, "value"), (1, "value"), (2, "value")], result.Rejected.Select(r => (r.Index, r.Field)));
         Assert.All(result.Rejected, r => Assert.Contains("finite", r.Reason, StringComparison.Ordinal));
-        Assert.Equal(3, await h.Store.CountQuarantineAsync(h.TenantId, CancellationToken.None));
+        Assert.Equal(3, await h.Store.CountQuarantineAsync(h.TenantId, null, CancellationToken.None));
         Assert.Equal(0, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(MainMeter)).Id), CancellationToken.None));
     }
 
@@ -255,8 +255,8 @@ public sealed class IngestDeriveTests
         Assert.Equal(1, result.Accepted);
         Assert.Equal([(0, "value"), (1, "value")], result.Rejected.Select(r => (r.Index, r.Field)));
         Assert.All(result.Rejected, r => Assert.Contains("larger than any meter shows (at most 1e15", r.Reason, StringComparison.Ordinal));
-        var quarantined = await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None);
-        Assert.Equal(["1.7E+308", "-2000000000000000"], quarantined.Select(q => q.Value));
+        var quarantined = await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, CancellationToken.None);
+        Assert.Equal(["-2000000000000000", "1.7E+308"], quarantined.Select(q => q.Value));
         Assert.Equal(1, await h.Store.CountReadingsAsync(new MeterId((await h.MeterAsync(MainMeter)).Id), CancellationToken.None));
     }
 
@@ -279,7 +279,7 @@ public sealed class IngestDeriveTests
         var rejected = Assert.Single(result.Rejected);
         Assert.Equal((1, "value"), (rejected.Index, rejected.Field));
         Assert.Contains("maxAbsValue 99999999", rejected.Reason, StringComparison.Ordinal);
-        Assert.Equal(["100000000"], (await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None)).Select(q => q.Value));
+        Assert.Equal(["100000000"], (await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, CancellationToken.None)).Select(q => q.Value));
     }
 
     [Fact]
@@ -311,7 +311,7 @@ public sealed class IngestDeriveTests
         var rejection = Assert.Single(result.Rejected);
         Assert.Equal((0, "ts"), (rejection.Index, rejection.Field));
         Assert.Contains("in the future", rejection.Reason, StringComparison.Ordinal);
-        Assert.Equal("ts", Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, 10, CancellationToken.None)).Field);
+        Assert.Equal("ts", Assert.Single(await h.Store.ListQuarantineAsync(h.TenantId, new GreenLoop.Storage.QuarantineQuery { Limit = 10 }, CancellationToken.None)).Field);
     }
 
     [Fact]
