@@ -2,8 +2,17 @@ using System.Globalization;
 
 namespace GreenLoop.Accounting;
 
-/// <summary>Where unit-product energy stands against a limit standard's levels (level 1 is the most efficient).</summary>
-public sealed record LimitVerdict(string Standard, string ProductClass, double Value, string Unit, double Level1, double Level2, double Level3, int? Level, string Verdict, string VerdictZh, bool Unverified);
+/// <summary>
+/// Where unit-product energy stands against a limit standard's levels (level 1 is the most efficient).
+/// <see cref="Provisional"/>: the data behind it is less than <see cref="EnergyCalculator.VerdictCompleteness"/>
+/// complete (<see cref="Completeness"/>, the least complete carrier or output counted), so the level is only what the
+/// data so far says; <see cref="Verdict"/> and <see cref="VerdictZh"/> say so, and a provisional verdict is never a pass.
+/// </summary>
+public sealed record LimitVerdict(string Standard, string ProductClass, double Value, string Unit, double Level1, double Level2, double Level3, int? Level, string Verdict, string VerdictZh, bool Unverified)
+{
+    public bool Provisional { get; init; }
+    public double Completeness { get; init; } = 1;
+}
 
 /// <summary>A carrier that was metered but not counted, and why.</summary>
 public sealed record NotCounted(string Carrier, double Quantity, string Unit, string Reason);
@@ -19,6 +28,13 @@ public sealed record EnergyAccount(
 /// </summary>
 public static class EnergyCalculator
 {
+    /// <summary>
+    /// The data completeness a limit verdict needs (0.95 = 95 % of the period's time metered for every counted carrier
+    /// and output); below it the verdict is provisional. GreenLoop's own rule (the limit standards assume a complete
+    /// statistical period and set no threshold of their own).
+    /// </summary>
+    public const double VerdictCompleteness = 0.95;
+
     public static EnergyAccount Compute(AccountingInput input, ReferenceLibrary library)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -84,6 +100,21 @@ public static class EnergyCalculator
             unit = new Figure("energy.unit", "Unit-product energy consumption", "单位产品综合能耗", perUnit, $"kgce/{outputUnit}",
                 $"e = E / P = {Num(totalKgce)} kgce / {Num(outputQuantity)} {outputUnit}", [], [], [total, output]);
             verdict = Verdict(input.Profile, library, perUnit, $"kgce/{outputUnit}");
+            // The least complete figure behind the ratio: a counted carrier or an output meter.
+            var completeness = lines.SelectMany(l => l.Activity).Concat(outputs).Select(x => x.Completeness).DefaultIfEmpty(1).Min();
+            if (verdict is not null && completeness < VerdictCompleteness)
+            {
+                var pct = (completeness * 100).ToString("0.0", CultureInfo.InvariantCulture);
+                var min = (VerdictCompleteness * 100).ToString("0", CultureInfo.InvariantCulture);
+                verdict = verdict with
+                {
+                    Provisional = true,
+                    Completeness = completeness,
+                    Verdict = $"provisional: the data is only {pct} % complete (a verdict needs {min} %); on the data so far: {verdict.Verdict}",
+                    VerdictZh = $"暂定：数据完整率仅 {pct}%（判定需要 {min}%）；按现有数据：{verdict.VerdictZh}",
+                };
+            }
+            else if (verdict is not null) verdict = verdict with { Completeness = completeness };
         }
         return new EnergyAccount(input.Site, input.Period, lines, total, output, unit, verdict, notCounted);
     }

@@ -63,6 +63,35 @@ public sealed class EnergyLimitTests
         Assert.Equal(level, account.Verdict!.Level);
     }
 
+    [Theory]
+    [InlineData(0.264, 1.0, 0.264, true)]
+    [InlineData(1.0, 0.5, 0.5, true)]
+    [InlineData(0.949, 1.0, 0.949, true)]
+    [InlineData(0.95, 0.98, 0.95, false)]
+    public void Compute_IncompleteData_VerdictProvisionalWithTheCompleteness(double electricityComplete, double outputComplete, double least, bool provisional)
+    {
+        // 480,000 kWh × 0.25 / 30,000 m2 = 4.0 kgce/m2: level 1 on the data, but only final at 95 % completeness or more
+        // of every counted carrier and the output (the least complete decides).
+        var input = Given.Year(2026, Tile(0.25),
+            Given.Metered("electricity", 480_000, "kWh", "E-main", electricityComplete),
+            Given.Metered("tile_output", 30_000, "m2", "packing-count", outputComplete));
+
+        var verdict = EnergyCalculator.Compute(input, _library).Verdict!;
+
+        Assert.Equal(1, verdict.Level);
+        Assert.Equal((provisional, least), (verdict.Provisional, verdict.Completeness));
+        if (provisional)
+        {
+            var pct = (least * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal($"provisional: the data is only {pct} % complete (a verdict needs 95 %); on the data so far: level 1 (most efficient)", verdict.Verdict);
+            Assert.Equal($"暂定：数据完整率仅 {pct}%（判定需要 95%）；按现有数据：1级（先进）", verdict.VerdictZh);
+        }
+        else
+        {
+            Assert.Equal("level 1 (most efficient)", verdict.Verdict);
+        }
+    }
+
     [Fact]
     public void Compute_UnitEnergy7_AboveLevel3()
     {

@@ -30,6 +30,7 @@ public sealed partial class UiText
         ("verdict.title", "能耗限额对标", "Energy limit verdict"),
         ("verdict.pass", "达标：单位产品综合能耗 {0}，达到 {1} {2}。", "Pass: unit-product energy of {0} meets {1} {2}."),
         ("verdict.fail", "不达标：单位产品综合能耗 {0}，超过 {1} 3级限定值 {2}。", "Fail: unit-product energy of {0} exceeds the level-3 mandatory limit of {1} ({2})."),
+        ("verdict.provisional", "暂定，未作判定：单位产品综合能耗 {0}，但数据完整率仅 {2}，不足以对 {1} 作出判定。{3}", "Provisional, no verdict: unit-product energy of {0}, but the data is only {2} complete, too little for a verdict against {1}. {3}"),
         ("verdict.noOutput", "本期没有合格产品产量，无法计算单位产品综合能耗。", "No qualified output in this period, so unit-product energy cannot be computed."),
         ("verdict.noClass", "站点核算配置未指定能耗限额标准的产品类别，无法对标。", "The site's accounting profile names no product class of a limit standard, so there is no verdict."),
         ("verdict.level", "{0}级", "Level {0}"),

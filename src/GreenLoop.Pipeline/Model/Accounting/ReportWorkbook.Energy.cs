@@ -45,7 +45,7 @@ public static partial class ReportWorkbook
             summary.Row("2级 Level 2", v.Level2, v.Unit);
             summary.Row("3级 Level 3 (mandatory limit)", v.Level3, v.Unit);
             var verdict = $"{v.VerdictZh} / {v.Verdict}";
-            summary.Row("判定 Verdict", v.Level is null ? new Styled(verdict, XlStyle.Warning) : new Styled(verdict, XlStyle.BoldText), null,
+            summary.Row("判定 Verdict", v.Level is null || v.Provisional ? new Styled(verdict, XlStyle.Warning) : new Styled(verdict, XlStyle.BoldText), null,
                 v.Unverified ? new Styled("UNVERIFIED: the limit values are not yet verified against the standard's text", XlStyle.Warning) : $"{Num(v.Value)} {v.Unit}");
         }
         else

@@ -90,11 +90,15 @@ function renderVerdict(report) {
     box.replaceChildren(el('p', { class: 'verdict-message verdict-none' }, t('verdict.noClass')));
     return;
   }
-  const pass = v.level !== null && v.level !== undefined;
+  // Incomplete data gives a provisional verdict: never shown as a pass (nor a final fail).
+  const provisional = v.provisional === true;
+  const pass = !provisional && v.level !== null && v.level !== undefined;
   const verdictText = ctx.lang === 'zh-CN' ? v.verdictZh : v.verdict;
   const value = qty(v.value, v.unit, 3);
-  const message = pass ? t('verdict.pass', value, v.standard, verdictText)
-    : t('verdict.fail', value, v.standard, qty(v.level3, v.unit, 3));
+  const message = provisional ? t('verdict.provisional', value, v.standard, formatPercent(v.completeness), verdictText)
+    : pass ? t('verdict.pass', value, v.standard, verdictText)
+      : t('verdict.fail', value, v.standard, qty(v.level3, v.unit, 3));
+  const state = provisional ? 'provisional' : pass ? 'pass' : 'fail';
 
   const max = Math.max(v.level3 * 1.2, v.value * 1.08);
   const pos = (x) => `${Math.max(0, Math.min(100, (x / max) * 100)).toFixed(2)}%`;
@@ -106,7 +110,7 @@ function renderVerdict(report) {
       band('band-2', v.level1, v.level2, t('verdict.level', 2)),
       band('band-3', v.level2, v.level3, t('verdict.level', 3)),
       band('band-over', v.level3, max, t('verdict.over'))),
-    el('div', { class: `limit-marker ${pass ? 'pass' : 'fail'}`, style: `left:${pos(v.value)}` },
+    el('div', { class: `limit-marker ${state}`, style: `left:${pos(v.value)}` },
       el('span', { class: 'limit-marker-label' }, t('verdict.plant', value))),
     el('div', { class: 'limit-ticks' },
       el('span', { style: `left:0` }, formatNumber(0)),
@@ -114,8 +118,8 @@ function renderVerdict(report) {
 
   const productClass = String(v.productClass ?? '').replace(/\s*level\s*1\s*$/i, '');
   box.replaceChildren(
-    el('p', { class: `verdict-message ${pass ? 'verdict-pass' : 'verdict-fail'}`, id: 'verdict-message' },
-      el('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, pass ? '✓' : '✕'), ' ', message),
+    el('p', { class: `verdict-message verdict-${state}`, id: 'verdict-message' },
+      el('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, provisional ? '!' : pass ? '✓' : '✕'), ' ', message),
     scale,
     el('dl', { class: 'verdict-facts' },
       el('div', null, el('dt', null, t('verdict.productClass')), el('dd', null, productClass || t('common.none'))),
