@@ -46,6 +46,25 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/users", "users"),
     ];
 
+    [Fact]
+    public async Task EnergyPage_MonthWithTwoDaysOfData_VerdictProvisionalNotAPass()
+    {
+        // Two days of back-fill in November: far below the 95 % a verdict needs.
+        var report = await demo.Server.GetJsonAsync("api/v1/sites/demo/reports/energy?period=2026-11");
+        var verdict = report.GetProperty("account").GetProperty("verdict");
+        Assert.True(verdict.GetProperty("provisional").GetBoolean());
+        Assert.True(verdict.GetProperty("completeness").GetDouble() < 0.95);
+        await using var watched = await chromium.NewPageAsync(demo.Server, "zh-CN");
+
+        await watched.GotoAsync("/sites/demo/energy?period=2026-11", "energy");
+
+        var message = watched.Page.Locator("#verdict-message");
+        Assert.Contains("verdict-provisional", await message.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
+        Assert.StartsWith("! 暂定，未作判定", await message.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await watched.Page.Locator(".verdict-pass").CountAsync());
+        watched.AssertNoErrors();
+    }
+
     [Theory]
     [MemberData(nameof(Languages))]
     public async Task EveryPage_InEachLanguage_ShowsNoObjectPrintedAsText(string language)
