@@ -186,6 +186,32 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
     }
 
     [Fact]
+    public async Task SiteSwitcher_SecondSite_ListedAndOpensTheSamePageForIt()
+    {
+        using (var put = await Server.Client.PutAsync("api/v1/sites/switchto", new StringContent("""
+            {"key":"switchto","name":"Switch target","nameZh":"切换目标厂","timeZone":"Asia/Shanghai",
+             "meters":[{"key":"sw.elec","name":"Main","carrier":"electricity","unit":"kWh","kind":"Cumulative"}]}
+            """, Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        }
+        await using var watched = await chromium.NewPageAsync(Server, "zh-CN");
+        var page = watched.Page;
+        await watched.GotoAsync($"/sites/{AlarmPlant.Site}/alarm-rules", "alarm-rules");
+
+        var select = page.Locator("#site-switch");
+        await Expect(select).ToBeVisibleAsync();
+        Assert.Contains("切换目标厂", await select.Locator("option[value='switchto']").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(AlarmPlant.Site, await select.InputValueAsync());
+        await select.SelectOptionAsync("switchto");
+
+        await page.WaitForURLAsync("**/sites/switchto/alarm-rules");
+        await watched.WaitLoadedAsync("alarm-rules");
+        Assert.Equal("switchto", await page.Locator("#site-switch").InputValueAsync());
+        watched.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task RulesPage_InChinese_RuleInWordsAndServerErrorsNextToFields()
     {
         await using var watched = await chromium.NewPageAsync(Server, "zh-CN");

@@ -71,6 +71,10 @@ public static class UiRegistration
         app.MapGet(UiRoutes.LanguageTemplate, LanguageSwitch.Handle)
             .AllowAnonymous()
             .ExcludeFromDescription();
+        // The site switcher: the same page for another site (a local redirect; the page itself checks access).
+        app.MapGet(UiRoutes.SwitchSiteTemplate, (string site, string? nav, HttpContext http) =>
+                Results.LocalRedirect(http.Request.PathBase + UiRoutes.ForNav(nav, UiRoutes.SiteOrDefault(site))[1..]))
+            .ExcludeFromDescription();
 
         return app;
     }

@@ -49,6 +49,27 @@ public static class UiRoutes
     /// <summary><c>~/lang/{code}</c>: sets the language cookie and returns to the page it came from.</summary>
     public static string Language(string code) => "~/lang/" + Uri.EscapeDataString(code);
 
+    internal const string SwitchSiteTemplate = "/go/{site}";
+
+    /// <summary>
+    /// The same page for another site (the top bar's site switcher): <paramref name="nav"/> is the page's nav key
+    /// (<c>energy</c>, <c>alarmRules</c>, …); a meter page goes to the other site's meter list, an unknown key to its overview.
+    /// </summary>
+    public static string ForNav(string? nav, string site) => nav switch
+    {
+        "meters" or "meter" => Meters(site),
+        "energy" => Energy(site),
+        "carbon" => Carbon(site),
+        "factors" => Factors(site),
+        "alarms" => Alarms(site),
+        "alarmRules" => AlarmRules(site),
+        "channels" => Channels(site),
+        "sources" => DataSources(site),
+        "import" => GreenLoop.Server.Pages.ImportModel.Link(site),
+        "manualEntry" => GreenLoop.Server.Pages.ManualEntryModel.Link(site),
+        _ => Overview(site),
+    };
+
     /// <summary>The site named by a route or query value, or <see cref="DefaultSite"/>.</summary>
     public static string SiteOrDefault(string? site) => string.IsNullOrWhiteSpace(site) ? DefaultSite : site.Trim();
 }

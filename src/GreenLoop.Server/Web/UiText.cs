@@ -29,6 +29,7 @@ public sealed partial class UiText
         ("nav.overview", "总览", "Overview"),
         ("nav.meters", "计量表", "Meters"),
         ("nav.language", "语言", "Language"),
+        ("nav.site", "站点", "Site"),
         ("nav.energy", "能源", "Energy"),
         ("nav.carbon", "碳排放", "Carbon"),
         ("nav.factors", "因子库", "Factors"),
