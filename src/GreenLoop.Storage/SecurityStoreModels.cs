@@ -15,6 +15,8 @@ public sealed record StoredUser
     public long? LockedUntil { get; init; }
     public bool Disabled { get; init; }
     public long CreatedAt { get; init; }
+    /// <summary>Unix ms: session cookies issued before this are refused (set by sign-out and by a password change).</summary>
+    public long SessionsValidAfter { get; init; }
     /// <summary>Roles, each for one site or (site null) for every site of the tenant.</summary>
     public IReadOnlyList<StoredRole> Roles { get; init; } = [];
 }

@@ -1,5 +1,6 @@
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,8 @@ public sealed class GreenLoopAppFactory(string? dataDirectory = null) : WebAppli
         // The tests' webhook receivers listen on 127.0.0.1.
         builder.UseSetting("GreenLoop:Notifications:AllowPrivateTargets", "true");
         builder.ConfigureLogging(logging => logging.AddProvider(ErrorLogs));
+        // The in-memory server has no client address; a test may give one (X-Test-Client-Address) to act from several.
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
     }
 
     /// <summary>Clients act with the provisioned administrator key unless a test removes the header.</summary>
@@ -45,4 +48,20 @@ public sealed class GreenLoopAppFactory(string? dataDirectory = null) : WebAppli
         await base.DisposeAsync();
         _dataDirectory?.Dispose();
     }
+}
+
+/// <summary>Sets the connection's remote address from <c>X-Test-Client-Address</c> (tests only), before anything else runs.</summary>
+internal sealed class ClientAddressFilter : IStartupFilter
+{
+    public const string Header = "X-Test-Client-Address";
+
+    public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+    {
+        app.Use(following => context =>
+        {
+            if (System.Net.IPAddress.TryParse(context.Request.Headers[Header].ToString(), out var address)) context.Connection.RemoteIpAddress = address;
+            return following(context);
+        });
+        next(app);
+    };
 }

@@ -256,7 +256,7 @@ public sealed class RolesTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         // The same answer as a wrong password: it does not tell that the account exists.
         Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
-        Assert.Equal("the user name or password is wrong, or the account is disabled", (await Http.JsonAsync(again)).GetProperty("detail").GetString());
+        Assert.Equal(GreenLoop.Server.Api.AuthApi.SignInFailed, (await Http.JsonAsync(again)).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using GreenLoop.Server.Api;
 using GreenLoop.Server.Security;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
@@ -126,58 +127,55 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SignIn_WrongPasswordFiveTimes_LockedAndTheRightPasswordRefusedWith403()
+    public async Task SignIn_FiveWrongPasswordsFromOneAddress_ThatAddressLockedOut_SameAnswerAsAWrongPassword_OtherAddressesSignIn()
     {
-        using var client = Clients.Anonymous(_factory);
+        using var attacker = Clients.Anonymous(_factory);
+        attacker.DefaultRequestHeaders.Add(ClientAddressFilter.Header, "203.0.113.66");
+        using var office = Clients.Anonymous(_factory);
+        office.DefaultRequestHeaders.Add(ClientAddressFilter.Header, "10.1.2.3");
         using var admin = _factory.CreateClient();
-        var clock = _factory.Services.GetRequiredService<TimeProvider>();
 
-        for (var i = 1; i < UserService.MaxFailures; i++)
-        {
-            using var failed = await SignInAsync(client, TestCredentials.AdminUser, "wrong-password-" + i);
-            Assert.Equal(HttpStatusCode.Unauthorized, failed.StatusCode);
-        }
-        var before = clock.GetUtcNow();
-        using var fifth = await SignInAsync(client, TestCredentials.AdminUser, "wrong-password-5");
-        var after = clock.GetUtcNow();
-        using var right = await SignInAsync(client, TestCredentials.AdminUser, TestCredentials.AdminPassword);
-        using var users = await admin.GetAsync("/api/v1/users");
+        using var unknown = await SignInAsync(attacker, "nobody-here", "whatever-password");
+        var answers = new List<HttpResponseMessage>();
+        for (var i = 1; i <= UserService.MaxFailures; i++) answers.Add(await SignInAsync(attacker, TestCredentials.AdminUser, "wrong-password-" + i));
+        // Locked out from this address: the right password is refused, with the same answer, and more tries change nothing.
+        for (var i = 0; i < 3; i++) answers.Add(await SignInAsync(attacker, TestCredentials.AdminUser, TestCredentials.AdminPassword));
+        using var fromOffice = await SignInAsync(office, TestCredentials.AdminUser, TestCredentials.AdminPassword);
         using var audit = await admin.GetAsync("/api/v1/audit");
 
-        // The fifth failure locks at once, so it already answers "locked".
-        Assert.Equal(HttpStatusCode.Forbidden, fifth.StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, right.StatusCode);
-        var problem = await Http.JsonAsync(right);
-        Assert.Equal("Account locked", problem.GetProperty("title").GetString());
-        var detail = problem.GetProperty("detail").GetString()!;
-        // Locked for UserService.LockOut (15 min) from the fifth failure, shown to the minute.
-        var until = DateTimeOffset.ParseExact(Regex.Match(detail, @"try again after (\d{4}-\d\d-\d\d \d\d:\d\d) UTC").Groups[1].Value,
-            "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-        Assert.InRange(until, Minute(before + UserService.LockOut), Minute(after + UserService.LockOut));
-        var list = await Http.JsonAsync(users);
-        var stored = Assert.Single(list.EnumerateArray());
-        Assert.True(stored.GetProperty("lockedOut").GetBoolean());
-        Assert.InRange(await Database.ScalarAsync<long>(_factory.DataDirectory, "SELECT locked_until FROM app_user WHERE user_name = 'admin'"),
-            (before + UserService.LockOut).ToUnixTimeMilliseconds(), (after + UserService.LockOut).ToUnixTimeMilliseconds());
-        // Both refused attempts while locked are in the audit trail; plain failures are not.
-        Assert.Equal(["auth.locked-out", "auth.locked-out"], (await Http.JsonAsync(audit)).EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        var expected = (await Http.JsonAsync(unknown)).GetProperty("detail").GetString();
+        Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        foreach (var answer in answers)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, answer.StatusCode);
+            Assert.Equal(expected, (await Http.JsonAsync(answer)).GetProperty("detail").GetString());
+            answer.Dispose();
+        }
+        Assert.Equal(AuthApi.SignInFailed, expected);
+        // The administrator is not locked out from anywhere else.
+        Assert.Equal(HttpStatusCode.OK, fromOffice.StatusCode);
+        // The lock-out is audited once, when it began, with the address; refused attempts during it add nothing.
+        var entries = (await Http.JsonAsync(audit)).EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        Assert.Equal(1, entries.Count(a => a == "auth.locked-out"));
+        var locked = (await Http.JsonAsync(audit)).EnumerateArray().First(e => e.GetProperty("action").GetString() == "auth.locked-out");
+        Assert.Equal("203.0.113.66", locked.GetProperty("detail").GetProperty("address").GetString());
     }
 
     [Fact]
-    public async Task LoginForm_FiveWrongPasswords_LockedMessageAndTheLockOutAudited()
+    public async Task LoginForm_FiveWrongPasswordsThenTheRightOne_SameMessageEveryTime_LockOutAuditedOnce()
     {
         using var client = Clients.Anonymous(_factory);
         using var admin = _factory.CreateClient();
 
         var pages = new List<(HttpStatusCode Status, string Html)>();
-        for (var i = 1; i <= UserService.MaxFailures; i++)
+        foreach (var password in Enumerable.Range(1, UserService.MaxFailures).Select(i => "wrong-password-" + i).Append(TestCredentials.AdminPassword))
         {
             using var form = await client.GetAsync("/login");
             var token = Regex.Match(await form.Content.ReadAsStringAsync(), "name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"").Groups[1].Value;
             using var post = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 ["UserName"] = TestCredentials.AdminUser,
-                ["Password"] = "wrong-password-" + i,
+                ["Password"] = password,
                 ["__RequestVerificationToken"] = token,
             }));
             pages.Add((post.StatusCode, WebUtility.HtmlDecode(await post.Content.ReadAsStringAsync())));
@@ -185,14 +183,54 @@ public sealed class SecurityTests : IAsyncLifetime
         using var audit = await admin.GetAsync("/api/v1/audit");
 
         Assert.All(pages, p => Assert.Equal(HttpStatusCode.OK, p.Status));
-        Assert.All(pages[..^1], p => Assert.Contains("The user name or password is wrong, or the account is disabled.", p.Html, StringComparison.Ordinal));
-        Assert.Contains("Too many failed sign-ins: the account is locked until ", pages[^1].Html, StringComparison.Ordinal);
+        Assert.All(pages, p => Assert.Contains("The user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes.", p.Html, StringComparison.Ordinal));
         var entry = Assert.Single((await Http.JsonAsync(audit)).EnumerateArray());
         Assert.Equal(("admin", "auth.locked-out", "user:admin"),
             (entry.GetProperty("actor").GetString(), entry.GetProperty("action").GetString(), entry.GetProperty("subject").GetString()));
     }
 
-    private static DateTimeOffset Minute(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero);
+    [Fact]
+    public async Task SignOut_ACookieCopiedBefore_NoLongerWorks()
+    {
+        // Sign in without a cookie jar, keeping the session cookie as someone who copied it would.
+        using var bare = _factory.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false, AllowAutoRedirect = false });
+        bare.DefaultRequestHeaders.Remove("X-Api-Key");
+        using var signIn = await SignInAsync(bare, TestCredentials.AdminUser, TestCredentials.AdminPassword);
+        var cookie = string.Join("; ", signIn.Headers.GetValues("Set-Cookie").Select(c => c.Split(';')[0]));
+        HttpRequestMessage Me() => new(HttpMethod.Get, "/api/v1/auth/me") { Headers = { { "Cookie", cookie } } };
+        using var before = await bare.SendAsync(Me());
+        // The same browser signs out (its own cookie jar, its page's anti-forgery token).
+        using var user = await Clients.SignInAsync(_factory, TestCredentials.AdminUser, TestCredentials.AdminPassword);
+        using var signOut = await user.PostAsync("/api/v1/auth/sign-out", null);
+        using var after = await bare.SendAsync(Me());
+        using var userAfter = await user.GetAsync("/api/v1/auth/me");
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+        // Server-side revocation: every session of the user that began before the sign-out is over, copies included.
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, userAfter.StatusCode);
+    }
+
+    [Fact]
+    public async Task Session_OlderThanTheAbsoluteLifetime_Refused_HoweverActive()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var timed = _factory.WithWebHostBuilder(b => b.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock)));
+        using var client = Clients.Anonymous(timed);
+        using var signIn = await SignInAsync(client, TestCredentials.AdminUser, TestCredentials.AdminPassword);
+        var statuses = new List<HttpStatusCode>();
+        // Active every 2 hours (inside the 8-hour idle limit) for 14 hours: the 12-hour absolute limit ends it.
+        for (var hours = 2; hours <= 14; hours += 2)
+        {
+            clock.Advance(TimeSpan.FromHours(2));
+            using var me = await client.GetAsync("/api/v1/auth/me");
+            statuses.Add(me.StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Unauthorized], statuses);
+    }
 
     [Fact]
     public async Task SignIn_UnknownUserOrWrongPassword_SameAnswer()
@@ -207,7 +245,7 @@ public sealed class SecurityTests : IAsyncLifetime
         var a = await Http.JsonAsync(unknown);
         var b = await Http.JsonAsync(wrong);
         Assert.Equal((a.GetProperty("title").GetString(), a.GetProperty("detail").GetString()), (b.GetProperty("title").GetString(), b.GetProperty("detail").GetString()));
-        Assert.Equal("the user name or password is wrong, or the account is disabled", a.GetProperty("detail").GetString());
+        Assert.Equal(AuthApi.SignInFailed, a.GetProperty("detail").GetString());
     }
 
     [Fact]

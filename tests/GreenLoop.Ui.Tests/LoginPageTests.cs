@@ -54,8 +54,8 @@ public sealed class LoginPageTests(Chromium chromium, TestPlant plant)
     }
 
     [Theory]
-    [InlineData("zh-CN", "登录", "用户名或密码错误，或账户已停用。")]
-    [InlineData("en-US", "Sign in", "The user name or password is wrong, or the account is disabled.")]
+    [InlineData("zh-CN", "登录", "用户名或密码错误，或账户已停用，或从本地址登录失败次数过多、已锁定 15 分钟。")]
+    [InlineData("en-US", "Sign in", "The user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes.")]
     public async Task SignIn_WrongPasswordOrUnknownUser_SameReasonInTheBrowsersLanguage(string locale, string button, string expected)
     {
         var user = await CreateUserAsync("viewer");

@@ -49,33 +49,36 @@ public static class AuthApi
     }
 
     [NotAudited]
-    internal static async Task<IResult> SignIn(SignInRequest body, UserService users, GreenLoop.Pipeline.Trace.Audit.AuditTrail audit, HttpContext http, CancellationToken ct)
+    internal static async Task<IResult> SignIn(SignInRequest body, UserService users, GreenLoop.Pipeline.Trace.Audit.AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(body.UserName) || string.IsNullOrEmpty(body.Password))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["signIn"] = ["userName and password are required"] });
-        var result = await users.SignInAsync(body.UserName, body.Password, ct);
+        var result = await users.SignInAsync(body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
         switch (result.Status)
         {
             case SignInStatus.Succeeded:
-                var principal = UserService.Principal(result.User!, SecurityHosting.CookieScheme);
+                var principal = UserService.Principal(result.User!, SecurityHosting.CookieScheme, clock.GetUtcNow().ToUnixTimeMilliseconds());
                 await http.SignInAsync(SecurityHosting.CookieScheme, principal);
                 await audit.RecordAsync(result.User!.TenantId, result.User.UserName, "auth.sign-in", $"user:{result.User.UserName}", null, ct);
                 return TypedResults.Ok(MeOf(principal));
-            case SignInStatus.LockedOut:
-                if (result.User is { } locked) await audit.RecordAsync(locked.TenantId, locked.UserName, "auth.locked-out", $"user:{locked.UserName}", new { until = result.LockedUntil }, ct);
-                return TypedResults.Problem(title: "Account locked", statusCode: StatusCodes.Status403Forbidden,
-                    detail: $"too many failed sign-ins; try again after {result.LockedUntil:yyyy-MM-dd HH:mm} UTC or ask an administrator");
             default:
-                // One answer for an unknown name, a wrong password and a disabled account: it does not tell which.
-                return TypedResults.Problem(title: "Sign-in failed", statusCode: StatusCodes.Status401Unauthorized, detail: "the user name or password is wrong, or the account is disabled");
+                // The lock-out is recorded once, when it begins; attempts during it are not (the log stays bounded).
+                if (result is { LockStarted: true, User: { } locked })
+                    await audit.RecordAsync(locked.TenantId, locked.UserName, "auth.locked-out", $"user:{locked.UserName}",
+                        new { address = http.Connection.RemoteIpAddress?.ToString(), until = result.LockedUntil }, ct);
+                // One answer for an unknown name, a wrong password, a disabled account and a locked-out address: it does not tell which.
+                return TypedResults.Problem(title: "Sign-in failed", statusCode: StatusCodes.Status401Unauthorized, detail: SignInFailed);
         }
     }
+
+    /// <summary>The one answer to every refused sign-in.</summary>
+    public const string SignInFailed = "the user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes";
 
     [NotAudited]
     internal static async Task<IResult> SignOut(HttpContext http, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        await http.SignOutAsync(SecurityHosting.CookieScheme);
+        await SecurityHosting.SignOutEverywhereAsync(http);
         return TypedResults.NoContent();
     }
 

@@ -11,7 +11,7 @@ namespace GreenLoop.Server.Pages;
 /// <summary>Sign-in form: <c>/login</c> (anti-forgery checked, rate limited, lock-out after repeated failures).</summary>
 [AllowAnonymous]
 [EnableRateLimiting(SecurityHosting.SignInLimit)]
-public sealed class LoginModel(UserService users, AuditTrail audit) : PageModel
+public sealed class LoginModel(UserService users, AuditTrail audit, TimeProvider clock) : PageModel
 {
     [BindProperty] public string? UserName { get; set; }
     [BindProperty] public string? Password { get; set; }
@@ -32,23 +32,19 @@ public sealed class LoginModel(UserService users, AuditTrail audit) : PageModel
             Problem = "auth.required";
             return Page();
         }
-        var result = await users.SignInAsync(UserName, Password, ct);
-        switch (result.Status)
+        var result = await users.SignInAsync(UserName, Password, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "", ct);
+        if (result.Status == SignInStatus.Succeeded)
         {
-            case SignInStatus.Succeeded:
-                await HttpContext.SignInAsync(SecurityHosting.CookieScheme, UserService.Principal(result.User!, SecurityHosting.CookieScheme));
-                await audit.RecordAsync(result.User!.TenantId, result.User.UserName, "auth.sign-in", $"user:{result.User.UserName}", null, ct);
-                return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
-            case SignInStatus.LockedOut:
-                // Recorded as the sign-in API records it, whichever way the attempt came in.
-                if (result.User is { } locked)
-                    await audit.RecordAsync(locked.TenantId, locked.UserName, "auth.locked-out", $"user:{locked.UserName}", new { until = result.LockedUntil }, ct);
-                Problem = "auth.locked";
-                LockedUntil = result.LockedUntil;
-                return Page();
-            default:
-                Problem = "auth.failed";
-                return Page();
+            await HttpContext.SignInAsync(SecurityHosting.CookieScheme, UserService.Principal(result.User!, SecurityHosting.CookieScheme, clock.GetUtcNow().ToUnixTimeMilliseconds()));
+            await audit.RecordAsync(result.User!.TenantId, result.User.UserName, "auth.sign-in", $"user:{result.User.UserName}", null, ct);
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "~/");
         }
+        // Recorded as the sign-in API records it (once, when the lock-out begins), whichever way the attempt came in.
+        if (result is { LockStarted: true, User: { } locked })
+            await audit.RecordAsync(locked.TenantId, locked.UserName, "auth.locked-out", $"user:{locked.UserName}",
+                new { address = HttpContext.Connection.RemoteIpAddress?.ToString(), until = result.LockedUntil }, ct);
+        // The same words for every refusal: nothing tells whether the name exists or is locked.
+        Problem = "auth.failed";
+        return Page();
     }
 }

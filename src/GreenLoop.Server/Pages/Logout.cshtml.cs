@@ -1,5 +1,4 @@
 using GreenLoop.Server.Security;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -14,7 +13,7 @@ public sealed class LogoutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(SecurityHosting.CookieScheme);
+        await SecurityHosting.SignOutEverywhereAsync(HttpContext);
         return LocalRedirect("~/login");
     }
 }

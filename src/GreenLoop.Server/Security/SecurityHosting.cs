@@ -108,20 +108,41 @@ public static class SecurityHosting
     }
 
     /// <summary>A signed-in user's roles are read again on every request, so a role change or a disabled account takes effect at once.</summary>
+    /// <remarks>
+    /// A session ends when its user signed out or changed password after it began (server-side revocation: a copied
+    /// cookie stops working too), and at the latest <see cref="SecurityOptions.SessionAbsoluteHours"/> after sign-in,
+    /// however active it stays.
+    /// </remarks>
     private static async Task RefreshPrincipalAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;
-        var store = context.HttpContext.RequestServices.GetRequiredService<IUserCatalog>();
+        var services = context.HttpContext.RequestServices;
+        var store = services.GetRequiredService<IUserCatalog>();
+        var absolute = TimeSpan.FromHours(services.GetRequiredService<IOptions<SecurityOptions>>().Value.SessionAbsoluteHours);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds();
         if (principal is null
             || !long.TryParse(principal.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
             || !long.TryParse(principal.FindFirstValue(Permissions.TenantClaim), out var tenant)
-            || await store.GetUserAsync(tenant, id, context.HttpContext.RequestAborted) is not { Disabled: false } user)
+            || !long.TryParse(principal.FindFirstValue(UserService.IssuedClaim), out var issued)
+            || now - issued > (long)absolute.TotalMilliseconds
+            || await store.GetUserAsync(tenant, id, context.HttpContext.RequestAborted) is not { Disabled: false } user
+            || issued < user.SessionsValidAfter)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);
             return;
         }
-        context.ReplacePrincipal(UserService.Principal(user, CookieScheme));
+        context.ReplacePrincipal(UserService.Principal(user, CookieScheme, issued));
+    }
+
+    /// <summary>Signs the caller out and ends, on the server, every session of theirs that began before now.</summary>
+    public static async Task SignOutEverywhereAsync(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var services = http.RequestServices;
+        if (long.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id) && http.User.FindFirstValue(Permissions.KindClaim) == "user")
+            await services.GetRequiredService<IUserCatalog>().RevokeSessionsAsync(id, services.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), http.RequestAborted);
+        await http.SignOutAsync(CookieScheme);
     }
 
     /// <summary>Security headers, static files (public), then authentication, rate limits, authorization and anti-forgery.</summary>

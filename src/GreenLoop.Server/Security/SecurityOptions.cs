@@ -38,6 +38,10 @@ public sealed class SecurityOptions
     [Range(1, 24 * 30)]
     public int SessionHours { get; set; } = 8;
 
+    /// <summary>The longest a sign-in lasts, however active (then sign in again), in hours. Default 12.</summary>
+    [Range(1, 24 * 90)]
+    public int SessionAbsoluteHours { get; set; } = 12;
+
     /// <summary>
     /// An API key (the full <c>gl_..._...</c> text) that start-up ensures exists with every permission of the default
     /// tenant: for provisioning and automated tests, set from a secret store or environment variable, never in a

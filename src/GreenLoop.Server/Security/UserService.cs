@@ -9,16 +9,29 @@ namespace GreenLoop.Server.Security;
 /// <summary>The outcome of a sign-in attempt.</summary>
 public enum SignInStatus { Succeeded, Failed, LockedOut, Disabled }
 
-public sealed record SignInResult(SignInStatus Status, StoredUser? User, DateTimeOffset? LockedUntil = null);
+/// <summary>
+/// The outcome of a sign-in attempt. <see cref="LockStarted"/>: this attempt began a lock-out (audited once); a
+/// refused attempt during one says nothing more than a wrong password does.
+/// </summary>
+public sealed record SignInResult(SignInStatus Status, StoredUser? User, DateTimeOffset? LockedUntil = null, bool LockStarted = false);
 
 /// <summary>
 /// Users: creation with roles, sign-in with ASP.NET Core Identity's password hasher (PBKDF2) and lock-out after
 /// repeated failures, and the claims a signed-in user carries. Passwords are never stored or logged in clear.
+/// <para>
+/// Lock-out is per account <em>and</em> client address: <see cref="MaxFailures"/> wrong passwords from one address lock
+/// that address out of that account for <see cref="LockOut"/>, so an anonymous attacker cannot lock the administrator
+/// out from anywhere else (the per-address sign-in rate limit bounds how fast any address may guess). An unknown name,
+/// a wrong password, a disabled account and a locked-out address get the same answer after the same work (one
+/// password hash check), so the answer tells nothing about which names exist.
+/// </para>
 /// </summary>
 public sealed class UserService(IUserCatalog store, TimeProvider clock)
 {
-    /// <summary>Failures in a row that lock an account.</summary>
+    /// <summary>Failures in a row (from one address) that lock that address out of the account.</summary>
     public const int MaxFailures = 5;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(long User, string Address), (int Failures, long LockedUntil)> _failures = new();
 
     /// <summary>How long a lock-out lasts.</summary>
     public static readonly TimeSpan LockOut = TimeSpan.FromMinutes(15);
@@ -67,7 +80,11 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock)
 
     public string HashPassword(StoredUser user, string password) => _hasher.HashPassword(user, password);
 
-    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken ct)
+    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken ct) =>
+        await SignInAsync(userName, password, "", ct);
+
+    /// <summary>A sign-in attempt from <paramref name="address"/> (the client's IP address).</summary>
+    public async Task<SignInResult> SignInAsync(string userName, string password, string address, CancellationToken ct)
     {
         var user = await store.FindUserAsync(userName, ct);
         if (user is null)
@@ -77,30 +94,55 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock)
             return new SignInResult(SignInStatus.Failed, null);
         }
         var now = clock.GetUtcNow();
-        if (user.LockedUntil is { } until && until > now.ToUnixTimeMilliseconds())
-            return new SignInResult(SignInStatus.LockedOut, user, DateTimeOffset.FromUnixTimeMilliseconds(until));
-        if (user.Disabled) return new SignInResult(SignInStatus.Disabled, user);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        var key = (user.Id, address);
+        Prune(nowMs);
+        // The hash is checked in every case, locked or not, so every refusal costs the same.
         var verdict = _hasher.VerifyHashedPassword(user, user.PasswordHash, password);
+        if (_failures.TryGetValue(key, out var state) && state.LockedUntil > nowMs)
+            return new SignInResult(SignInStatus.LockedOut, user, DateTimeOffset.FromUnixTimeMilliseconds(state.LockedUntil));
+        if (user.Disabled) return new SignInResult(SignInStatus.Disabled, user);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            var failures = user.FailedCount + 1;
-            long? lockedUntil = failures >= MaxFailures ? (now + LockOut).ToUnixTimeMilliseconds() : null;
-            await store.RecordSignInAsync(user.Id, lockedUntil is null ? failures : 0, lockedUntil, ct);
-            return lockedUntil is null
-                ? new SignInResult(SignInStatus.Failed, user)
-                : new SignInResult(SignInStatus.LockedOut, user, DateTimeOffset.FromUnixTimeMilliseconds(lockedUntil.Value));
+            var failures = (state.LockedUntil > 0 ? 0 : state.Failures) + 1;
+            if (failures < MaxFailures)
+            {
+                _failures[key] = (failures, 0);
+                await store.RecordSignInAsync(user.Id, Math.Min(user.FailedCount + 1, int.MaxValue), user.LockedUntil, ct);
+                return new SignInResult(SignInStatus.Failed, user);
+            }
+            var until = (now + LockOut).ToUnixTimeMilliseconds();
+            _failures[key] = (0, until);
+            // Kept on the account for the users page ("locked out from an address until …"); sign-in itself goes by the address.
+            await store.RecordSignInAsync(user.Id, 0, until, ct);
+            return new SignInResult(SignInStatus.LockedOut, user, DateTimeOffset.FromUnixTimeMilliseconds(until), LockStarted: true);
         }
+        _failures.TryRemove(key, out _);
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
             await store.UpdateUserAsync(user with { PasswordHash = _hasher.HashPassword(user, password), FailedCount = 0, LockedUntil = null }, ct);
         else
-            await store.RecordSignInAsync(user.Id, 0, null, ct);
+            await store.RecordSignInAsync(user.Id, 0, user.LockedUntil is { } l && l > nowMs ? l : null, ct);
         return new SignInResult(SignInStatus.Succeeded, user);
+    }
+
+    /// <summary>Forgets failures and lock-outs that have run out, so the table stays small.</summary>
+    private void Prune(long nowMs)
+    {
+        if (_failures.Count < 10_000) return;
+        foreach (var (k, v) in _failures)
+            if (v.LockedUntil < nowMs && (v.LockedUntil > 0 || _failures.Count > 10_000)) _failures.TryRemove(k, out _);
     }
 
     private static readonly string DummyHash = new PasswordHasher<StoredUser>().HashPassword(new StoredUser { TenantId = 0, UserName = "", PasswordHash = "" }, "not a password");
 
-    /// <summary>The claims of a signed-in user: id, name, tenant and one grant per permission of each role and scope.</summary>
-    public static ClaimsPrincipal Principal(StoredUser user, string scheme)
+    /// <summary>The claim holding when a sign-in was made (Unix ms): sessions are revoked and capped by it.</summary>
+    public const string IssuedClaim = "gl:issued";
+
+    /// <summary>
+    /// The claims of a signed-in user: id, name, tenant, when the sign-in was made (<paramref name="issuedAt"/>, kept
+    /// when the principal is refreshed) and one grant per permission of each role and scope.
+    /// </summary>
+    public static ClaimsPrincipal Principal(StoredUser user, string scheme, long issuedAt)
     {
         ArgumentNullException.ThrowIfNull(user);
         var claims = new List<Claim>
@@ -109,6 +151,7 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock)
             new(ClaimTypes.Name, user.UserName),
             new(Permissions.TenantClaim, user.TenantId.ToString(CultureInfo.InvariantCulture)),
             new(Permissions.KindClaim, "user"),
+            new(IssuedClaim, issuedAt.ToString(CultureInfo.InvariantCulture)),
         };
         if (user.DisplayName is not null) claims.Add(new Claim(ClaimTypes.GivenName, user.DisplayName));
         claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, r.Site is null ? r.Role : $"{r.Role}@{r.Site}")));

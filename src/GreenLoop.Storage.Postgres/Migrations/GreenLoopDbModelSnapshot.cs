@@ -892,6 +892,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("password_hash");
 
+                    b.Property<long>("SessionsValidAfter")
+                        .HasColumnType("bigint")
+                        .HasColumnName("sessions_valid_after");
+
                     b.Property<long>("TenantId")
                         .HasColumnType("bigint")
                         .HasColumnName("tenant_id");

@@ -863,6 +863,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("password_hash");
 
+                    b.Property<long>("SessionsValidAfter")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sessions_valid_after");
+
                     b.Property<long>("TenantId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");

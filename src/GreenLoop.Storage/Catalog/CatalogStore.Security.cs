@@ -49,8 +49,8 @@ public abstract partial class CatalogStore
         {
             var row = await db.Users.Include(u => u.Roles).FirstOrDefaultAsync(u => u.Id == user.Id, ct);
             if (row is null) return false;
-            (row.DisplayName, row.PasswordHash, row.Disabled, row.FailedCount, row.LockedUntil) =
-                (user.DisplayName, user.PasswordHash, user.Disabled, user.FailedCount, user.LockedUntil);
+            (row.DisplayName, row.PasswordHash, row.Disabled, row.FailedCount, row.LockedUntil, row.SessionsValidAfter) =
+                (user.DisplayName, user.PasswordHash, user.Disabled, user.FailedCount, user.LockedUntil, Math.Max(row.SessionsValidAfter, user.SessionsValidAfter));
             row.Roles.Clear();
             await db.SaveChangesAsync(ct);
             row.Roles.AddRange(RoleRows(user.Roles));
@@ -63,6 +63,11 @@ public abstract partial class CatalogStore
     public Task RecordSignInAsync(long userId, int failedCount, long? lockedUntil, CancellationToken ct) =>
         WriteDbAsync(0, (db, _) => db.Users.IgnoreQueryFilters().Where(u => u.Id == userId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.FailedCount, failedCount).SetProperty(u => u.LockedUntil, lockedUntil), ct), ct);
+
+    /// <summary>Ends every session of the user issued before <paramref name="at"/> (Unix ms): sign-out, password change.</summary>
+    public Task RevokeSessionsAsync(long userId, long at, CancellationToken ct) =>
+        WriteDbAsync(0, (db, _) => db.Users.IgnoreQueryFilters().Where(u => u.Id == userId && u.SessionsValidAfter < at)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.SessionsValidAfter, at), ct), ct);
 
     private static List<UserRoleRecord> RoleRows(IReadOnlyList<StoredRole> roles) =>
         roles.Distinct().Select(r => new UserRoleRecord { Role = r.Role, Site = r.Site ?? "" }).ToList();
@@ -78,6 +83,7 @@ public abstract partial class CatalogStore
         LockedUntil = u.LockedUntil,
         Disabled = u.Disabled,
         CreatedAt = u.CreatedAt,
+        SessionsValidAfter = u.SessionsValidAfter,
         Roles = u.Roles.OrderBy(r => r.Role, StringComparer.Ordinal).ThenBy(r => r.Site, StringComparer.Ordinal)
             .Select(r => new StoredRole(r.Role, r.Site is { Length: > 0 } site ? site : null)).ToList(),
     };

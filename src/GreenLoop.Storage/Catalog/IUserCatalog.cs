@@ -25,6 +25,9 @@ public interface IUserCatalog
     /// <summary>Records a sign-in attempt's outcome: the failure count and lock-out.</summary>
     Task RecordSignInAsync(long userId, int failedCount, long? lockedUntil, CancellationToken ct);
 
+    /// <summary>Ends every session of the user issued before <paramref name="at"/> (Unix ms).</summary>
+    Task RevokeSessionsAsync(long userId, long at, CancellationToken ct);
+
     Task<StoredApiKey> CreateApiKeyAsync(StoredApiKey key, CancellationToken ct);
 
     /// <summary>The key with this public prefix, of any tenant (the prefix says which key a request presents).</summary>

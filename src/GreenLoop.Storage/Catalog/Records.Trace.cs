@@ -26,6 +26,8 @@ public sealed class UserRecord
     public long? LockedUntil { get; set; }
     public bool Disabled { get; set; }
     public long CreatedAt { get; set; }
+    /// <summary>Unix ms: sign-ins (session cookies) issued before this no longer count (sign-out, password change).</summary>
+    public long SessionsValidAfter { get; set; }
     public List<UserRoleRecord> Roles { get; set; } = [];
 }
 
