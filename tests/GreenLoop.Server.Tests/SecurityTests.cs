@@ -190,6 +190,41 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChangePassword_Own_WrongCurrentRefused_ThenChanged_OtherSessionsEnd_AuditedWithoutThePasswords()
+    {
+        await Clients.CreateUserAsync(_factory, "mei.chen", "first-password-1", ("viewer", null));
+        using var laptop = await Clients.SignInAsync(_factory, "mei.chen", "first-password-1");
+        using var phone = await Clients.SignInAsync(_factory, "mei.chen", "first-password-1");
+        using var admin = _factory.CreateClient();
+
+        using var wrong = await laptop.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "not-it-at-all", newPassword = "second-password-2" });
+        using var tooShort = await laptop.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "first-password-1", newPassword = "short" });
+        using var changed = await laptop.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "first-password-1", newPassword = "second-password-2" });
+        using var laptopAfter = await laptop.GetAsync("/api/v1/auth/me");
+        using var phoneAfter = await phone.GetAsync("/api/v1/auth/me");
+        using var anon = Clients.Anonymous(_factory);
+        using var oldPassword = await SignInAsync(anon, "mei.chen", "first-password-1");
+        using var newPassword = await SignInAsync(anon, "mei.chen", "second-password-2");
+        using var byKey = await admin.PostAsJsonAsync("/api/v1/auth/password", new { currentPassword = "x", newPassword = "second-password-2" });
+        var audit = await (await admin.GetAsync("/api/v1/audit?limit=50")).Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal("the current password is wrong", (await Http.JsonAsync(wrong)).GetProperty("errors").GetProperty("currentPassword")[0].GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
+        Assert.True((await Http.JsonAsync(tooShort)).GetProperty("errors").TryGetProperty("newPassword", out _));
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+        // The session that changed it goes on; the other one has ended.
+        Assert.Equal(HttpStatusCode.OK, laptopAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, phoneAfter.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, oldPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, newPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byKey.StatusCode);
+        Assert.Contains("auth.password-changed", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("second-password-2", audit, StringComparison.Ordinal);
+        Assert.DoesNotContain("first-password-1", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SignOut_ACookieCopiedBefore_NoLongerWorks()
     {
         // Sign in without a cookie jar, keeping the session cookie as someone who copied it would.

@@ -43,7 +43,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
         ("/data-sources", "sources"), ("/factors", "factors"), ("/import", "import"), ("/manual-entry", "manual-entry"),
-        ("/users", "users"),
+        ("/users", "users"), ("/account", "account"),
     ];
 
     [Fact]

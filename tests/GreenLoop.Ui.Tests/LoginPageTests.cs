@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace GreenLoop.Ui.Tests;
 
@@ -81,6 +82,35 @@ public sealed class LoginPageTests(Chromium chromium, TestPlant plant)
         Assert.DoesNotContain(await watched.Context.CookiesAsync(), c => c.Name == AuthCookie);
         watched.AssertNoErrors();
         Assert.Empty(Server.Log.Errors);
+    }
+
+    [Fact]
+    public async Task AccountPage_ChangeOwnPassword_InChinese_ThenSignInWithTheNewOne()
+    {
+        var user = await CreateUserAsync("viewer");
+        await using var watched = await chromium.NewPageAsync(Server, "zh-CN", signIn: false);
+        var page = watched.Page;
+        await page.GotoAsync($"/sites/{TestPlant.Site}");
+        await SubmitAsync(page, user, Password);
+        await page.WaitForURLAsync(url => url.EndsWith($"/sites/{TestPlant.Site}", StringComparison.Ordinal));
+        await watched.WaitLoadedAsync("overview");
+
+        await page.Locator("form.usermenu a.username").ClickAsync();
+        await page.WaitForURLAsync("**/account");
+        var form = page.Locator("#password-form");
+        await form.Locator("[name=currentPassword]").FillAsync("wrong-current-password");
+        await form.Locator("[name=newPassword]").FillAsync("a-new-password-42");
+        await form.Locator("[name=confirmPassword]").FillAsync("a-new-password-42");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(form.Locator("[data-errors-for=currentPassword]")).ToHaveTextAsync("the current password is wrong");
+        await form.Locator("[name=currentPassword]").FillAsync(Password);
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#message")).ToHaveTextAsync("密码已修改。其他设备上的会话已结束。");
+
+        using var anon = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        using var withNew = await anon.PostAsJsonAsync("api/v1/auth/sign-in", new { userName = user, password = "a-new-password-42" });
+        Assert.Equal(HttpStatusCode.OK, withNew.StatusCode);
+        watched.AssertNoErrors(e => e.Contains("status of 400", StringComparison.Ordinal));
     }
 
     [Fact]

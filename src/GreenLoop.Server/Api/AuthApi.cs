@@ -9,6 +9,9 @@ namespace GreenLoop.Server.Api;
 
 public sealed record SignInRequest(string? UserName, string? Password);
 
+/// <summary>A signed-in user's own password change.</summary>
+public sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);
+
 public sealed record MeView(string Name, string? DisplayName, string Kind, long Tenant, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions);
 
 public sealed record UserView(long Id, string UserName, string? DisplayName, bool Disabled, bool LockedOut, IReadOnlyList<StoredRole> Roles, DateTimeOffset CreatedAt);
@@ -32,8 +35,10 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Sign-in");
-        auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SecurityHosting.SignInLimit).WithSummary("Sign in with user name and password (sets the sign-in cookie); locked for 15 min after 5 failures");
-        auth.MapPost("/sign-out", SignOut).WithSummary("Sign out (clears the cookie)");
+        auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SecurityHosting.SignInLimit).WithSummary("Sign in with user name and password (sets the sign-in cookie); 5 failures from one address lock that address out for 15 min");
+        auth.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the cookie and ends, on the server, every session of the user that began before now");
+        auth.MapPost("/password", ChangePassword).RequireRateLimiting(SecurityHosting.SignInLimit)
+            .WithSummary("Change your own password (signed-in users): the current one, then the new one (at least 10 characters); other sessions end");
         auth.MapGet("/me", Me).WithSummary("Who the request acts as: user or key, tenant, roles and permissions");
 
         var users = app.MapGroup("/api/v1/users").WithTags("Users and keys").RequirePermission(Permissions.Admin);
@@ -73,6 +78,34 @@ public static class AuthApi
 
     /// <summary>The one answer to every refused sign-in.</summary>
     public const string SignInFailed = "the user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes";
+
+    /// <summary>
+    /// A user changes their own password: the current one must be right (a wrong one counts as a failed sign-in from
+    /// this address); every other session of the user ends and this one is renewed. Audited without the passwords.
+    /// </summary>
+    [NotAudited]
+    internal static async Task<IResult> ChangePassword(PasswordChangeRequest body, UserService users, IUserCatalog store,
+        GreenLoop.Pipeline.Trace.Audit.AuditTrail audit, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        if (http.User.FindFirstValue(Permissions.KindClaim) != "user"
+            || !long.TryParse(http.User.FindFirstValue(ClaimTypes.NameIdentifier), out var id)
+            || !long.TryParse(http.User.FindFirstValue(Permissions.TenantClaim), out var tenantId)
+            || await store.GetUserAsync(tenantId, id, ct) is not { } user)
+            return TypedResults.Problem(title: "Not a user", statusCode: StatusCodes.Status403Forbidden, detail: "only a signed-in user changes their own password; an API key has none");
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrEmpty(body.CurrentPassword)) errors["currentPassword"] = ["required"];
+        if (UserService.Validate(user.UserName, body.NewPassword ?? "", user.Roles) is { Count: > 0 } problems) errors["newPassword"] = [.. problems];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        var check = await users.SignInAsync(user.UserName, body.CurrentPassword!, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
+        if (check.Status != SignInStatus.Succeeded)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["the current password is wrong"] });
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await store.UpdateUserAsync(user with { PasswordHash = users.HashPassword(user, body.NewPassword!), FailedCount = 0, LockedUntil = null, SessionsValidAfter = now }, ct);
+        // This session goes on under a sign-in issued now; every earlier one (other devices, copies) has ended.
+        await http.SignInAsync(SecurityHosting.CookieScheme, UserService.Principal(user, SecurityHosting.CookieScheme, now));
+        await audit.RecordAsync(user.TenantId, user.UserName, "auth.password-changed", $"user:{user.UserName}", null, ct);
+        return TypedResults.NoContent();
+    }
 
     [NotAudited]
     internal static async Task<IResult> SignOut(HttpContext http, CancellationToken ct)
@@ -130,6 +163,8 @@ public static class AuthApi
             PasswordHash = body.Password is null ? user.PasswordHash : users.HashPassword(user, body.Password),
             FailedCount = body.Password is null ? user.FailedCount : 0,
             LockedUntil = body.Password is null ? user.LockedUntil : null,
+            // A password set by an administrator ends the user's sessions.
+            SessionsValidAfter = body.Password is null ? user.SessionsValidAfter : clock.GetUtcNow().ToUnixTimeMilliseconds(),
         };
         await store.UpdateUserAsync(updated, ct);
         return TypedResults.Ok(View(updated, clock));

@@ -12,11 +12,28 @@ namespace GreenLoop.Server.Security;
 /// </summary>
 internal sealed partial class SecurityBootstrap(
     IUserCatalog store, UserService users, TenantContext tenant, IOptions<SecurityOptions> options, IOptions<DemoOptions> demo,
-    TimeProvider clock, ILogger<SecurityBootstrap> logger) : IHostedService
+    IOptions<GreenLoopOptions> data, TimeProvider clock, ILogger<SecurityBootstrap> logger) : IHostedService
 {
     /// <summary>The demo plant's login (documented in the README); created only while the demo runs.</summary>
     public const string DemoUser = "demo";
     public const string DemoPassword = "greenloop-demo";
+
+    /// <summary>The file a generated first password goes to when the console is not a terminal.</summary>
+    public const string PasswordFileName = "initial-admin-password.txt";
+
+    private string WritePasswordFile(string password)
+    {
+        var folder = Path.GetFullPath(data.Value.DataDirectory);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, PasswordFileName);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var stream = new FileStream(path, options))
+        using (var writer = new StreamWriter(stream))
+            writer.WriteLine(password);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -27,15 +44,32 @@ internal sealed partial class SecurityBootstrap(
             await users.CreateAsync(tenantId, "admin", "Administrator", password, [new StoredRole(Roles.Administrator, null)], cancellationToken);
             if (string.IsNullOrEmpty(options.Value.InitialAdminPassword))
             {
-                // Printed once, to the console only (never to the log files): it is not stored anywhere in clear.
-                await Console.Out.WriteLineAsync($"""
+                if (Console.IsOutputRedirected)
+                {
+                    // The console goes to a file or a pipe (a service manager's log): the password must not end up
+                    // there. It goes to a file only this operating-system account can read, and the console says where.
+                    var file = WritePasswordFile(password);
+                    await Console.Out.WriteLineAsync($"""
 
-                    GreenLoop: first start. Administrator account created:
-                        user name: admin
-                        password:  {password}
-                    This password is shown only now. Sign in and change it on the Users page.
+                        GreenLoop: first start. Administrator account created:
+                            user name: admin
+                            password:  written to {file} (readable by this account only)
+                        Sign in, change the password on the Account page, then delete that file.
 
-                    """);
+                        """);
+                }
+                else
+                {
+                    // Printed once, to an interactive console only (never to the log files): it is not stored anywhere in clear.
+                    await Console.Out.WriteLineAsync($"""
+
+                        GreenLoop: first start. Administrator account created:
+                            user name: admin
+                            password:  {password}
+                        This password is shown only now. Sign in and change it on the Account page.
+
+                        """);
+                }
             }
             LogAdminCreated();
         }

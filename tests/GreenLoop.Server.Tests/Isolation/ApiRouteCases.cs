@@ -139,6 +139,8 @@ internal static class ApiRouteCases
         ["POST /api/v1/auth/sign-in"] = Json(_ => $$"""{"userName":"{{BUserName}}","password":"{{BPassword}}"}""") with { ChangesSignIn = true },
         ["POST /api/v1/auth/sign-out"] = _empty with { ChangesSignIn = true },
         ["GET /api/v1/auth/me"] = _get,
+        // A wrong current password: nothing changes (and nothing of A's could).
+        ["POST /api/v1/auth/password"] = Json(_ => """{"currentPassword":"not-b-password","newPassword":"b-walk-new-password-1"}"""),
         ["GET /api/v1/users"] = _get,
         ["POST /api/v1/users"] = Json(i => $$"""
             {"userName":"b-walk-{{i.Serial}}","displayName":"B walk","password":"b-walk-password-1","roles":[{"role":"viewer"}]}
