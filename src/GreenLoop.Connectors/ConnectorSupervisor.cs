@@ -18,7 +18,8 @@ public sealed partial class ConnectorSupervisor(
     ConnectorKeys keys,
     ConnectorOptions options,
     ILoggerFactory loggers,
-    TimeProvider clock) : IAsyncDisposable
+    TimeProvider clock,
+    ISecretProtector? secrets = null) : IAsyncDisposable
 {
     private readonly Dictionary<string, IConnectorFactory> _factories =
         factories.ToDictionary(f => f.Kind, StringComparer.OrdinalIgnoreCase);
@@ -121,7 +122,9 @@ public sealed partial class ConnectorSupervisor(
             health.SetState(SourceState.Invalid, $"unknown kind '{source.Kind}'; known kinds: {string.Join(", ", _factories.Keys)}", now);
             return new Slot(tenantId, source, health, null, null);
         }
-        var errors = factory.Validate(source.Definition);
+        // Stored with its secrets encrypted: the connector gets them in clear, in memory only.
+        var definition = DataSourceService.Revealed(source.Definition, secrets);
+        var errors = factory.Validate(definition);
         if (errors.Count > 0)
         {
             health.SetState(SourceState.Invalid, string.Join("; ", errors), now);
@@ -141,7 +144,7 @@ public sealed partial class ConnectorSupervisor(
         var keyId = source.ApiKeyId.Value;
         var context = new ConnectorContext(tenantId, source.Key, (request, ct) => IngestWithKeyAsync(tenantId, keyId, request, ct), health, logger, clock);
         var cts = new CancellationTokenSource();
-        var connector = factory.Create(source.Definition);
+        var connector = factory.Create(definition);
         LogStarting(source.Kind, source.Key, source.Version);
         var task = Task.Run(() => SuperviseAsync(connector, context, cts.Token), CancellationToken.None);
         return new Slot(tenantId, source, health, cts, task);

@@ -16,7 +16,7 @@ public sealed record DataSourceSaveResult(DataSourceView? Saved, bool Created, I
 /// reload). Secrets (any <c>password</c> field of the settings) are masked when a definition is shown; saving the mask
 /// back keeps the stored secret.
 /// </summary>
-public sealed partial class DataSourceService(IConnectorCatalog store, ConnectorSupervisor supervisor, ConnectorKeys keys, TimeProvider clock)
+public sealed partial class DataSourceService(IConnectorCatalog store, ConnectorSupervisor supervisor, ConnectorKeys keys, TimeProvider clock, ISecretProtector? secrets = null)
 {
     /// <summary>What a masked secret reads as.</summary>
     public const string Mask = "********";
@@ -55,12 +55,15 @@ public sealed partial class DataSourceService(IConnectorCatalog store, Connector
         var unmasked = (JsonObject)settingsObject.DeepClone();
         if (existing is not null) RestoreSecrets(unmasked, JsonNode.Parse(existing.Definition));
         else if (ContainsMask(unmasked)) errors.Add($"settings: a secret reads '{Mask}' (a masked value) but there is no stored value to keep; type the secret");
+        // Checked in clear, stored encrypted.
+        TransformSecrets(unmasked, Reveal);
         var json = unmasked.ToJsonString();
         if (factory is not null) errors.AddRange(factory.Validate(json).Select(e => "settings." + e));
         if (errors.Count > 0) return new DataSourceSaveResult(null, false, errors);
+        TransformSecrets(unmasked, Protect);
 
         var saved = await store.SaveDataSourceAsync(tenantId,
-            new StoredDataSource(key, factory!.Kind, json, enabled, clock.GetUtcNow().ToUnixTimeMilliseconds()) { ApiKeyId = apiKeyId }, ct);
+            new StoredDataSource(key, factory!.Kind, unmasked.ToJsonString(), enabled, clock.GetUtcNow().ToUnixTimeMilliseconds()) { ApiKeyId = apiKeyId }, ct);
         supervisor.RequestReload();
         return new DataSourceSaveResult(View(tenantId, saved), existing is null, []);
     }
@@ -83,6 +86,54 @@ public sealed partial class DataSourceService(IConnectorCatalog store, Connector
     }
 
     private static bool IsSecret(string name) => name.Equals("password", StringComparison.OrdinalIgnoreCase);
+
+    private string? Protect(string? secret) => secrets is null ? secret : secrets.Protect(secret);
+
+    private string? Reveal(string? stored) => secrets is null ? stored : secrets.Reveal(stored);
+
+    /// <summary>A stored definition with its secrets in clear, for the connector that uses it.</summary>
+    public static string Revealed(string definition, ISecretProtector? secrets)
+    {
+        if (secrets is null) return definition;
+        var node = JsonNode.Parse(definition);
+        TransformSecrets(node, secrets.Reveal);
+        return node?.ToJsonString() ?? definition;
+    }
+
+    /// <summary>Replaces every secret string value (a <c>password</c> anywhere in the settings) by <paramref name="map"/> of it.</summary>
+    internal static void TransformSecrets(JsonNode? node, Func<string?, string?> map)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var name in o.Select(p => p.Key).ToList())
+                {
+                    if (IsSecret(name) && o[name] is JsonValue v && v.GetValueKind() == JsonValueKind.String) o[name] = map(v.GetValue<string>());
+                    else TransformSecrets(o[name], map);
+                }
+                break;
+            case JsonArray a:
+                foreach (var item in a) TransformSecrets(item, map);
+                break;
+        }
+    }
+
+    /// <summary>Stores every data source again with its secrets encrypted (those saved before encryption existed); returns how many changed.</summary>
+    public async Task<int> ProtectStoredSecretsAsync(long tenantId, CancellationToken ct)
+    {
+        if (secrets is null) return 0;
+        var changed = 0;
+        foreach (var source in await store.DataSourcesAsync(tenantId, ct))
+        {
+            var node = JsonNode.Parse(source.Definition);
+            TransformSecrets(node, secrets.Protect);
+            var json = node?.ToJsonString();
+            if (json is null || json == JsonNode.Parse(source.Definition)?.ToJsonString()) continue;
+            await store.SaveDataSourceAsync(tenantId, source with { Definition = json, UpdatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() }, ct);
+            changed++;
+        }
+        return changed;
+    }
 
     internal static void MaskSecrets(JsonNode? node)
     {

@@ -55,6 +55,37 @@ public sealed record ChannelDefinition
     public QuietHours? QuietHours { get; init; }
     public bool Enabled { get; init; } = true;
 
+    /// <summary>
+    /// The address with its credentials masked, as people and the audit trail see it: the values of the query
+    /// parameters <c>key</c>, <c>access_token</c>, <c>token</c>, <c>sign</c>, <c>secret</c> (WeCom, DingTalk and most
+    /// webhooks), the last path segment of a Feishu/Lark bot hook (<c>/bot/v2/hook/{token}</c>), and any user
+    /// information (<c>https://user:pass@…</c>), each shown as <c>********</c>.
+    /// </summary>
+    public static string MaskUrl(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return url;
+        const string Masked = "********";
+        var builder = new UriBuilder(uri);
+        if (!string.IsNullOrEmpty(builder.UserName) || !string.IsNullOrEmpty(builder.Password)) { builder.UserName = Masked; builder.Password = ""; }
+        var path = builder.Path;
+        var hook = path.IndexOf("/hook/", StringComparison.OrdinalIgnoreCase);
+        if (hook >= 0 && hook + 6 < path.Length) builder.Path = path[..(hook + 6)] + Masked;
+        if (builder.Query.Length > 1)
+        {
+            string[] tokens = ["key", "access_token", "token", "sign", "secret"];
+            builder.Query = string.Join("&", builder.Query[1..].Split('&').Select(pair =>
+            {
+                var eq = pair.IndexOf('=', StringComparison.Ordinal);
+                var name = eq < 0 ? pair : pair[..eq];
+                return tokens.Any(t => t.Equals(Uri.UnescapeDataString(name), StringComparison.OrdinalIgnoreCase)) ? $"{name}={Masked}" : pair;
+            }));
+        }
+        var masked = builder.Uri.ToString();
+        // UriBuilder adds a default port and escapes the mask's characters; keep the address as it was written otherwise.
+        return Uri.UnescapeDataString(uri.IsDefaultPort ? masked.Replace($":{uri.Port}/", "/", StringComparison.Ordinal) : masked);
+    }
+
     /// <summary>Readable problems with this definition; empty when it can be used.</summary>
     public IReadOnlyList<string> Validate()
     {

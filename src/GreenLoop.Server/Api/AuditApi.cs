@@ -39,7 +39,7 @@ public sealed class NotAuditedAttribute : Attribute;
 public static class AuditEndpoints
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private static readonly string[] SecretNames = ["password", "secret", "token", "apiKey", "key_secret"];
+    private static readonly string[] SecretNames = ["password", "secret", "token", "apiKey", "key_secret", "currentPassword", "newPassword"];
 
     public static TBuilder Audited<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilterFactory((factory, next) =>
@@ -97,6 +97,9 @@ public static class AuditEndpoints
                 {
                     if (SecretNames.Any(s => s.Equals(name, StringComparison.OrdinalIgnoreCase)) && o[name] is JsonValue)
                         o[name] = "********";
+                    // A robot's address carries its token (…?key=…, …?access_token=…, …/hook/{token}).
+                    else if (name.Equals("url", StringComparison.OrdinalIgnoreCase) && o[name] is JsonValue u && u.TryGetValue<string>(out var url))
+                        o[name] = GreenLoop.Notifications.ChannelDefinition.MaskUrl(url);
                     else Masked(o[name]);
                 }
                 break;

@@ -87,9 +87,33 @@ public static class StorageHosting
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
-        return storage.IsPostgres
-            ? new PostgresStore(new PostgresStoreOptions { ConnectionString = storage.ConnectionString! })
-            : new SqliteStore(new SqliteStoreOptions { Path = options.DatabasePath, Synchronous = options.Synchronous });
+        if (storage.IsPostgres) return new PostgresStore(new PostgresStoreOptions { ConnectionString = storage.ConnectionString! });
+        OwnerOnly(options.DatabasePath);
+        return new SqliteStore(new SqliteStoreOptions { Path = options.DatabasePath, Synchronous = options.Synchronous });
+    }
+
+    /// <summary>
+    /// The data directory readable by the server's account only (0700), and the database file created 0600 before
+    /// SQLite opens it (its write-ahead log and shared-memory files take the database file's permissions); an existing
+    /// file, log or shared-memory file is narrowed to 0600.
+    /// </summary>
+    public static void OwnerOnly(string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(databasePath);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        if (!Directory.Exists(folder)) Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        const UnixFileMode File0600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (!File.Exists(databasePath))
+        {
+            using var created = new FileStream(databasePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = File0600 });
+        }
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+            if (File.Exists(file) && File.GetUnixFileMode(file) != File0600) File.SetUnixFileMode(file, File0600);
     }
 
     /// <summary>The storage settings from a configuration outside the host (the command line tools), validated.</summary>

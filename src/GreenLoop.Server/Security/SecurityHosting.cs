@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using GreenLoop.Storage;
@@ -31,6 +32,14 @@ public static class SecurityHosting
         services.AddSingleton<UserService>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService<SecurityBootstrap>();
+        // Stored secrets are encrypted with Data Protection, its key ring outside the database (0700 folder).
+        var keyFolder = Path.GetFullPath(options.KeyDirectory is { Length: > 0 } k ? k
+            : Path.Combine(configuration["GreenLoop:DataDirectory"] is { Length: > 0 } d ? d : "data", "keys"));
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(keyFolder);
+        else if (!Directory.Exists(keyFolder)) Directory.CreateDirectory(keyFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        services.AddDataProtection().SetApplicationName("GreenLoop").PersistKeysToFileSystem(new DirectoryInfo(keyFolder));
+        services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
+        services.AddHostedService<SecretsAtRest>();
         services.AddExceptionHandler<RefusedRequestHandler>();
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestMegabytes * 1024L * 1024L);
 

@@ -30,6 +30,13 @@ public sealed class SecurityOptions
     [Range(1, 100_000_000)]
     public int IngestRowsBurst { get; set; } = 2_000_000;
 
+    /// <summary>
+    /// Folder of the Data Protection key ring that encrypts stored secrets (and sign-in cookies). Default: <c>keys</c>
+    /// in the data directory; put it elsewhere (another disk, a mounted secret) so that a copy of the data directory
+    /// alone does not give the secrets away.
+    /// </summary>
+    public string? KeyDirectory { get; set; }
+
     /// <summary>Largest request body in MB (uploads have their own limit). Default 32.</summary>
     [Range(1, 4096)]
     public int MaxRequestMegabytes { get; set; } = 32;

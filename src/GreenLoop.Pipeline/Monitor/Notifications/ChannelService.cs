@@ -20,7 +20,7 @@ public sealed record ChannelSaveOutcome(ChannelDefinition? Saved, IReadOnlyList<
 /// and a write that sends the mask keeps the stored secret.
 /// </summary>
 public sealed class ChannelService(INotificationCatalog store, NotificationChannelFactory factory, NotificationDispatcher dispatcher, NotificationTenant tenant, TimeProvider clock,
-    NotificationTargets? targets = null) : IAlarmNotifier
+    NotificationTargets? targets = null, ISecretProtector? secrets = null) : IAlarmNotifier
 {
     public const string Mask = "********";
 
@@ -42,11 +42,15 @@ public sealed class ChannelService(INotificationCatalog store, NotificationChann
         {
             Secret = definition.Secret == Mask ? existing?.Secret : definition.Secret,
             Password = definition.Password == Mask ? existing?.Password : definition.Password,
+            // The address as the API shows it (its token masked) keeps the stored one.
+            Url = existing?.Url is { } stored && definition.Url == ChannelDefinition.MaskUrl(stored) ? stored : definition.Url,
         };
         var errors = merged.Validate().ToList();
         if (merged.Kind != ChannelKind.Email && targets?.Refusal(merged.Url) is { } refused) errors.Add(refused);
         if (errors.Count > 0) return new ChannelSaveOutcome(null, errors);
-        await store.SaveChannelAsync(tenantId, new StoredChannel(key, JsonSerializer.Serialize(merged, Json), clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
+        // Secrets are encrypted at rest (the robot address carries its token too).
+        var atRest = merged with { Secret = Protect(merged.Secret), Password = Protect(merged.Password), Url = Protect(merged.Url) };
+        await store.SaveChannelAsync(tenantId, new StoredChannel(key, JsonSerializer.Serialize(atRest, Json), clock.GetUtcNow().ToUnixTimeMilliseconds()), ct);
         return new ChannelSaveOutcome(Masked(merged), []);
     }
 
@@ -103,12 +107,34 @@ public sealed class ChannelService(INotificationCatalog store, NotificationChann
     }
 
     private async Task<IReadOnlyList<ChannelDefinition>> LoadAsync(long tenantId, CancellationToken ct) =>
-        (await store.ChannelsAsync(tenantId, ct)).Select(c => JsonSerializer.Deserialize<ChannelDefinition>(c.Definition, Json)!).ToList();
+        (await store.ChannelsAsync(tenantId, ct)).Select(c => JsonSerializer.Deserialize<ChannelDefinition>(c.Definition, Json)!)
+            .Select(c => c with { Secret = Reveal(c.Secret), Password = Reveal(c.Password), Url = Reveal(c.Url) }).ToList();
+
+    private string? Protect(string? secret) => secrets is null ? secret : secrets.Protect(secret);
+
+    private string? Reveal(string? stored) => secrets is null ? stored : secrets.Reveal(stored);
+
+    /// <summary>Stores every channel again with its secrets encrypted (those saved before encryption existed); returns how many changed.</summary>
+    public async Task<int> ProtectStoredSecretsAsync(long tenantId, CancellationToken ct)
+    {
+        if (secrets is null) return 0;
+        var changed = 0;
+        foreach (var stored in await store.ChannelsAsync(tenantId, ct))
+        {
+            var c = JsonSerializer.Deserialize<ChannelDefinition>(stored.Definition, Json)!;
+            var atRest = c with { Secret = secrets.Protect(c.Secret), Password = secrets.Protect(c.Password), Url = secrets.Protect(c.Url) };
+            if (atRest == c) continue;
+            await store.SaveChannelAsync(tenantId, stored with { Definition = JsonSerializer.Serialize(atRest, Json) }, ct);
+            changed++;
+        }
+        return changed;
+    }
 
     private static ChannelDefinition Masked(ChannelDefinition c) => c with
     {
         Secret = c.Secret is null ? null : Mask,
         Password = c.Password is null ? null : Mask,
+        Url = c.Url is null ? null : ChannelDefinition.MaskUrl(c.Url),
     };
 
     private static string Iso(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms).ToString("O", CultureInfo.InvariantCulture);
