@@ -28,7 +28,7 @@ internal static class AuditCommand
             return 1;
         }
         await using var platform = await LocalPlatform.OpenAsync(data, ct, readOnly: true);
-        var audit = new AuditTrail(platform.Store, TimeProvider.System);
+        var audit = platform.Audit(create: false);
         if (args[0] == "list")
         {
             var limit = int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 50;

@@ -18,8 +18,11 @@ internal sealed class LocalPlatform : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private LocalPlatform(GreenLoopStore store, long tenantId, GreenLoopOptions options)
+    private readonly IConfiguration _config;
+
+    private LocalPlatform(GreenLoopStore store, long tenantId, GreenLoopOptions options, IConfiguration config)
     {
+        _config = config;
         Store = store;
         TenantId = tenantId;
         Options = options;
@@ -63,7 +66,7 @@ internal sealed class LocalPlatform : IAsyncDisposable
         var store = StorageHosting.Open(storage, options);
         await store.MigrateAsync(ct);
         var tenant = await store.EnsureTenantAsync(options.DefaultTenant, options.DefaultTenant, ct);
-        return new LocalPlatform(store, tenant, options);
+        return new LocalPlatform(store, tenant, options, config);
     }
 
     /// <summary>
@@ -71,7 +74,17 @@ internal sealed class LocalPlatform : IAsyncDisposable
     /// the actor is the operating-system user who ran the command (<c>os:alice</c>).
     /// </summary>
     public Task RecordAsync(string action, string subject, object? detail, CancellationToken ct) =>
-        new GreenLoop.Pipeline.Trace.Audit.AuditTrail(Store, TimeProvider.System).RecordAsync(TenantId, Actor, action, subject, detail, ct);
+        Audit(create: true).RecordAsync(TenantId, Actor, action, subject, detail, ct);
+
+    /// <summary>
+    /// The audit trail with the server's anchor (the same key and checkpoint file, from the same settings);
+    /// <paramref name="create"/>: make the key if there is none yet (a change), else go without (a check says so).
+    /// </summary>
+    public GreenLoop.Pipeline.Trace.Audit.AuditTrail Audit(bool create)
+    {
+        var security = _config.GetSection(GreenLoop.Server.Security.SecurityOptions.Section).Get<GreenLoop.Server.Security.SecurityOptions>() ?? new();
+        return new GreenLoop.Pipeline.Trace.Audit.AuditTrail(Store, TimeProvider.System, security.AuditAnchor(Options.DataDirectory, create));
+    }
 
     /// <summary>Who runs the command: <c>os:</c> and the operating-system user name.</summary>
     public static string Actor => "os:" + Environment.UserName;

@@ -33,10 +33,13 @@ public static class SecurityHosting
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService<SecurityBootstrap>();
         // Stored secrets are encrypted with Data Protection, its key ring outside the database (0700 folder).
-        var keyFolder = Path.GetFullPath(options.KeyDirectory is { Length: > 0 } k ? k
-            : Path.Combine(configuration["GreenLoop:DataDirectory"] is { Length: > 0 } d ? d : "data", "keys"));
+        var dataDirectory = configuration["GreenLoop:DataDirectory"] is { Length: > 0 } d ? d : "data";
+        var keyFolder = options.KeyFolder(dataDirectory);
         if (OperatingSystem.IsWindows()) Directory.CreateDirectory(keyFolder);
         else if (!Directory.Exists(keyFolder)) Directory.CreateDirectory(keyFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // The audit trail's anchor outside the database (signed checkpoints; see docs/security.md).
+        services.AddSingleton(options.AuditAnchor(dataDirectory, create: true)!);
+        services.AddHostedService<AuditAnchorStart>();
         services.AddDataProtection().SetApplicationName("GreenLoop").PersistKeysToFileSystem(new DirectoryInfo(keyFolder));
         services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
         services.AddHostedService<SecretsAtRest>();

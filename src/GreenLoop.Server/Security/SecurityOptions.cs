@@ -37,6 +37,28 @@ public sealed class SecurityOptions
     /// </summary>
     public string? KeyDirectory { get; set; }
 
+    /// <summary>
+    /// The key (base64, at least 32 bytes) that signs the audit trail's checkpoints; from a secret store. Empty: the
+    /// file <c>audit.key</c> in the key directory, created at the first start.
+    /// </summary>
+    public string? AuditKey { get; set; }
+
+    /// <summary>The append-only file of signed audit checkpoints. Default: <c>audit-checkpoints.jsonl</c> in the key directory.</summary>
+    public string? AuditCheckpointFile { get; set; }
+
+    /// <summary>The key ring folder: <see cref="KeyDirectory"/>, or <c>keys</c> in the data directory.</summary>
+    public string KeyFolder(string dataDirectory) =>
+        Path.GetFullPath(KeyDirectory is { Length: > 0 } k ? k : Path.Combine(string.IsNullOrEmpty(dataDirectory) ? "data" : dataDirectory, "keys"));
+
+    /// <summary>The audit anchor these settings name; the key file is created when <paramref name="create"/> and missing, else null without one.</summary>
+    public GreenLoop.Pipeline.Trace.Audit.AuditAnchor? AuditAnchor(string dataDirectory, bool create)
+    {
+        var folder = KeyFolder(dataDirectory);
+        var key = GreenLoop.Pipeline.Trace.Audit.AuditAnchor.LoadKey(AuditKey, Path.Combine(folder, "audit.key"), create);
+        return key is null ? null : new GreenLoop.Pipeline.Trace.Audit.AuditAnchor(key,
+            AuditCheckpointFile is { Length: > 0 } f ? f : Path.Combine(folder, "audit-checkpoints.jsonl"));
+    }
+
     /// <summary>Largest request body in MB (uploads have their own limit). Default 32.</summary>
     [Range(1, 4096)]
     public int MaxRequestMegabytes { get; set; } = 32;
