@@ -46,6 +46,73 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/users", "users"), ("/account", "account"),
     ];
 
+    /// <summary>Whether the element is on screen: displayed, and inside the viewport's width.</summary>
+    private static async Task<bool> OnScreenAsync(Microsoft.Playwright.ILocator element, int width)
+    {
+        if (!await element.IsVisibleAsync()) return false;
+        var box = await element.BoundingBoxAsync();
+        return box is not null && box.X >= 0 && box.X + box.Width <= width + 0.5;
+    }
+
+    [Theory]
+    [InlineData(1440, 900, "en-US")]
+    [InlineData(1280, 800, "en-US")]
+    [InlineData(1280, 800, "zh-CN")]
+    public async Task TopBar_DesktopWidths_EverySectionUserMenuAndLanguageOnScreen(int width, int height, string locale)
+    {
+        await using var watched = await chromium.NewPageAsync(demo.Server, locale);
+        var page = watched.Page;
+        await page.SetViewportSizeAsync(width, height);
+        await watched.GotoAsync("/sites/demo/alarms", "alarms");
+
+        var links = page.Locator(".mainnav a");
+        Assert.Equal(11, await links.CountAsync());
+        for (var i = 0; i < await links.CountAsync(); i++)
+            Assert.True(await OnScreenAsync(links.Nth(i), width), $"{await links.Nth(i).InnerTextAsync()} is off screen at {width} px");
+        // The administrator's own links and the language switch too; the page does not scroll sideways.
+        Assert.True(await OnScreenAsync(page.Locator(".usermenu a[href$='/users']"), width));
+        Assert.True(await OnScreenAsync(page.Locator(".usermenu button[type=submit]"), width));
+        Assert.True(await OnScreenAsync(page.Locator(".langswitch"), width));
+        Assert.False(await page.Locator(".navtoggle").IsVisibleAsync());
+        Assert.True(await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth") <= width);
+        output.WriteLine(await watched.ScreenshotAsync($"topbar-{width}-{locale}"));
+        watched.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task TopBar_Phone_MenuOpensEverySection_LanguageSwitchOnScreen()
+    {
+        const int Width = 390;
+        await using var watched = await chromium.NewPageAsync(demo.Server, "zh-CN");
+        var page = watched.Page;
+        await page.SetViewportSizeAsync(Width, 844);
+        await watched.GotoAsync("/sites/demo/energy?period=2026-11", "energy");
+
+        var toggle = page.Locator(".navtoggle");
+        Assert.True(await OnScreenAsync(toggle, Width));
+        Assert.Equal("false", await toggle.GetAttributeAsync("aria-expanded"));
+        Assert.False(await page.Locator(".mainnav").IsVisibleAsync());
+        Assert.True(await OnScreenAsync(page.Locator(".langswitch"), Width));
+        Assert.True(await OnScreenAsync(page.Locator(".usermenu button[type=submit]"), Width));
+        // The top bar fits the phone's width (nothing in it is pushed off screen).
+        Assert.True(await page.EvaluateAsync<int>("() => document.querySelector('.topbar').scrollWidth") <= Width);
+
+        await toggle.ClickAsync();
+
+        Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
+        var links = page.Locator(".mainnav a");
+        Assert.Equal(11, await links.CountAsync());
+        for (var i = 0; i < await links.CountAsync(); i++)
+        {
+            await links.Nth(i).ScrollIntoViewIfNeededAsync();
+            Assert.True(await OnScreenAsync(links.Nth(i), Width), $"{await links.Nth(i).InnerTextAsync()} is off screen");
+        }
+        output.WriteLine(await watched.ScreenshotAsync("topbar-phone-open"));
+        await page.Locator(".mainnav a", new() { HasText = "告警规则" }).ClickAsync();
+        await page.WaitForURLAsync("**/sites/demo/alarm-rules");
+        watched.AssertNoErrors();
+    }
+
     [Fact]
     public async Task EnergyPage_MonthWithTwoDaysOfData_VerdictProvisionalNotAPass()
     {

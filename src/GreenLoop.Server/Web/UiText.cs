@@ -30,6 +30,7 @@ public sealed partial class UiText
         ("nav.meters", "计量表", "Meters"),
         ("nav.language", "语言", "Language"),
         ("nav.site", "站点", "Site"),
+        ("nav.menu", "菜单", "Menu"),
         ("nav.energy", "能源", "Energy"),
         ("nav.carbon", "碳排放", "Carbon"),
         ("nav.factors", "因子库", "Factors"),
