@@ -36,7 +36,7 @@ public static class GreenLoopServer
         builder.Services.AddGreenLoopNotifications(builder.Configuration);
         builder.Services.AddGreenLoopLive(builder.Configuration);
         builder.Services.AddGreenLoopConnectors(builder.Configuration);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(OpenApiConventions.Configure);
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         builder.Services.AddGreenLoopUi();

@@ -104,7 +104,7 @@ public sealed class ApiKeyTests : IAsyncLifetime
         Assert.Contains("belongs to site 'south'", kept.GetProperty("reason").GetString(), StringComparison.Ordinal);
         // An ingest key reads nothing, not even its own site's series.
         Assert.Equal(HttpStatusCode.Forbidden, series.StatusCode);
-        Assert.Contains("does not carry the permission", await DetailAsync(series), StringComparison.Ordinal);
+        Assert.Equal("this needs the permission 'read' for site 'north'; your roles (or this key's permissions) do not grant it there", await DetailAsync(series));
     }
 
     [Fact]

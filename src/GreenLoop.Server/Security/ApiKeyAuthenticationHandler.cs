@@ -71,7 +71,7 @@ public sealed class ApiKeyAuthenticationHandler(
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
         await Results.Problem(title: "Not allowed", statusCode: 403,
-            detail: "this API key does not carry the permission this request needs, or not for this site").ExecuteAsync(Context);
+            detail: SecurityHosting.Denied(Context)).ExecuteAsync(Context);
     }
 }
 

@@ -63,8 +63,7 @@ public static class SecurityHosting
                 o.AccessDeniedPath = "/login";
                 o.Events.OnRedirectToLogin = context => ApiOrRedirect(context, StatusCodes.Status401Unauthorized,
                     "sign in, or present an API key in X-Api-Key");
-                o.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden,
-                    "your roles do not allow this request, or not for this site");
+                o.Events.OnRedirectToAccessDenied = context => ApiOrRedirect(context, StatusCodes.Status403Forbidden, Denied(context.HttpContext));
                 o.Events.OnValidatePrincipal = RefreshPrincipalAsync;
             });
 
@@ -106,6 +105,18 @@ public static class SecurityHosting
         foreach (var permission in Permissions.All)
             builder.AddPolicy(PermissionRequirement.PolicyName(permission), p => p.AddAuthenticationSchemes(Scheme).AddRequirements(new PermissionRequirement(permission)));
         return builder;
+    }
+
+    /// <summary>Why a request was refused, naming the permission the endpoint needs and the site asked for.</summary>
+    internal static string Denied(HttpContext http)
+    {
+        var needed = http.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .Select(a => a.Policy).FirstOrDefault(p => p?.StartsWith("perm:", StringComparison.Ordinal) == true)?["perm:".Length..];
+        var site = http.Request.RouteValues.TryGetValue("site", out var s) && s is string key ? key : http.Request.Query["site"].FirstOrDefault();
+        if (needed is null) return "your roles (or this key's permissions) do not allow this request, or not for this site";
+        return site is null
+            ? $"this needs the permission '{needed}'; your roles (or this key's permissions) do not grant it"
+            : $"this needs the permission '{needed}' for site '{site}'; your roles (or this key's permissions) do not grant it there";
     }
 
     private static Task ApiOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string detail)
