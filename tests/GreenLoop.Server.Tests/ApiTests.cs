@@ -354,6 +354,9 @@ public sealed class ApiTests : IAsyncLifetime
 
         Assert.Equal("ok", health.GetProperty("status").GetString());
         Assert.Equal(0, health.GetProperty("pendingDerivation").GetInt64());
+        // Anonymous: that the server answers, and no count of anything (which would span every tenant).
+        using var anonymous = Clients.Anonymous(_factory);
+        Assert.Equal("""{"status":"ok"}""", await anonymous.GetStringAsync("/health"));
         // The collector that fails these tests on unexpected errors sees the server's own log (1001: store ready).
         Assert.True(_factory.ErrorLogs.Saw(1001));
     }
