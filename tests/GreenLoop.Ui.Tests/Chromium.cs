@@ -56,7 +56,9 @@ public sealed class Chromium : IAsyncLifetime
             await page.FillAsync("input[name=UserName]", TestCredentials.AdminUser);
             await page.FillAsync("input[name=Password]", TestCredentials.AdminPassword);
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+            // The first sign-in of a run meets a cold server (JIT, the store opening) on a machine busy with the other
+            // test assemblies: allow it more than the default 30 s.
+            await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 90_000 });
         }
         return new WatchedPage(context, page, server.Log);
     }

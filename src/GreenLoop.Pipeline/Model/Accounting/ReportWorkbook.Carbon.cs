@@ -56,7 +56,7 @@ public static partial class ReportWorkbook
         foreach (var l in inv.Lines.OrderBy(l => l.Scope).ThenBy(l => l.Source, StringComparer.Ordinal).ThenBy(l => l.Carrier, StringComparer.Ordinal).ThenBy(l => l.Basis, StringComparer.Ordinal))
         {
             var act = l.Figure.Activity.FirstOrDefault();
-            bySource.Row(l.Scope, l.IsoCategory, SourceLabel(l.Source), l.Carrier, BasisLabel(l.Basis), act?.Quantity, act?.Unit,
+            bySource.Row(l.Scope, l.IsoCategory, SourceLabel(l.Source), CarrierCell(l.Carrier), BasisLabel(l.Basis), act?.Quantity, act?.Unit,
                 l.Co2, l.Ch4, l.N2o, l.Figure.Value, l.Figure.Completeness, FlagCell(l.Figure), l.Figure.Formula);
         }
         void Total(string label, Figure f) =>
@@ -68,7 +68,7 @@ public static partial class ReportWorkbook
         Total("总计（基于市场）Total, market-based", inv.TotalMarket);
         foreach (var n in inv.NotCounted)
         {
-            bySource.Row(null, null, new Styled("未计入 Not counted", XlStyle.Warning), n.Carrier, null, n.Quantity, n.Unit,
+            bySource.Row(null, null, new Styled("未计入 Not counted", XlStyle.Warning), CarrierCell(n.Carrier), null, n.Quantity, n.Unit,
                 null, null, null, null, null, new Styled("未计入 not counted", XlStyle.Warning), n.Reason);
         }
 

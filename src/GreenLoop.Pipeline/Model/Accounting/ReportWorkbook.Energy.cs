@@ -61,14 +61,14 @@ public static partial class ReportWorkbook
             var act = line.Activity.FirstOrDefault();
             var coefficient = line.Factors.FirstOrDefault();
             var export = line.Key.EndsWith(".export", StringComparison.Ordinal);
-            byCarrier.Row(act?.Carrier ?? line.Label, export ? "外供（扣除）Supplied outside (deducted)" : "消耗 Consumed",
+            byCarrier.Row(act is null ? line.Label : CarrierCell(act.Carrier), export ? "外供（扣除）Supplied outside (deducted)" : "消耗 Consumed",
                 act?.Quantity, act?.Unit, coefficient?.Value, coefficient?.Unit, coefficient?.Source, coefficient?.Year,
                 line.Value, line.Value / 1000, total == 0 ? null : line.Value / total, line.Completeness, FlagCell(line), line.Formula);
         }
         byCarrier.TotalRow("合计 Total", null, null, null, null, null, null, null, total, total / 1000, total == 0 ? null : 1.0, a.Total.Completeness, FlagCell(a.Total), a.Total.Formula);
         foreach (var n in a.NotCounted)
         {
-            byCarrier.Row(n.Carrier, "未计入 Not counted", n.Quantity, n.Unit, null, null, null, null, null, null, null, null,
+            byCarrier.Row(CarrierCell(n.Carrier), "未计入 Not counted", n.Quantity, n.Unit, null, null, null, null, null, null, null, null,
                 new Styled("未计入 not counted", XlStyle.Warning), n.Reason);
         }
 

@@ -77,7 +77,7 @@ public static partial class ReportWorkbook
                 $"data arrived after the lock: locked {Num(a.Locked)}, now {Num(a.Current)} {a.Unit}; the locked figure stands");
         }
         foreach (var n in notCounted)
-            s.Row(new Styled($"未计入 Not counted: {n.Carrier}", XlStyle.Warning), new Styled(n.Quantity, XlStyle.Number2), n.Unit, n.Reason);
+            s.Row(new Styled($"未计入 Not counted: {CarrierCell(n.Carrier)}", XlStyle.Warning), new Styled(n.Quantity, XlStyle.Number2), n.Unit, n.Reason);
     }
 
     private static readonly SheetColumn[] _activityColumns =
@@ -99,7 +99,7 @@ public static partial class ReportWorkbook
         {
             if (!seen.Add((a.Carrier, a.Unit, a.Quantity, a.Completeness, a.Period))) continue;
             var estimated = a.Completeness < 1 - 1e-9;
-            sheet.Row(a.Carrier, string.Join(", ", a.Meters), a.Period, a.Quantity, a.Unit, a.Completeness,
+            sheet.Row(CarrierCell(a.Carrier), string.Join(", ", a.Meters), a.Period, a.Quantity, a.Unit, a.Completeness,
                 estimated ? new Styled("是 Yes", XlStyle.Warning) : "否 No");
         }
         return sheet;
@@ -165,6 +165,10 @@ public static partial class ReportWorkbook
     private static object? FlagCell(Figure f) => Flags(f) is { Length: > 0 } text ? new Styled(text, XlStyle.Warning) : null;
 
     /// <summary>The product class of a limit verdict, without the "level 1" its level-1 row's name ends with.</summary>
+    /// <summary>A carrier as a workbook shows it: its names in both languages and its key, "天然气 Natural gas (natural_gas)".</summary>
+    public static string CarrierCell(string? carrier) =>
+        carrier is null ? "" : CarrierNames.Zh(carrier) == carrier ? carrier : $"{CarrierNames.Zh(carrier)} {CarrierNames.En(carrier)} ({carrier})";
+
     public static string ProductClass(LimitVerdict verdict) =>
         verdict.ProductClass.EndsWith(" level 1", StringComparison.Ordinal) ? verdict.ProductClass[..^" level 1".Length] : verdict.ProductClass;
 

@@ -51,16 +51,17 @@ public sealed class ReportWorkbookTests : IAsyncLifetime
 
         var byCarrier = book.Rows("分品种 By carrier");
         Assert.Equal("折标准煤 Standard coal (kgce)", byCarrier[0][8]);
-        var elec = byCarrier.Single(r => (string?)r[0] == "electricity");
+        // Carriers by name in both languages, with the key they are metered under.
+        var elec = byCarrier.Single(r => (string?)r[0] == "外购电力 Grid electricity (electricity)");
         Assert.Equal((72_000.0, "kWh", 0.1229, "kgce/kWh", 8_848.8), ((double)elec[2]!, (string)elec[3]!, (double)elec[4]!, (string)elec[5]!, Math.Round((double)elec[8]!, 9)));
-        var gas = byCarrier.Single(r => (string?)r[0] == "natural_gas");
+        var gas = byCarrier.Single(r => (string?)r[0] == "天然气 Natural gas (natural_gas)");
         Assert.Equal(8_742.96, (double)gas[8]!, 9);
         Assert.Contains("UNVERIFIED", (string)gas[12]!, StringComparison.Ordinal);
         var total = byCarrier.Single(r => (string?)r[0] == "合计 Total");
         Assert.Equal(17_591.76, (double)total[8]!, 9);
 
         var activity = book.Rows("活动数据 Activity data");
-        Assert.Equal(["electricity", "natural_gas", "tile_output"], activity.Skip(1).Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
+        Assert.Equal(["外购电力 Grid electricity (electricity)", "天然气 Natural gas (natural_gas)", "瓷砖产量 Tile output (tile_output)"], activity.Skip(1).Select(r => (string)r[0]!).Order(StringComparer.Ordinal));
         var factors = book.Rows("所用因子 Factors used");
         var coefficient = factors.Single(r => (string?)r[0] == "coal_coef/natural_gas_gasfield");
         Assert.Equal((1.2143, "UNVERIFIED"), ((double)coefficient[3]!, (string)coefficient[7]!));
@@ -98,7 +99,7 @@ public sealed class ReportWorkbookTests : IAsyncLifetime
         var bySource = book.Rows("分排放源 By source");
         Assert.Equal(["范围 Scope", "ISO 14064-1 类别 Category", "排放源 Source", "能源/物料 Carrier", "基准 Basis", "活动数据 Activity", "活动数据单位 Activity unit",
             "CO2 (t)", "CH4 (t)", "N2O (t)", "排放量 Emissions (tCO2e)", "完整度 Completeness (%)", "标记 Flags", "计算式 Formula"], bySource[0]);
-        var gas = bySource.Single(r => (string?)r[3] == "natural_gas");
+        var gas = bySource.Single(r => (string?)r[3] == "天然气 Natural gas (natural_gas)");
         Assert.Equal((1.0, 1.0, "化石燃料燃烧 Stationary combustion", 7_190.0), ((double)gas[0]!, (double)gas[1]!, (string)gas[2]!, (double)gas[5]!));
         Assert.Equal(15.17436558, (double)gas[10]!, 9);
         Assert.Contains("覆盖 override", (string)gas[12]!, StringComparison.Ordinal);
