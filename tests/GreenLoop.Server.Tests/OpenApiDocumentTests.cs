@@ -90,6 +90,23 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         }
         Assert.True(_document.GetProperty("paths").GetProperty("/api/v1/readings").GetProperty("post").GetProperty("responses").TryGetProperty("429", out _));
     }
+
+    [Fact]
+    public void Reports_DeclareWhatTheyAnswer_AndOptionalRequestFieldsAreNotRequired()
+    {
+        var paths = _document.GetProperty("paths");
+        JsonElement Ok(string path) => paths.GetProperty(path).GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.Equal("#/components/schemas/EnergyReport", Ok("/api/v1/sites/{site}/reports/energy").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.Equal("#/components/schemas/CarbonReport", Ok("/api/v1/sites/{site}/reports/carbon").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        foreach (var workbook in new[] { "/api/v1/sites/{site}/reports/energy.xlsx", "/api/v1/sites/{site}/reports/carbon.xlsx" })
+            Assert.True(Ok(workbook).TryGetProperty("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", out _), workbook);
+        var schemas = _document.GetProperty("components").GetProperty("schemas");
+        foreach (var name in new[] { "UserRequest", "ApiKeyRequest" })
+        {
+            var required = schemas.GetProperty(name).TryGetProperty("required", out var r) ? r.EnumerateArray().Select(x => x.GetString()).ToList() : [];
+            Assert.True(required.Count == 0, $"{name} marks {string.Join(", ", required)} required");
+        }
+    }
 }
 
 /// <summary>A refusal names the permission that is missing (issue 12, item 22).</summary>

@@ -9,13 +9,20 @@ namespace GreenLoop.Server.Api;
 /// <summary>Energy and carbon reports with lineage, the factor library, site overrides and period locks.</summary>
 public static class AccountingApi
 {
+    /// <summary>The media type of an Excel workbook (.xlsx).</summary>
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
     public static IEndpointRouteBuilder MapAccountingApi(this IEndpointRouteBuilder app)
     {
         var sites = app.MapGroup("/api/v1/sites/{site}").WithTags("Accounting");
-        sites.MapGet("/reports/energy", Energy).WithSummary("Comprehensive energy consumption (GB/T 2589-2020), unit-product energy and the limit verdict, with lineage").RequirePermission(Permissions.ReadPark);
-        sites.MapGet("/reports/carbon", Carbon).WithSummary("GHG inventory: Scope 1 combustion and process, Scope 2 location- and market-based, with lineage").RequirePermission(Permissions.ReadPark);
-        sites.MapGet("/reports/energy.xlsx", EnergyWorkbook).WithSummary("The energy report as an Excel workbook: summary, by carrier, activity data, factors used").RequirePermission(Permissions.ReadPark);
-        sites.MapGet("/reports/carbon.xlsx", CarbonWorkbook).WithSummary("The GHG inventory as an Excel workbook: summary, by source, activity data, factors used").RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/reports/energy", Energy).WithSummary("Comprehensive energy consumption (GB/T 2589-2020), unit-product energy and the limit verdict, with lineage").RequirePermission(Permissions.ReadPark)
+            .Produces<EnergyReport>();
+        sites.MapGet("/reports/carbon", Carbon).WithSummary("GHG inventory: Scope 1 combustion and process, Scope 2 location- and market-based, with lineage").RequirePermission(Permissions.ReadPark)
+            .Produces<CarbonReport>();
+        sites.MapGet("/reports/energy.xlsx", EnergyWorkbook).WithSummary("The energy report as an Excel workbook: summary, by carrier, activity data, factors used").RequirePermission(Permissions.ReadPark)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), Xlsx);
+        sites.MapGet("/reports/carbon.xlsx", CarbonWorkbook).WithSummary("The GHG inventory as an Excel workbook: summary, by source, activity data, factors used").RequirePermission(Permissions.ReadPark)
+            .Produces(StatusCodes.Status200OK, typeof(Stream), Xlsx);
         sites.MapGet("/factor-overrides", Overrides).WithSummary("The site's overrides of reference values").RequirePermission(Permissions.Read);
         sites.MapPost("/factor-overrides", AddOverride).WithSummary("Override a reference value for this site (e.g. a measured calorific value), with a reason").RequirePermission(Permissions.Account);
         sites.MapGet("/periods", Locks).WithSummary("Locked periods").RequirePermission(Permissions.ReadPark);

@@ -16,12 +16,14 @@ public sealed record MeView(string Name, string? DisplayName, string Kind, long 
 
 public sealed record UserView(long Id, string UserName, string? DisplayName, bool Disabled, bool LockedOut, IReadOnlyList<StoredRole> Roles, DateTimeOffset CreatedAt);
 
-public sealed record UserRequest(string? UserName, string? DisplayName, string? Password, bool Disabled, IReadOnlyList<StoredRole>? Roles);
+/// <summary>Creating or changing a user: every field optional (a change leaves out what it keeps; a new user needs a name and roles).</summary>
+public sealed record UserRequest(string? UserName = null, string? DisplayName = null, string? Password = null, bool Disabled = false, IReadOnlyList<StoredRole>? Roles = null);
 
 /// <summary>The answer to creating a user: the user and, if none was given, the generated password (shown only here).</summary>
 public sealed record CreatedUser(UserView User, string? GeneratedPassword);
 
-public sealed record ApiKeyRequest(string? Name, string? Site, IReadOnlyList<string>? Permissions, int? ExpiresInDays);
+/// <summary>Creating an API key: a name and permissions; a site to limit it to and an expiry are optional.</summary>
+public sealed record ApiKeyRequest(string? Name = null, string? Site = null, IReadOnlyList<string>? Permissions = null, int? ExpiresInDays = null);
 
 public sealed record ApiKeyView(long Id, string Name, string Prefix, string? Site, IReadOnlyList<string> Permissions, string CreatedBy,
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt);
