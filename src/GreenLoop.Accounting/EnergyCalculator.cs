@@ -12,10 +12,12 @@ public sealed record LimitVerdict(string Standard, string ProductClass, double V
 {
     public bool Provisional { get; init; }
     public double Completeness { get; init; } = 1;
+    /// <summary>The product class in Chinese, as the standard names it.</summary>
+    public string? ProductClassZh { get; init; }
 }
 
-/// <summary>A carrier that was metered but not counted, and why.</summary>
-public sealed record NotCounted(string Carrier, double Quantity, string Unit, string Reason);
+/// <summary>A carrier that was metered but not counted, and why (in English and Chinese).</summary>
+public sealed record NotCounted(string Carrier, double Quantity, string Unit, string Reason, string? ReasonZh = null);
 
 /// <summary>Comprehensive energy consumption of a site and period per GB/T 2589-2020.</summary>
 public sealed record EnergyAccount(
@@ -62,16 +64,19 @@ public static class EnergyCalculator
                 : acc.CoalCoefficient is null ? null : factors.Find("coal_coef", acc.CoalCoefficient);
             if (coefficient is null)
             {
-                notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, acc.CoalCoefficient is null
-                    ? "no standard-coal coefficient is configured for this carrier"
-                    : $"coefficient coal_coef/{acc.CoalCoefficient} has no verified number in data set {ReferenceLibrary.Version}; add a site override with its source to count it"));
+                notCounted.Add(acc.CoalCoefficient is null
+                    ? new NotCounted(a.Carrier, a.Quantity, a.Unit, "no standard-coal coefficient is configured for this carrier", "未为该能源品种配置折标准煤系数")
+                    : new NotCounted(a.Carrier, a.Quantity, a.Unit,
+                        $"coefficient coal_coef/{acc.CoalCoefficient} has no verified number in data set {ReferenceLibrary.Version}; add a site override with its source to count it",
+                        $"折标准煤系数 coal_coef/{acc.CoalCoefficient} 在数据版本 {ReferenceLibrary.Version} 中没有经核实的数值；请为站点添加注明出处的覆盖值后计入"));
                 continue;
             }
             var per = coefficient.Unit.Split('/') is [_, var u] ? u : null;
             if (acc.UnitScale == 1 && per is not null && !SameUnit(a.Unit, per))
             {
                 notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit,
-                    $"metered in {a.Unit} but {coefficient.Id} is per {per}; set unitScale in the site's accounting profile to convert"));
+                    $"metered in {a.Unit} but {coefficient.Id} is per {per}; set unitScale in the site's accounting profile to convert",
+                    $"计量单位为 {a.Unit}，而 {coefficient.Id} 按 {per} 计；请在站点核算配置中设置 unitScale 进行换算"));
                 continue;
             }
             var sign = a.Export ? -1 : 1;
@@ -146,7 +151,10 @@ public static class EnergyCalculator
             3 => ("level 3 (meets the mandatory limit)", "3级（达到限定值）"),
             _ => ("above level 3: exceeds the mandatory limit", "超过3级限定值：不达标"),
         };
-        return new LimitVerdict(standard, rows[0]!.NameEn, value, unit, limits[0], limits[1], limits[2], level, en, zh, rows.Any(r => r!.Unverified));
+        return new LimitVerdict(standard, rows[0]!.NameEn, value, unit, limits[0], limits[1], limits[2], level, en, zh, rows.Any(r => r!.Unverified))
+        {
+            ProductClassZh = rows[0]!.NameZh,
+        };
     }
 
     /// <summary>Units that name the same thing in meter definitions and in the reference rows.</summary>

@@ -53,7 +53,7 @@ public static class GhgCalculator
                     lines.Add(ipcc ? CombustionIpcc(a, acc, activity, factors, profile.GwpSet) : CombustionGuideline(a, acc, activity, factors));
                     break;
                 case CarrierRole.Fuel:
-                    notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, "no fuel defaults are configured for this fuel"));
+                    notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, "no fuel defaults are configured for this fuel", "未为该燃料配置缺省排放参数"));
                     break;
                 case CarrierRole.CarbonateMaterial:
                     lines.Add(Process(a, acc, activity, factors));
@@ -63,7 +63,8 @@ public static class GhgCalculator
                     break;
                 case CarrierRole.Heat:
                     if (HeatGj(Scaled(a, acc, factors.Library)) is { } gj) lines.Add(Heat(a, gj, activity, factors));
-                    else notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, $"heat must be metered in GJ or MJ to apply tCO2/GJ; '{a.Unit}' needs a conversion"));
+                    else notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, $"heat must be metered in GJ or MJ to apply tCO2/GJ; '{a.Unit}' needs a conversion",
+                        $"热力须以 GJ 或 MJ 计量才能套用 tCO2/GJ；'{a.Unit}' 需要换算"));
                     break;
                 case CarrierRole.ProductOutput:
                     output += a.Quantity;

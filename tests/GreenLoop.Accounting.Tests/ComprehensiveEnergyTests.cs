@@ -60,6 +60,9 @@ public sealed class ComprehensiveEnergyTests
         Assert.Equal("t", water.Unit);
         Assert.Contains("coal_coef/fresh_water", water.Reason, StringComparison.Ordinal);
         Assert.Contains("override", water.Reason, StringComparison.Ordinal);
+        // The same reason in Chinese, for the pages and workbooks in zh-CN.
+        Assert.Contains("coal_coef/fresh_water", water.ReasonZh, StringComparison.Ordinal);
+        Assert.Contains("覆盖值", water.ReasonZh, StringComparison.Ordinal);
         Assert.DoesNotContain(account.Lines, l => l.Key == "energy.fresh_water");
     }
 

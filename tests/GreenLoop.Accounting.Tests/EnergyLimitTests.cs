@@ -36,6 +36,9 @@ public sealed class EnergyLimitTests
         var verdict = account.Verdict!;
         Assert.Equal(1, verdict.Level);
         Assert.Equal("GB 21252-2023", verdict.Standard);
+        // The product class as the standard names it, in Chinese too (the reference row's Chinese name).
+        Assert.Equal(_library.Find("energy_limit", TileClass + ".L1")!.NameZh, verdict.ProductClassZh);
+        Assert.StartsWith("陶瓷砖(干压)", verdict.ProductClassZh, StringComparison.Ordinal);
         Assert.Equal((4.0, 4.9, 6.5), (verdict.Level1, verdict.Level2, verdict.Level3));
         Assert.Equal("kgce/m2", verdict.Unit);
         Assert.True(account.UnitEnergy.UsesUnverified);

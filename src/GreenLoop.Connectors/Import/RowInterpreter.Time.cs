@@ -47,7 +47,7 @@ internal sealed partial class RowInterpreter
             {
                 return Reject(
                     $"midnight stamp quirk: {written} follows {previous}, so taken literally it lands 24 hours early; it is most likely {meant}, " +
-                    "the end of the day's last interval. Import with --repair-midnight (RepairMidnightStamps) to move such stamps one day forward");
+                    "the end of the day's last interval. To move such stamps one day forward, tick \"Repair midnight stamps\" on the Import page (CLI: --repair-midnight) and import again");
             }
 
             chunk.AddRepair(new ImportRepair(row.Row, _time.Name,

@@ -64,6 +64,8 @@ public sealed class MidnightStampTests
         Assert.Equal("01/01/2018 00:00,3", issue.RawLine);
         Assert.StartsWith("midnight stamp quirk: 2018-01-01 00:00 follows 2018-01-01 23:45", issue.Reason, StringComparison.Ordinal);
         Assert.Contains("--repair-midnight", issue.Reason, StringComparison.Ordinal);
+        // The web import's own checkbox is named too (a person importing in the browser has no command line).
+        Assert.Contains("tick \"Repair midnight stamps\" on the Import page", issue.Reason, StringComparison.Ordinal);
         Assert.Empty(result.Repairs);
         Assert.Equal(3, result.Summary.Accepted);
         Assert.Equal(1, result.Summary.Rejected);

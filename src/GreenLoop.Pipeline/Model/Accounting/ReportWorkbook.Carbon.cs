@@ -69,7 +69,7 @@ public static partial class ReportWorkbook
         foreach (var n in inv.NotCounted)
         {
             bySource.Row(null, null, new Styled("未计入 Not counted", XlStyle.Warning), CarrierCell(n.Carrier), null, n.Quantity, n.Unit,
-                null, null, null, null, null, new Styled("未计入 not counted", XlStyle.Warning), n.Reason);
+                null, null, null, null, null, new Styled("未计入 not counted", XlStyle.Warning), Reason(n));
         }
 
         Write(stream, $"{report.SiteName} — GHG inventory {report.Period}", [summary, bySource, ActivityData(figures), FactorsUsed(figures, null)]);

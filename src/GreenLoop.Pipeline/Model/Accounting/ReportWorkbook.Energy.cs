@@ -69,7 +69,7 @@ public static partial class ReportWorkbook
         foreach (var n in a.NotCounted)
         {
             byCarrier.Row(CarrierCell(n.Carrier), "未计入 Not counted", n.Quantity, n.Unit, null, null, null, null, null, null, null, null,
-                new Styled("未计入 not counted", XlStyle.Warning), n.Reason);
+                new Styled("未计入 not counted", XlStyle.Warning), Reason(n));
         }
 
         Write(stream, $"{report.SiteName} — energy {report.Period}", [summary, byCarrier, ActivityData(figures), FactorsUsed(figures, a.Verdict)]);

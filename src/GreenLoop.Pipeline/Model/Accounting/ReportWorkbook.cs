@@ -77,7 +77,7 @@ public static partial class ReportWorkbook
                 $"data arrived after the lock: locked {Num(a.Locked)}, now {Num(a.Current)} {a.Unit}; the locked figure stands");
         }
         foreach (var n in notCounted)
-            s.Row(new Styled($"未计入 Not counted: {CarrierCell(n.Carrier)}", XlStyle.Warning), new Styled(n.Quantity, XlStyle.Number2), n.Unit, n.Reason);
+            s.Row(new Styled($"未计入 Not counted: {CarrierCell(n.Carrier)}", XlStyle.Warning), new Styled(n.Quantity, XlStyle.Number2), n.Unit, Reason(n));
     }
 
     private static readonly SheetColumn[] _activityColumns =
@@ -169,8 +169,21 @@ public static partial class ReportWorkbook
     public static string CarrierCell(string? carrier) =>
         carrier is null ? "" : CarrierNames.Zh(carrier) == carrier ? carrier : $"{CarrierNames.Zh(carrier)} {CarrierNames.En(carrier)} ({carrier})";
 
-    public static string ProductClass(LimitVerdict verdict) =>
-        verdict.ProductClass.EndsWith(" level 1", StringComparison.Ordinal) ? verdict.ProductClass[..^" level 1".Length] : verdict.ProductClass;
+    /// <summary>Why a carrier was not counted, Chinese first: "中文 / English".</summary>
+    public static string Reason(NotCounted n)
+    {
+        ArgumentNullException.ThrowIfNull(n);
+        return n.ReasonZh is { } zh ? $"{zh} / {n.Reason}" : n.Reason;
+    }
+
+    /// <summary>The product class as the workbook names it: the standard's Chinese name, then the English one.</summary>
+    public static string ProductClass(LimitVerdict verdict)
+    {
+        ArgumentNullException.ThrowIfNull(verdict);
+        var en = verdict.ProductClass.EndsWith(" level 1", StringComparison.Ordinal) ? verdict.ProductClass[..^" level 1".Length] : verdict.ProductClass;
+        var zh = verdict.ProductClassZh is { } z && z.EndsWith(" 1级", StringComparison.Ordinal) ? z[..^" 1级".Length] : verdict.ProductClassZh;
+        return zh is null ? en : $"{zh} / {en}";
+    }
 
     private static string Num(double v) => v.ToString("0.######", CultureInfo.InvariantCulture);
 }

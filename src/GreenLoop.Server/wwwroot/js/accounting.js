@@ -366,7 +366,9 @@ export function renderNotCounted(items) {
   document.getElementById('not-counted-rows').replaceChildren(...list.map((n) => el('tr', null,
     el('td', null, carrierLabel(n.carrier)),
     el('td', { class: 'num' }, qty(n.quantity, n.unit)),
-    el('td', { class: 'reason', lang: 'en' }, n.reason))));
+    ctx.lang === 'zh-CN' && n.reasonZh
+      ? el('td', { class: 'reason', lang: 'zh-CN' }, n.reasonZh)
+      : el('td', { class: 'reason', lang: 'en' }, n.reason))));
 }
 
 /** A report page whose site does not exist: hide the content and the period form, point back to the overview. */

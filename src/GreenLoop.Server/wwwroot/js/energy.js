@@ -116,7 +116,9 @@ function renderVerdict(report) {
       el('span', { style: `left:0` }, formatNumber(0)),
       [v.level1, v.level2, v.level3].map((x, i) => el('span', { style: `left:${pos(x)}`, title: t('verdict.level', i + 1) }, qty(x, v.unit, 3)))));
 
-  const productClass = String(v.productClass ?? '').replace(/\s*level\s*1\s*$/i, '');
+  const productClass = ctx.lang === 'zh-CN' && v.productClassZh
+    ? String(v.productClassZh).replace(/\s*1级\s*$/, '')
+    : String(v.productClass ?? '').replace(/\s*level\s*1\s*$/i, '');
   box.replaceChildren(
     el('p', { class: `verdict-message verdict-${state}`, id: 'verdict-message' },
       el('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, provisional ? '!' : pass ? '✓' : '✕'), ' ', message),
