@@ -19,6 +19,7 @@ public static class CliApp
           greenloop site export KEY [--out FILE.json] [--data DIR]
           greenloop report energy|carbon --site KEY --period 2025|2025-06 [--format table|json] [--xlsx FILE] [--data DIR]
           greenloop audit verify|list [--data DIR]             (exit 4 if the hash chain is broken)
+          greenloop tenant list|create|rename|disable|enable [--data DIR]   (greenloop tenant --help)
           greenloop store copy --from sqlite:PATH --to postgres:CONNECTION-STRING [--rederive]
           greenloop bench [--meters N] [--days D] [--clients C] [--query-meters N]
 
@@ -47,6 +48,7 @@ public static class CliApp
                 "bench" => await BenchCommand.RunAsync(rest, output, error, ct),
                 "report" => await ReportCommand.RunAsync(rest, data, output, error, ct),
                 "audit" => await AuditCommand.RunAsync(rest, data, output, error, ct),
+                "tenant" => await TenantCommand.RunAsync(rest, data, output, error, ct),
                 "store" => await StoreCommand.RunAsync(rest, data, output, error, ct),
                 _ => await UnknownAsync(args[0], error),
             };

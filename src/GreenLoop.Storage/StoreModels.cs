@@ -126,3 +126,6 @@ public sealed record StoredOverride(long Id, string FactorId, string? Year, doub
 
 /// <summary>A locked period: its figures as they were when locked (JSON), who locked it and when.</summary>
 public sealed record StoredLock(string Period, long LockedAt, string By, string Snapshot);
+
+/// <summary>A tenant (a company or group with its own sites, users, keys and audit trail).</summary>
+public sealed record StoredTenant(long Id, string Key, string Name, bool Disabled);

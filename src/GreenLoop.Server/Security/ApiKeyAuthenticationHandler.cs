@@ -13,7 +13,7 @@ namespace GreenLoop.Server.Security;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    IUserCatalog store, TimeProvider clock, ApiKeyUsage usage)
+    IUserCatalog store, TimeProvider clock, ApiKeyUsage usage, TenantStatus tenants)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -39,6 +39,7 @@ public sealed class ApiKeyAuthenticationHandler(
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         if (key.RevokedAt is not null) return Fail($"the API key '{key.Name}' was revoked");
         if (key.ExpiresAt is { } expires && expires <= now) return Fail($"the API key '{key.Name}' expired at {DateTimeOffset.FromUnixTimeMilliseconds(expires):yyyy-MM-dd HH:mm} UTC");
+        if (await tenants.IsDisabledAsync(key.TenantId, Context.RequestAborted)) return Fail($"the API key '{key.Name}' belongs to a disabled tenant");
         await usage.TouchAsync(key.Id, now, Context.RequestAborted);
 
         var claims = new List<Claim>

@@ -30,6 +30,7 @@ public static class SecurityHosting
         var options = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
         services.AddHttpContextAccessor();
         services.AddSingleton<UserService>();
+        services.AddSingleton<TenantStatus>();
         services.AddSingleton<ApiKeyUsage>();
         services.AddHostedService<SecurityBootstrap>();
         // Stored secrets are encrypted with Data Protection, its key ring outside the database (0700 folder).
@@ -149,7 +150,8 @@ public static class SecurityHosting
             || !long.TryParse(principal.FindFirstValue(UserService.IssuedClaim), out var issued)
             || now - issued > (long)absolute.TotalMilliseconds
             || await store.GetUserAsync(tenant, id, context.HttpContext.RequestAborted) is not { Disabled: false } user
-            || issued < user.SessionsValidAfter)
+            || issued < user.SessionsValidAfter
+            || await services.GetRequiredService<TenantStatus>().IsDisabledAsync(tenant, context.HttpContext.RequestAborted))
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(CookieScheme);

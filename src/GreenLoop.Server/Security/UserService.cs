@@ -26,7 +26,7 @@ public sealed record SignInResult(SignInStatus Status, StoredUser? User, DateTim
 /// password hash check), so the answer tells nothing about which names exist.
 /// </para>
 /// </summary>
-public sealed class UserService(IUserCatalog store, TimeProvider clock)
+public sealed class UserService(IUserCatalog store, TimeProvider clock, TenantStatus? tenants = null)
 {
     /// <summary>Failures in a row (from one address) that lock that address out of the account.</summary>
     public const int MaxFailures = 5;
@@ -102,6 +102,8 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock)
         if (_failures.TryGetValue(key, out var state) && state.LockedUntil > nowMs)
             return new SignInResult(SignInStatus.LockedOut, user, DateTimeOffset.FromUnixTimeMilliseconds(state.LockedUntil));
         if (user.Disabled) return new SignInResult(SignInStatus.Disabled, user);
+        // A disabled tenant's users are refused like a disabled account.
+        if (tenants is not null && await tenants.IsDisabledAsync(user.TenantId, ct)) return new SignInResult(SignInStatus.Disabled, user);
         if (verdict == PasswordVerificationResult.Failed)
         {
             var failures = (state.LockedUntil > 0 ? 0 : state.Failures) + 1;

@@ -813,6 +813,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled");
+
                     b.Property<string>("Key")
                         .IsRequired()
                         .HasColumnType("TEXT")

@@ -21,6 +21,27 @@ public abstract partial class CatalogStore
             return tenant.Id;
         }, ct);
 
+    /// <summary>Every tenant of the platform, by key.</summary>
+    public Task<IReadOnlyList<StoredTenant>> ListTenantsAsync(CancellationToken ct) =>
+        ReadDbAsync<IReadOnlyList<StoredTenant>>(0, async db => (await db.Tenants.AsNoTracking().OrderBy(t => t.Key).ToListAsync(ct))
+            .Select(t => new StoredTenant(t.Id, t.Key, t.Name, t.Disabled)).ToList());
+
+    /// <summary>Renames and/or disables (or enables) a tenant; false when there is no tenant with that key.</summary>
+    public Task<bool> UpdateTenantAsync(string key, string? name, bool? disabled, CancellationToken ct) =>
+        WriteDbAsync(0, async (db, _) =>
+        {
+            var tenant = await db.Tenants.FirstOrDefaultAsync(t => t.Key == key, ct);
+            if (tenant is null) return false;
+            if (name is not null) tenant.Name = name;
+            if (disabled is { } d) tenant.Disabled = d;
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, ct);
+
+    /// <summary>Whether the tenant is disabled (an unknown tenant counts as disabled).</summary>
+    public Task<bool> TenantDisabledAsync(long tenantId, CancellationToken ct) =>
+        ReadDbAsync(0, async db => await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => (bool?)t.Disabled).FirstOrDefaultAsync(ct) ?? true);
+
     /// <summary>Applies a validated site document; idempotent. Counts what it created, changed and left alone.</summary>
     public Task<ApplyResult> ApplySiteAsync(long tenantId, SiteDefinition site, long now, CancellationToken ct)
     {

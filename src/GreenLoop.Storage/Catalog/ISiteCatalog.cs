@@ -9,6 +9,15 @@ public interface ISiteCatalog
 {
     Task<long> EnsureTenantAsync(string key, string name, CancellationToken ct);
 
+    /// <summary>Every tenant of the platform, by key.</summary>
+    Task<IReadOnlyList<StoredTenant>> ListTenantsAsync(CancellationToken ct);
+
+    /// <summary>Renames and/or disables (or enables) a tenant; false when there is none with that key.</summary>
+    Task<bool> UpdateTenantAsync(string key, string? name, bool? disabled, CancellationToken ct);
+
+    /// <summary>Whether the tenant is disabled (an unknown tenant counts as disabled).</summary>
+    Task<bool> TenantDisabledAsync(long tenantId, CancellationToken ct);
+
     /// <summary>Applies a validated site document; idempotent.</summary>
     Task<ApplyResult> ApplySiteAsync(long tenantId, SiteDefinition site, long now, CancellationToken ct);
 

@@ -10,6 +10,8 @@ public sealed class TenantRecord
     public long Id { get; set; }
     public required string Key { get; set; }
     public required string Name { get; set; }
+    /// <summary>A disabled tenant's users cannot sign in and its keys are refused; its data stays.</summary>
+    public bool Disabled { get; set; }
 }
 
 /// <summary>A site (plant): its document header as JSON (nodes, meters and events live in their own tables).</summary>

@@ -1,0 +1,24 @@
+using System.Collections.Concurrent;
+using GreenLoop.Storage;
+
+namespace GreenLoop.Server.Security;
+
+/// <summary>
+/// Whether a tenant is disabled, read at most every few seconds per tenant (every API-key request asks): a tenant
+/// disabled with <c>greenloop tenant disable</c> stops signing in and its keys within <see cref="Refresh"/>.
+/// </summary>
+public sealed class TenantStatus(ISiteCatalog catalog, TimeProvider clock)
+{
+    public static readonly TimeSpan Refresh = TimeSpan.FromSeconds(5);
+
+    private readonly ConcurrentDictionary<long, (bool Disabled, DateTimeOffset ReadAt)> _known = new();
+
+    public async ValueTask<bool> IsDisabledAsync(long tenantId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (_known.TryGetValue(tenantId, out var known) && now - known.ReadAt < Refresh) return known.Disabled;
+        var disabled = await catalog.TenantDisabledAsync(tenantId, ct);
+        _known[tenantId] = (disabled, now);
+        return disabled;
+    }
+}
