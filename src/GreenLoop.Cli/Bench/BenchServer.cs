@@ -41,7 +41,7 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>Starts the server; <paramref name="storage"/> are extra settings (e.g. the PostgreSQL store's).</summary>
-    public static async Task<BenchServer> StartAsync(string dataDirectory, string synchronous, CancellationToken ct, IReadOnlyList<string>? storage = null)
+    public static async Task<BenchServer> StartAsync(string dataDirectory, string synchronous, CancellationToken ct, IReadOnlyList<string>? storage = null, TimeProvider? clock = null)
     {
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
@@ -78,7 +78,9 @@ internal sealed class BenchServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new BenchServer(process, address);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        clock ??= TimeProvider.System;
+        var started = clock.GetTimestamp();
+        var limit = TimeSpan.FromSeconds(60);
         while (true)
         {
             if (process.HasExited)
@@ -88,11 +90,11 @@ internal sealed class BenchServer : IAsyncDisposable
                 using var response = await server.Client.GetAsync("/health", ct);
                 if (response.IsSuccessStatusCode) return server;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException) when (clock.GetElapsedTime(started) < limit)
             {
             }
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"the server did not answer /health within 60 s: {string.Join(Environment.NewLine, log.TakeLast(20))}");
-            await Task.Delay(100, ct);
+            if (clock.GetElapsedTime(started) >= limit) throw new TimeoutException($"the server did not answer /health within 60 s: {string.Join(Environment.NewLine, log.TakeLast(20))}");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, ct);
         }
     }
 

@@ -13,10 +13,13 @@ public sealed class FileImporter
 {
     private const int ProgressEveryRows = 1024;
     private readonly ImportOptions _options;
+    private readonly TimeProvider _clock;
 
     /// <param name="options">Must be valid (<see cref="ImportOptions.Validate"/> returns no errors).</param>
-    public FileImporter(ImportOptions options)
+    /// <param name="clock">The clock that decides which stamps are in the future (the system's when not given).</param>
+    public FileImporter(ImportOptions options, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         var errors = options.Validate();
         if (errors.Count > 0) throw new ArgumentException(string.Join(" ", errors), nameof(options));
@@ -62,7 +65,7 @@ public sealed class FileImporter
     private async IAsyncEnumerable<ImportChunk> ReadAsync(RowReader reader, IProgress<ImportProgress>? progress,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var interpreter = new RowInterpreter(_options);
+        var interpreter = new RowInterpreter(_options, _clock);
         for (var i = 0; i < _options.SkipRows; i++)
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) break;

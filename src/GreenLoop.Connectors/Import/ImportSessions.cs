@@ -248,7 +248,7 @@ public sealed partial class ImportSessions(
             {
                 BatchSize = options.BatchSize,
             };
-            var importer = new FileImporter(importOptions) { ChunkSize = options.BatchSize };
+            var importer = new FileImporter(importOptions, clock) { ChunkSize = options.BatchSize };
             var result = await runner.RunAsync(TrackAsync(importer.ReadFileAsync(session.FilePath, null, ct), session, source, ct), ct).ConfigureAwait(false);
             session.CommitFinished(result, result.Error, clock.GetUtcNow());
             if (result.Error is null)

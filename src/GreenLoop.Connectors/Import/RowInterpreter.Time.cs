@@ -34,7 +34,7 @@ internal sealed partial class RowInterpreter
         // before any time-zone arithmetic can overflow. Ingest checks the exact instant again against its own clock.
         if (wall < PlausibleTime.Earliest.UtcDateTime.AddDays(-1))
             return Reject($"{wall.ToString(WallFormat, CultureInfo.InvariantCulture)} is before {PlausibleTime.Earliest:yyyy-MM-dd}: readings before then are not accepted (a zeroed or unset device clock?)");
-        if (wall > DateTime.UtcNow + PlausibleTime.MaxFuture + TimeSpan.FromHours(14))
+        if (wall > _clock.GetUtcNow().UtcDateTime + PlausibleTime.MaxFuture + TimeSpan.FromHours(14))
             return Reject($"{wall.ToString(WallFormat, CultureInfo.InvariantCulture)} is more than a day ahead: readings from the future are not accepted (a placeholder date or a wrong clock?)");
 
         if (IsMidnightQuirk(series, wall, offset, out var corrected))

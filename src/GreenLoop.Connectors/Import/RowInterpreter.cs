@@ -28,9 +28,12 @@ internal sealed partial class RowInterpreter
     private Column _value;
     private ValueColumn[] _values = [];
 
-    public RowInterpreter(ImportOptions options)
+    private readonly TimeProvider _clock;
+
+    public RowInterpreter(ImportOptions options, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _clock = clock ?? throw new ArgumentNullException(nameof(clock));
         _options = options; // validated by FileImporter
         _stamps = new StampParser(options.DateFormats);
         if (options.TimeZone is not null) SiteCalendar.TryFindZone(options.TimeZone, out _zone);
