@@ -19,7 +19,6 @@ public sealed class LoginModel(UserService users, AuditTrail audit, TimeProvider
 
     /// <summary>The UI text key of the problem to show, if any.</summary>
     public string? Problem { get; private set; }
-    public DateTimeOffset? LockedUntil { get; private set; }
 
     public void OnGet()
     {

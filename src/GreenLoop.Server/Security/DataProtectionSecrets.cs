@@ -5,8 +5,7 @@ using Microsoft.AspNetCore.DataProtection;
 namespace GreenLoop.Server.Security;
 
 /// <summary>
-/// <see cref="ISecretProtector"/> with ASP.NET Core Data Protection (AES-256-CBC + HMAC-SHA256, keys rotated every 90
-/// days), its key ring in <c>GreenLoop:Security:KeyDirectory</c> — outside the database, so a copy of the database
+/// <see cref="ISecretProtector"/> with ASP.NET Core Data Protection (its default authenticated encryption), its key ring in <c>GreenLoop:Security:KeyDirectory</c> — outside the database, so a copy of the database
 /// alone does not give the secrets away.
 /// </summary>
 public sealed class DataProtectionSecrets(IDataProtectionProvider provider) : ISecretProtector

@@ -80,9 +80,6 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock, TenantSt
 
     public string HashPassword(StoredUser user, string password) => _hasher.HashPassword(user, password);
 
-    public async Task<SignInResult> SignInAsync(string userName, string password, CancellationToken ct) =>
-        await SignInAsync(userName, password, "", ct);
-
     /// <summary>A sign-in attempt from <paramref name="address"/> (the client's IP address).</summary>
     public async Task<SignInResult> SignInAsync(string userName, string password, string address, CancellationToken ct)
     {
