@@ -205,7 +205,8 @@ public sealed class AlarmPagesTests(Chromium chromium, AlarmPagesTests.AlarmPlan
         Assert.Equal(AlarmPlant.Site, await select.InputValueAsync());
         await select.SelectOptionAsync("switchto");
 
-        await page.WaitForURLAsync("**/sites/switchto/alarm-rules");
+        // The address changes at once; the page itself then loads (its view says when), which on a busy machine takes a while.
+        await page.WaitForURLAsync("**/sites/switchto/alarm-rules", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await watched.WaitLoadedAsync("alarm-rules");
         Assert.Equal("switchto", await page.Locator("#site-switch").InputValueAsync());
         watched.AssertNoErrors();
