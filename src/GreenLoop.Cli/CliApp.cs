@@ -20,6 +20,7 @@ public static class CliApp
           greenloop report energy|carbon --site KEY --period 2025|2025-06 [--format table|json] [--xlsx FILE] [--data DIR]
           greenloop audit verify|list [--data DIR]             (exit 4 if the hash chain is broken)
           greenloop tenant list|create|rename|disable|enable [--data DIR]   (greenloop tenant --help)
+          greenloop platform key create NAME|list|revoke NAME [--data DIR]  (keys for /api/v1/platform/...)
           greenloop store copy --from sqlite:PATH --to postgres:CONNECTION-STRING [--rederive]
           greenloop bench [--meters N] [--days D] [--clients C] [--query-meters N]
 
@@ -49,6 +50,7 @@ public static class CliApp
                 "report" => await ReportCommand.RunAsync(rest, data, output, error, ct),
                 "audit" => await AuditCommand.RunAsync(rest, data, output, error, ct),
                 "tenant" => await TenantCommand.RunAsync(rest, data, output, error, ct),
+                "platform" => await PlatformCommand.RunAsync(rest, data, output, error),
                 "store" => await StoreCommand.RunAsync(rest, data, output, error, ct),
                 _ => await UnknownAsync(args[0], error),
             };

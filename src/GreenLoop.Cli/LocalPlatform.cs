@@ -46,13 +46,7 @@ internal sealed class LocalPlatform : IAsyncDisposable
     /// </summary>
     public static async Task<LocalPlatform> OpenAsync(string? dataDirectory, CancellationToken ct, bool readOnly = false)
     {
-        var config = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var options = new GreenLoopOptions();
-        config.GetSection(GreenLoopOptions.Section).Bind(options);
-        if (dataDirectory is not null) options.DataDirectory = dataDirectory;
+        var (config, options) = Settings(dataDirectory);
         // The store the server is configured with (GreenLoop:Storage), so that commands never write into a SQLite file
         // beside a server that runs on PostgreSQL.
         var storage = StorageHosting.Read(config);
@@ -67,6 +61,27 @@ internal sealed class LocalPlatform : IAsyncDisposable
         await store.MigrateAsync(ct);
         var tenant = await store.EnsureTenantAsync(options.DefaultTenant, options.DefaultTenant, ct);
         return new LocalPlatform(store, tenant, options, config);
+    }
+
+    /// <summary>The settings the server reads (appsettings.json beside the program, environment variables) and the data directory.</summary>
+    public static (IConfiguration Config, GreenLoopOptions Options) Settings(string? dataDirectory)
+    {
+        var config = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var options = new GreenLoopOptions();
+        config.GetSection(GreenLoopOptions.Section).Bind(options);
+        if (dataDirectory is not null) options.DataDirectory = dataDirectory;
+        return (config, options);
+    }
+
+    /// <summary>The key directory the server uses with these settings (Data Protection key ring, audit key, platform keys).</summary>
+    public static string KeyFolder(string? dataDirectory)
+    {
+        var (config, options) = Settings(dataDirectory);
+        var security = config.GetSection(GreenLoop.Server.Security.SecurityOptions.Section).Get<GreenLoop.Server.Security.SecurityOptions>() ?? new();
+        return security.KeyFolder(options.DataDirectory);
     }
 
     /// <summary>

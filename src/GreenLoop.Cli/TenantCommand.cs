@@ -13,7 +13,7 @@ internal static class TenantCommand
 {
     public const string Usage = """
         greenloop tenant list                                   tenants: key, name, state
-        greenloop tenant create KEY --name NAME [--admin USER]  a new tenant and its first administrator (password printed once)
+        greenloop tenant create KEY --name NAME [--admin USER]  a new tenant and its first administrator (default "admin"; password printed once)
         greenloop tenant rename KEY NAME
         greenloop tenant disable KEY                            its users cannot sign in, its keys are refused; data kept
         greenloop tenant enable KEY
@@ -52,21 +52,22 @@ internal static class TenantCommand
                 await error.WriteLineAsync($"error: tenant '{key}' exists already");
                 return 2;
             }
-            var adminName = string.IsNullOrWhiteSpace(admin) ? $"admin.{key}" : admin.Trim();
-            if (await store.FindUserAsync(adminName, ct) is not null)
+            // User names are unique within a tenant, so every tenant may have its own "admin".
+            var adminName = string.IsNullOrWhiteSpace(admin) ? "admin" : admin.Trim();
+            if (UserService.Validate(adminName, null, []) is [var problem, ..])
             {
-                await error.WriteLineAsync($"error: the user name '{adminName}' is taken; choose another with --admin");
+                await error.WriteLineAsync($"error: --admin {problem}");
                 return 2;
             }
             var tenantId = await store.EnsureTenantAsync(key, name!.Trim(), ct);
             var password = UserService.GeneratePassword();
             await new UserService(store, TimeProvider.System).CreateAsync(tenantId, adminName, "Administrator", password, [new StoredRole(Roles.Administrator, null)], ct);
-            await new GreenLoop.Pipeline.Trace.Audit.AuditTrail(store, TimeProvider.System, null)
-                .RecordAsync(tenantId, LocalPlatform.Actor, "CLI tenant create", $"tenant:{key}", new { name, administrator = adminName }, ct);
+            await platform.Audit(create: true).RecordAsync(tenantId, LocalPlatform.Actor, "CLI tenant create", $"tenant:{key}", new { name, administrator = adminName }, ct);
             await output.WriteLineAsync($"""
                 tenant '{key}' created ({name}). Its first administrator:
-                    user name: {adminName}
-                    password:  {password}
+                    organisation: {key}
+                    user name:    {adminName}
+                    password:     {password}
                 This password is shown only now: sign in and change it on the Account page.
                 """);
             return 0;
@@ -83,8 +84,7 @@ internal static class TenantCommand
             _ => (null, false),
         };
         await store.UpdateTenantAsync(key, newName, disabled, ct);
-        await new GreenLoop.Pipeline.Trace.Audit.AuditTrail(store, TimeProvider.System, null)
-            .RecordAsync(existing.Id, LocalPlatform.Actor, $"CLI tenant {verb}", $"tenant:{key}", new { name = newName, disabled }, ct);
+        await platform.Audit(create: true).RecordAsync(existing.Id, LocalPlatform.Actor, $"CLI tenant {verb}", $"tenant:{key}", new { name = newName, disabled }, ct);
         await output.WriteLineAsync(verb switch
         {
             "rename" => $"tenant '{key}' renamed to {newName}",

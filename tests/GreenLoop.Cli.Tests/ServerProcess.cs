@@ -81,10 +81,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>The answer to a sign-in with a user name and password.</summary>
-    public async Task<HttpStatusCode> SignInStatusAsync(string user, string password)
+    /// <summary>The answer to a sign-in with a user name and password (and the organisation, if given).</summary>
+    public async Task<HttpStatusCode> SignInStatusAsync(string user, string password, string? tenant = null)
     {
-        using var response = await Client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password });
+        using var response = await Client.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = user, password, tenant });
         return response.StatusCode;
     }
 

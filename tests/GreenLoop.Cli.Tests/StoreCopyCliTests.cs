@@ -179,7 +179,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
             Assert.True(AuditChain.Verify(await postgres.AuditChainAsync(tenant, 0, 100, _ct)).Intact);
         }
         Assert.Equal(Json(await sqlite.AlarmTracksAsync(_ct)), Json(await postgres.AlarmTracksAsync(_ct)));
-        Assert.Equal(Json(await sqlite.FindUserAsync("ZHANG", _ct)), Json(await postgres.FindUserAsync("ZHANG", _ct)));
+        Assert.Equal(Json(await sqlite.FindUsersAsync("ZHANG", 16, _ct)), Json(await postgres.FindUsersAsync("ZHANG", 16, _ct)));
         Assert.Equal(Json(await sqlite.FindApiKeyAsync("gl_abc", _ct)), Json(await postgres.FindApiKeyAsync("gl_abc", _ct)));
         Assert.Equal(Json(await sqlite.GetDirtyAsync(100, _ct)), Json(await postgres.GetDirtyAsync(100, _ct)));
         Assert.Equal(1, await postgres.CountDirtyAsync(_ct));

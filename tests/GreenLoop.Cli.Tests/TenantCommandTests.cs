@@ -33,11 +33,12 @@ public sealed class TenantCommandTests : IDisposable
         var taken = await RunAsync("tenant", "create", "north-group", "--name", "Again");
 
         Assert.True(created.Exit == 0, created.Error);
-        Assert.Contains("user name: admin.north-group", created.Output, StringComparison.Ordinal);
+        // User names are unique per tenant: the new tenant has its own "admin" beside the default tenant's.
+        Assert.Matches(@"organisation: north-group\s+user name:\s+admin\s", created.Output);
         Assert.Equal(2, taken.Exit);
         // The new tenant's administrator signs in and sees its own (empty) tenant, not the default tenant's site.
         using var user = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = server.Address };
-        using (var signIn = await user.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = "admin.north-group", password }))
+        using (var signIn = await user.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = "admin", password, tenant = "north-group" }))
             Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
         Assert.Equal(0, (await user.GetFromJsonAsync<JsonElement>("/api/v1/sites")).GetArrayLength());
 
@@ -51,18 +52,18 @@ public sealed class TenantCommandTests : IDisposable
         // Within the status refresh (5 s): the signed-in session ends and a new sign-in is refused like a wrong password.
         await Wait.UntilAsync(async () => (await user.GetAsync("/api/v1/auth/me")).StatusCode == HttpStatusCode.Unauthorized,
             () => "the disabled tenant's session to end", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
-        Assert.Equal(HttpStatusCode.Unauthorized, await server.SignInStatusAsync("admin.north-group", password));
+        Assert.Equal(HttpStatusCode.Unauthorized, await server.SignInStatusAsync("admin", password, "north-group"));
         // The default tenant carries on.
         Assert.Equal(HttpStatusCode.OK, await server.SignInStatusAsync(TestCredentials.AdminUser, TestCredentials.AdminPassword));
 
         var enabled = await RunAsync("tenant", "enable", "north-group");
         Assert.True(enabled.Exit == 0, enabled.Error);
-        await Wait.UntilAsync(async () => await server.SignInStatusAsync("admin.north-group", password) == HttpStatusCode.OK,
+        await Wait.UntilAsync(async () => await server.SignInStatusAsync("admin", password, "north-group") == HttpStatusCode.OK,
             () => "the enabled tenant's administrator to sign in", TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(250));
 
         // Each change is in the new tenant's own audit trail, by the operating-system user.
         using var again = new HttpClient(new HttpClientHandler { UseCookies = true }) { BaseAddress = server.Address };
-        (await again.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = "admin.north-group", password })).EnsureSuccessStatusCode();
+        (await again.PostAsJsonAsync("/api/v1/auth/sign-in", new { userName = "admin", password, tenant = "north-group" })).EnsureSuccessStatusCode();
         var audit = (await again.GetFromJsonAsync<JsonElement>("/api/v1/audit?limit=50")).EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
         foreach (var action in new[] { "CLI tenant create", "CLI tenant rename", "CLI tenant disable", "CLI tenant enable" })
             Assert.Contains(action, audit);

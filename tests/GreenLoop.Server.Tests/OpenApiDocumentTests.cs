@@ -60,6 +60,11 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         // Signing in needs neither.
         var signIn = _document.GetProperty("paths").GetProperty("/api/v1/auth/sign-in").GetProperty("post");
         Assert.Equal(0, signIn.GetProperty("security").GetArrayLength());
+        // The platform routes take the platform key alone.
+        var platform = schemes.GetProperty("platformKey");
+        Assert.Equal(("apiKey", "header", "X-Platform-Key"), (platform.GetProperty("type").GetString(), platform.GetProperty("in").GetString(), platform.GetProperty("name").GetString()));
+        var tenants = _document.GetProperty("paths").GetProperty("/api/v1/platform/tenants").GetProperty("post");
+        Assert.Equal(["platformKey"], tenants.GetProperty("security").EnumerateArray().SelectMany(r => r.EnumerateObject().Select(p => p.Name)).ToList());
     }
 
     [Fact]

@@ -183,7 +183,7 @@ public sealed class SecurityTests : IAsyncLifetime
         using var audit = await admin.GetAsync("/api/v1/audit");
 
         Assert.All(pages, p => Assert.Equal(HttpStatusCode.OK, p.Status));
-        Assert.All(pages, p => Assert.Contains("The user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes.", p.Html, StringComparison.Ordinal));
+        Assert.All(pages, p => Assert.Contains("The user name or password is wrong (if your user name is used in several organisations, give your organisation too), or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes.", p.Html, StringComparison.Ordinal));
         var entry = Assert.Single((await Http.JsonAsync(audit)).EnumerateArray());
         Assert.Equal(("admin", "auth.locked-out", "user:admin"),
             (entry.GetProperty("actor").GetString(), entry.GetProperty("action").GetString(), entry.GetProperty("subject").GetString()));

@@ -70,6 +70,12 @@ public sealed class TenantIsolationTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(400, walk.StatusOf(_plant.BUser.Name, "PUT", $"/api/v1/data-sources/{SharedSource}"));
         foreach (var identity in new[] { _plant.BUser, _plant.BKey })
             Assert.Equal(_plant.TenantB, (await identity.GetJsonAsync("/api/v1/auth/me")).GetProperty("tenant").GetInt64());
+        // No tenant identity may administer tenants (B's administrator would disable A's tenant): every platform call refused.
+        foreach (var identity in new[] { _plant.BUser, _plant.BKey })
+        {
+            Assert.Equal(403, walk.StatusOf(identity.Name, "PUT", "/api/v1/platform/tenants/default"));
+            Assert.Equal(403, walk.StatusOf(identity.Name, "GET", "/api/v1/platform/tenants"));
+        }
 
         var after = await TenantASnapshot.TakeAsync(_plant);
         Assert.Equal(before.Select(s => s.What), after.Select(s => s.What));

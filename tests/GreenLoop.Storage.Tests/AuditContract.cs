@@ -42,18 +42,24 @@ public abstract class AuditContract : StoreContract
         };
 
         var created = await h.Store.CreateUserAsync(user, Ct);
-        var taken = await h.Store.CreateUserAsync(user with { TenantId = other, UserName = "zhang.WEI" }, Ct);
+        var taken = await h.Store.CreateUserAsync(user with { UserName = "zhang.WEI" }, Ct);
+        // Names are unique within a tenant only: another tenant may have its own Zhang.Wei.
+        var namesake = await h.Store.CreateUserAsync(user with { TenantId = other, UserName = "zhang.WEI" }, Ct);
 
         Assert.NotNull(created);
         Assert.Null(taken);
-        Assert.Equal(1, await h.Store.CountUsersAsync(Ct));
+        Assert.NotNull(namesake);
+        Assert.Equal(2, await h.Store.CountUsersAsync(Ct));
+        Assert.Equal([created.Id, namesake.Id], (await h.Store.FindUsersAsync("ZHANG.WEI", 16, Ct)).Select(u => u.Id));
+        Assert.Equal([created.Id], (await h.Store.FindUsersAsync("ZHANG.WEI", 1, Ct)).Select(u => u.Id));
+        Assert.Equal(namesake.Id, (await h.Store.FindUserAsync(other, "Zhang.Wei", Ct))!.Id);
         // Roles come back once each, ordered by role then site.
         Assert.Equal([new StoredRole("admin", null), new StoredRole("viewer", "plant")], created.Roles);
-        var found = await h.Store.FindUserAsync("ZHANG.wei", Ct);
+        var found = await h.Store.FindUserAsync(h.TenantId, "ZHANG.wei", Ct);
         Assert.Equal((created.Id, h.TenantId, "Zhang.Wei", "张伟", 0, false), (found!.Id, found.TenantId, found.UserName, found.DisplayName, found.FailedCount, found.Disabled));
         Assert.Equal(created.Roles, found.Roles);
         Assert.Null(await h.Store.GetUserAsync(other, created.Id, Ct));
-        Assert.Empty(await h.Store.ListUsersAsync(other, Ct));
+        Assert.Equal([namesake.Id], (await h.Store.ListUsersAsync(other, Ct)).Select(u => u.Id));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -55,8 +56,8 @@ public sealed class LoginPageTests(Chromium chromium, TestPlant plant)
     }
 
     [Theory]
-    [InlineData("zh-CN", "登录", "用户名或密码错误，或账户已停用，或从本地址登录失败次数过多、已锁定 15 分钟。")]
-    [InlineData("en-US", "Sign in", "The user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes.")]
+    [InlineData("zh-CN", "登录", "用户名或密码错误（若您的用户名在多个组织中使用，请同时填写组织代码），或账户已停用，或从本地址登录失败次数过多、已锁定 15 分钟。")]
+    [InlineData("en-US", "Sign in", "The user name or password is wrong (if your user name is used in several organisations, give your organisation too), or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes.")]
     public async Task SignIn_WrongPasswordOrUnknownUser_SameReasonInTheBrowsersLanguage(string locale, string button, string expected)
     {
         var user = await CreateUserAsync("viewer");
@@ -81,6 +82,40 @@ public sealed class LoginPageTests(Chromium chromium, TestPlant plant)
         Assert.Equal((user, ""), (keptName, password));
         Assert.DoesNotContain(await watched.Context.CookiesAsync(), c => c.Name == AuthCookie);
         watched.AssertNoErrors();
+        Assert.Empty(Server.Log.Errors);
+    }
+
+    [Fact]
+    public async Task SignIn_OneUserNameInTwoOrganisations_TheOrganisationFieldChoosesTheAccount()
+    {
+        // The same name and the same password in the default tenant and in a second organisation made by the platform operator.
+        var user = await CreateUserAsync("viewer");
+        var platformKey = Server.Services.GetRequiredService<GreenLoop.Server.Security.PlatformKeys>().Create("ui-" + Guid.NewGuid().ToString("N")[..8], DateTimeOffset.UtcNow)!;
+        var organisation = "org-" + Guid.NewGuid().ToString("N")[..8];
+        using (var operatorClient = new HttpClient { BaseAddress = Server.Address })
+        {
+            operatorClient.DefaultRequestHeaders.Add("X-Platform-Key", platformKey);
+            using var created = await operatorClient.PostAsJsonAsync("api/v1/platform/tenants",
+                new { key = organisation, name = "UI 组织", adminUserName = user, adminPassword = Password });
+            Assert.True(created.StatusCode == HttpStatusCode.Created, $"{(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+        var home = (await Server.GetJsonAsync("api/v1/auth/me")).GetProperty("tenant").GetInt64();
+        await using var watched = await chromium.NewPageAsync(Server, "zh-CN", signIn: false);
+        var page = watched.Page;
+        await page.GotoAsync("login");
+        Assert.Equal("组织（可选）", (await page.Locator("label.field:has(input[name=Tenant])").InnerTextAsync()).Split('\n')[0].Trim());
+
+        // Without the organisation the name and password fit two accounts: refused with the hint to give it.
+        await SubmitAsync(page, user, Password);
+        await page.Locator("#login-problem").WaitForAsync();
+        Assert.Contains("请同时填写组织代码", await page.Locator("#login-problem").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.FillAsync("input[name=Tenant]", organisation);
+        await SubmitAsync(page, user, Password);
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        var me = await page.EvaluateAsync<long>("async () => (await (await fetch('/api/v1/auth/me')).json()).tenant");
+        Assert.NotEqual(home, me);
+        Assert.True(me > 0);
         Assert.Empty(Server.Log.Errors);
     }
 

@@ -7,7 +7,11 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace GreenLoop.Server.Api;
 
-public sealed record SignInRequest(string? UserName, string? Password);
+/// <summary>
+/// Signing in: user name and password, and the organisation (tenant key) when the user name is used in several
+/// organisations (user names are unique within one).
+/// </summary>
+public sealed record SignInRequest(string? UserName, string? Password, string? Tenant = null);
 
 /// <summary>A signed-in user's own password change.</summary>
 public sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);
@@ -37,7 +41,7 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/api/v1/auth").WithTags("Sign-in");
-        auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SecurityHosting.SignInLimit).WithSummary("Sign in with user name and password (sets the sign-in cookie); 5 failures from one address lock that address out for 15 min");
+        auth.MapPost("/sign-in", SignIn).AllowAnonymous().RequireRateLimiting(SecurityHosting.SignInLimit).WithSummary("Sign in with user name and password, and the organisation (tenant key) if the name is used in several (sets the sign-in cookie); 5 failures from one address lock that address out for 15 min");
         auth.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the cookie and ends, on the server, every session of the user that began before now");
         auth.MapPost("/password", ChangePassword).RequireRateLimiting(SecurityHosting.SignInLimit)
             .WithSummary("Change your own password (signed-in users): the current one, then the new one (at least 10 characters); other sessions end");
@@ -60,7 +64,7 @@ public static class AuthApi
     {
         if (string.IsNullOrEmpty(body.UserName) || string.IsNullOrEmpty(body.Password))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["signIn"] = ["userName and password are required"] });
-        var result = await users.SignInAsync(body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
+        var result = await users.SignInAsync(body.Tenant, body.UserName, body.Password, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
         switch (result.Status)
         {
             case SignInStatus.Succeeded:
@@ -79,7 +83,7 @@ public static class AuthApi
     }
 
     /// <summary>The one answer to every refused sign-in.</summary>
-    public const string SignInFailed = "the user name or password is wrong, or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes";
+    public const string SignInFailed = "the user name or password is wrong (if your user name is used in several organisations, give your organisation too), or the account is disabled, or too many failed sign-ins from this address locked it for 15 minutes";
 
     /// <summary>
     /// A user changes their own password: the current one must be right (a wrong one counts as a failed sign-in from
@@ -98,7 +102,7 @@ public static class AuthApi
         if (string.IsNullOrEmpty(body.CurrentPassword)) errors["currentPassword"] = ["required"];
         if (UserService.Validate(user.UserName, body.NewPassword ?? "", user.Roles) is { Count: > 0 } problems) errors["newPassword"] = [.. problems];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        var check = await users.SignInAsync(user.UserName, body.CurrentPassword!, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
+        var check = await users.AttemptAsync(user, body.CurrentPassword!, http.Connection.RemoteIpAddress?.ToString() ?? "", ct);
         if (check.Status != SignInStatus.Succeeded)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["currentPassword"] = ["the current password is wrong"] });
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();

@@ -12,10 +12,12 @@ internal static class OpenApiConventions
 {
     public const string ApiKeyScheme = "apiKey";
     public const string CookieScheme = "cookie";
+    public const string PlatformScheme = "platformKey";
 
     /// <summary>Descriptions of parameters by name, the same wherever they appear.</summary>
     private static readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal)
     {
+        ["tenant"] = "The tenant's key (its organisation code), e.g. `north-group`.",
         ["site"] = "The site's key, e.g. `demo`.",
         ["meter"] = "The meter's key, e.g. `demo.main.elec`.",
         ["key"] = "The key of the object in the path (rule, channel, data source).",
@@ -62,6 +64,13 @@ internal static class OpenApiConventions
             Name = "greenloop.auth",
             Description = "The sign-in cookie set by POST /api/v1/auth/sign-in (changes also need the page's anti-forgery token in X-CSRF-TOKEN).",
         };
+        document.Components.SecuritySchemes[PlatformScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "X-Platform-Key",
+            Description = "A platform operator key (`glp_…`) made with `greenloop platform key create NAME`; also accepted as `Authorization: Bearer glp_…`. It allows only /api/v1/platform/….",
+        };
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas.TryAdd("ProblemDetails", new OpenApiSchema
         {
@@ -104,13 +113,19 @@ internal static class OpenApiConventions
                 }
                 var anonymous = path.EndsWith("/sign-in", StringComparison.Ordinal) || path == "/health";
                 if (anonymous) operation.Security = [];
+                else if (path.StartsWith("/api/v1/platform/", StringComparison.Ordinal))
+                {
+                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(PlatformScheme, document)] = [] }];
+                    Error("401", "No valid platform key (missing, unknown or revoked).");
+                    Error("403", "Not a platform key: a tenant's user or API key may not administer tenants.");
+                }
                 else
                 {
                     Error("401", "Not signed in and no valid API key (missing, revoked, expired or malformed).");
                     Error("403", "Signed in, but the roles or the key's permissions do not allow this (the detail names the permission and site).");
                 }
                 Error("400", "The request cannot be answered as asked: the detail (and `errors`, by field path) says why.");
-                if (path.Contains('{')) Error("404", "No such object in this tenant.");
+                if (path.Contains('{')) Error("404", path.StartsWith("/api/v1/platform/", StringComparison.Ordinal) ? "No such tenant." : "No such object in this tenant.");
                 if (method == HttpMethod.Post || method == HttpMethod.Put)
                 {
                     Error("413", "The body is larger than GreenLoop:Security:MaxRequestMegabytes.");

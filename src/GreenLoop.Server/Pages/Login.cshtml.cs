@@ -15,6 +15,9 @@ public sealed class LoginModel(UserService users, AuditTrail audit, TimeProvider
 {
     [BindProperty] public string? UserName { get; set; }
     [BindProperty] public string? Password { get; set; }
+
+    /// <summary>The organisation (tenant key), needed only when the user name is used in several.</summary>
+    [BindProperty] public string? Tenant { get; set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
 
     /// <summary>The UI text key of the problem to show, if any.</summary>
@@ -31,7 +34,7 @@ public sealed class LoginModel(UserService users, AuditTrail audit, TimeProvider
             Problem = "auth.required";
             return Page();
         }
-        var result = await users.SignInAsync(UserName, Password, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "", ct);
+        var result = await users.SignInAsync(Tenant?.Trim(), UserName, Password, HttpContext.Connection.RemoteIpAddress?.ToString() ?? "", ct);
         if (result.Status == SignInStatus.Succeeded)
         {
             await HttpContext.SignInAsync(SecurityHosting.CookieScheme, UserService.Principal(result.User!, SecurityHosting.CookieScheme, clock.GetUtcNow().ToUnixTimeMilliseconds()));

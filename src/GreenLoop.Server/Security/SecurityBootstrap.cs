@@ -73,7 +73,7 @@ internal sealed partial class SecurityBootstrap(
             }
             LogAdminCreated();
         }
-        if (demo.Value.Enabled && await store.FindUserAsync(DemoUser, cancellationToken) is null)
+        if (demo.Value.Enabled && await store.FindUserAsync(tenantId, DemoUser, cancellationToken) is null)
         {
             await users.CreateAsync(tenantId, DemoUser, "Demo", DemoPassword,
                 [new StoredRole(Roles.EnergyManager, null), new StoredRole(Roles.CarbonAccountant, null)], cancellationToken);

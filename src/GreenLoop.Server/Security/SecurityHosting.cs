@@ -24,6 +24,9 @@ public static class SecurityHosting
     public const string IngestLimit = "ingest";
     public const string CsrfHeader = "X-CSRF-TOKEN";
 
+    /// <summary>The policy of the platform administration API: a platform operator key.</summary>
+    public const string PlatformPolicy = "platform";
+
     public static IServiceCollection AddGreenLoopSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -42,15 +45,21 @@ public static class SecurityHosting
         services.AddSingleton(options.AuditAnchor(dataDirectory, create: true)!);
         services.AddHostedService<AuditAnchorStart>();
         services.AddDataProtection().SetApplicationName("GreenLoop").PersistKeysToFileSystem(new DirectoryInfo(keyFolder));
+        // The platform operator's keys, beside the key ring (not in the database).
+        services.AddSingleton(PlatformKeys.In(keyFolder));
         services.AddSingleton<ISecretProtector, DataProtectionSecrets>();
         services.AddHostedService<SecretsAtRest>();
         services.AddExceptionHandler<RefusedRequestHandler>();
         services.Configure<KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = options.MaxRequestMegabytes * 1024L * 1024L);
 
         services.AddAuthentication(Scheme)
-            .AddPolicyScheme(Scheme, "API key or sign-in", o =>
-                o.ForwardDefaultSelector = http => ApiKeyAuthenticationHandler.Presented(http.Request) is not null ? ApiKeyAuthenticationHandler.SchemeName : CookieScheme)
+            .AddPolicyScheme(Scheme, "API key, platform key or sign-in", o =>
+                o.ForwardDefaultSelector = http =>
+                    ApiKeyAuthenticationHandler.Presented(http.Request) is not null ? ApiKeyAuthenticationHandler.SchemeName
+                    : PlatformKeys.Presented(http.Request) is not null ? PlatformKeyAuthenticationHandler.SchemeName
+                    : CookieScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, PlatformKeyAuthenticationHandler>(PlatformKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(CookieScheme, o =>
             {
                 o.Cookie.Name = "greenloop.auth";
@@ -70,7 +79,10 @@ public static class SecurityHosting
 
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser().Build())
+            // A platform key passes the platform policy only: everything else (pages, tenant routes) refuses it.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser()
+                .RequireAssertion(c => c.User.FindFirstValue(Permissions.KindClaim) != PlatformKeyAuthenticationHandler.Kind).Build())
+            .AddPolicy(PlatformPolicy, p => p.AddAuthenticationSchemes(Scheme).RequireClaim(Permissions.KindClaim, PlatformKeyAuthenticationHandler.Kind))
             .AddPermissionPolicies();
         services.AddAntiforgery(o => o.HeaderName = CsrfHeader);
 

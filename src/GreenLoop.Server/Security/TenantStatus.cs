@@ -21,4 +21,8 @@ public sealed class TenantStatus(ISiteCatalog catalog, TimeProvider clock)
         _known[tenantId] = (disabled, now);
         return disabled;
     }
+
+    /// <summary>The id of the tenant with this key (exact), if there is one.</summary>
+    public async Task<long?> IdOfAsync(string key, CancellationToken ct) =>
+        (await catalog.ListTenantsAsync(ct)).FirstOrDefault(t => t.Key == key)?.Id;
 }

@@ -80,16 +80,46 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock, TenantSt
 
     public string HashPassword(StoredUser user, string password) => _hasher.HashPassword(user, password);
 
-    /// <summary>A sign-in attempt from <paramref name="address"/> (the client's IP address).</summary>
-    public async Task<SignInResult> SignInAsync(string userName, string password, string address, CancellationToken ct)
+    /// <summary>Most accounts one sign-in name is looked up in when no tenant is given.</summary>
+    public const int MaxNamesakes = 16;
+
+    /// <summary>
+    /// A sign-in attempt from <paramref name="address"/> (the client's IP address). User names are unique within a
+    /// tenant: with <paramref name="tenantKey"/> the account is that tenant's; without, it is the only account of that
+    /// name, or, when several tenants use the name, the one whose password this is (if exactly one is).
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string? tenantKey, string userName, string password, string address, CancellationToken ct)
     {
-        var user = await store.FindUserAsync(userName, ct);
-        if (user is null)
+        IReadOnlyList<StoredUser> candidates;
+        if (string.IsNullOrEmpty(tenantKey)) candidates = await store.FindUsersAsync(userName, MaxNamesakes, ct);
+        else
         {
-            // Same work as a real check, so the answer time does not tell which names exist.
-            _hasher.VerifyHashedPassword(new StoredUser { TenantId = 0, UserName = "", PasswordHash = "" }, DummyHash, password);
-            return new SignInResult(SignInStatus.Failed, null);
+            var tenantId = tenants is not null ? await tenants.IdOfAsync(tenantKey, ct)
+                : store is ISiteCatalog catalog ? (await catalog.ListTenantsAsync(ct)).FirstOrDefault(t => t.Key == tenantKey)?.Id : null;
+            candidates = tenantId is { } id && await store.FindUserAsync(id, userName, ct) is { } found ? [found] : [];
         }
+        switch (candidates.Count)
+        {
+            case 0:
+                // Same work as a real check, so the answer time does not tell which names exist.
+                _hasher.VerifyHashedPassword(new StoredUser { TenantId = 0, UserName = "", PasswordHash = "" }, DummyHash, password);
+                return new SignInResult(SignInStatus.Failed, null);
+            case 1:
+                return await AttemptAsync(candidates[0], password, address, ct);
+        }
+        var matching = candidates.Where(c => _hasher.VerifyHashedPassword(c, c.PasswordHash, password) != PasswordVerificationResult.Failed).ToList();
+        if (matching is [var only]) return await AttemptAsync(only, password, address, ct);
+        if (matching.Count > 1) return new SignInResult(SignInStatus.Failed, null);
+        // A wrong password counts against every account of that name (from this address).
+        SignInResult last = new(SignInStatus.Failed, null);
+        foreach (var candidate in candidates) last = await AttemptAsync(candidate, password, address, ct);
+        return last;
+    }
+
+    /// <summary>A password check of one known account: lock-out, disabled account or tenant, failure counting.</summary>
+    public async Task<SignInResult> AttemptAsync(StoredUser user, string password, string address, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(user);
         var now = clock.GetUtcNow();
         var nowMs = now.ToUnixTimeMilliseconds();
         var key = (user.Id, address);

@@ -14,7 +14,7 @@ public abstract partial class CatalogStore
         return WriteDbAsync<StoredUser?>(user.TenantId, async (db, _) =>
         {
             var name = user.UserName;
-            if (await db.Users.IgnoreQueryFilters().AnyAsync(u => u.UserName.ToLower() == name.ToLower(), ct)) return null;
+            if (await db.Users.AnyAsync(u => u.UserName.ToLower() == name.ToLower(), ct)) return null;
             var row = new UserRecord
             {
                 TenantId = user.TenantId, UserName = user.UserName, DisplayName = user.DisplayName, PasswordHash = user.PasswordHash,
@@ -26,12 +26,20 @@ public abstract partial class CatalogStore
         }, ct);
     }
 
-    /// <summary>The user with this sign-in name (case-insensitive), of any tenant: sign-in finds the tenant from it.</summary>
-    public Task<StoredUser?> FindUserAsync(string userName, CancellationToken ct)
+    /// <summary>The tenant's user with this sign-in name (case-insensitive), if any.</summary>
+    public Task<StoredUser?> FindUserAsync(long tenantId, string userName, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(userName);
-        return ReadDbAsync(0, async db => await db.Users.IgnoreQueryFilters().AsNoTracking().Include(u => u.Roles)
+        return ReadDbAsync(tenantId, async db => await db.Users.AsNoTracking().Include(u => u.Roles)
             .Where(u => u.UserName.ToLower() == userName.ToLower()).ToListAsync(ct) is [var user] ? Map(user) : null);
+    }
+
+    /// <summary>Every user with this sign-in name (case-insensitive) in any tenant, at most <paramref name="limit"/>, oldest first.</summary>
+    public Task<IReadOnlyList<StoredUser>> FindUsersAsync(string userName, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(userName);
+        return ReadDbAsync<IReadOnlyList<StoredUser>>(0, async db => (await db.Users.IgnoreQueryFilters().AsNoTracking().Include(u => u.Roles)
+            .Where(u => u.UserName.ToLower() == userName.ToLower()).OrderBy(u => u.Id).Take(limit).ToListAsync(ct)).Select(Map).ToList());
     }
 
     public Task<StoredUser?> GetUserAsync(long tenantId, long id, CancellationToken ct) =>

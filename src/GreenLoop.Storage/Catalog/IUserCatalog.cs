@@ -9,11 +9,17 @@ public interface IUserCatalog
 {
     Task<long> CountUsersAsync(CancellationToken ct);
 
-    /// <summary>Creates a user with its roles; null if the user name is taken (by any tenant).</summary>
+    /// <summary>Creates a user with its roles; null if the user name is taken in the user's tenant (other tenants may use it).</summary>
     Task<StoredUser?> CreateUserAsync(StoredUser user, CancellationToken ct);
 
-    /// <summary>The user with this sign-in name (case-insensitive), of any tenant: sign-in finds the tenant from it.</summary>
-    Task<StoredUser?> FindUserAsync(string userName, CancellationToken ct);
+    /// <summary>The tenant's user with this sign-in name (case-insensitive), if any.</summary>
+    Task<StoredUser?> FindUserAsync(long tenantId, string userName, CancellationToken ct);
+
+    /// <summary>
+    /// Every user with this sign-in name (case-insensitive) in any tenant, at most <paramref name="limit"/>: sign-in
+    /// without a tenant finds the account among them by its password.
+    /// </summary>
+    Task<IReadOnlyList<StoredUser>> FindUsersAsync(string userName, int limit, CancellationToken ct);
 
     Task<StoredUser?> GetUserAsync(long tenantId, long id, CancellationToken ct);
 

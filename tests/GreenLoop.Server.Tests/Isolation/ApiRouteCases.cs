@@ -149,6 +149,11 @@ internal static class ApiRouteCases
         ["GET /api/v1/api-keys"] = _get,
         ["POST /api/v1/api-keys"] = Json(i => $$"""{"name":"b-walk-{{i.Serial}}","permissions":["read"]}"""),
         ["DELETE /api/v1/api-keys/{id}"] = _empty,
+
+        // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
+        ["GET /api/v1/platform/tenants"] = _get,
+        ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
+        ["PUT /api/v1/platform/tenants/{tenant}"] = Json(_ => """{"name":"B walk","disabled":true}"""),
     };
 
     /// <summary>
@@ -191,6 +196,8 @@ internal static class ApiRouteCases
             "id" when p.StartsWith("/api/v1/imports/", StringComparison.Ordinal) =>
                 [new(a.ImportId, ValueKind.AOnlyId), new(Mutate(a.ImportId), ValueKind.Guessed), new("1", ValueKind.Guessed)],
             "entryId" => Ids(a.EntryIds, []),
+            // Tenant A is the default tenant.
+            "tenant" => [new("default", ValueKind.Shared), new("tenant-b", ValueKind.Shared)],
             _ => null,
         };
     }

@@ -18,7 +18,7 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<UserRecord>
 {
     public void Configure(EntityTypeBuilder<UserRecord> b)
     {
-        // Sign-in names are unique case-insensitively: the index on lower(user_name) is created by the migration.
+        // Sign-in names are unique case-insensitively within a tenant: the index on (tenant_id, lower(user_name)) is created by the migration.
         b.ToTable("app_user");
         b.HasOne<TenantRecord>().WithMany().HasForeignKey(x => x.TenantId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Roles).WithOne(x => x.User).HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
