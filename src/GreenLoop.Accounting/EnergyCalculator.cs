@@ -130,7 +130,8 @@ public static class EnergyCalculator
         if (input.Profile.ElectricityEqualValue.TryGetValue(year, out var equal))
         {
             return new FactorUse("coal_coef/electricity_equal_value", "Electricity, equal value (site-declared)", "电力（等价值，企业申报）", equal,
-                "kgce/kWh", $"site accounting profile: equal value for {year} (GB/T 2589-2020 leaves it to the year's thermal-power coal rate)", year, false, ReferenceLibrary.Version);
+                "kgce/kWh", $"site accounting profile: equal value for {year} (GB/T 2589-2020 leaves it to the year's thermal-power coal rate)", year, false, ReferenceLibrary.Version,
+                SourceZh: $"企业核算配置：{year}年电力等价值（GB/T 2589-2020 规定按当年火电发电标准煤耗计算）");
         }
         return factors.Require("coal_coef", "electricity_equivalent");
     }

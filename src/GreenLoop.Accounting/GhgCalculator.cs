@@ -19,7 +19,11 @@ public sealed record GhgLine(int Scope, int IsoCategory, string Source, string C
 public sealed record GhgInventory(
     string Site, string Period, string Method, string GwpSet, IReadOnlyList<GhgLine> Lines,
     Figure Scope1, Figure Scope2Location, Figure Scope2Market, Figure TotalLocation, Figure TotalMarket,
-    Figure? IntensityLocation, IReadOnlyList<NotCounted> NotCounted, Figure? IntensityMarket = null);
+    Figure? IntensityLocation, IReadOnlyList<NotCounted> NotCounted, Figure? IntensityMarket = null)
+{
+    /// <summary>The method's name in Chinese.</summary>
+    public string MethodZh => FormulaText.Zh(Method);
+}
 
 /// <summary>
 /// Scope 1 stationary combustion (Chinese guideline method: FC × NCV × CC × OF × 44/12, or IPCC 2006 per-gas factors

@@ -3,14 +3,15 @@ namespace GreenLoop.Accounting;
 /// <summary>A reference value as it was used in a figure: the row, its provenance, and an override if the site set one.</summary>
 public sealed record FactorUse(
     string Id, string Name, string NameZh, double Value, string Unit, string Source, string Year, bool Unverified,
-    string LibraryVersion, FactorOverride? Override = null)
+    string LibraryVersion, FactorOverride? Override = null, string? SourceZh = null)
 {
     public static FactorUse Of(ReferenceFactor f, FactorOverride? o = null)
     {
         ArgumentNullException.ThrowIfNull(f);
         return o is null
-            ? new FactorUse(f.Id, f.NameEn, f.NameZh, f.Value ?? double.NaN, f.Unit, f.Source, f.Year, f.Unverified, ReferenceLibrary.Version)
-            : new FactorUse(f.Id, f.NameEn, f.NameZh, o.Value, o.Unit, $"site override: {o.Reason} (by {o.By}, {o.At:yyyy-MM-dd})", o.Year ?? f.Year, false, ReferenceLibrary.Version, o);
+            ? new FactorUse(f.Id, f.NameEn, f.NameZh, f.Value ?? double.NaN, f.Unit, f.Source, f.Year, f.Unverified, ReferenceLibrary.Version, SourceZh: f.SourceZh is { Length: > 0 } zh ? zh : null)
+            : new FactorUse(f.Id, f.NameEn, f.NameZh, o.Value, o.Unit, $"site override: {o.Reason} (by {o.By}, {o.At:yyyy-MM-dd})", o.Year ?? f.Year, false, ReferenceLibrary.Version, o,
+                $"企业自定值：{o.Reason}（{o.By}，{o.At:yyyy-MM-dd}）");
     }
 }
 
@@ -34,6 +35,9 @@ public sealed record Figure(
     string Key, string Label, string LabelZh, double Value, string Unit, string Formula,
     IReadOnlyList<ActivityData> Activity, IReadOnlyList<FactorUse> Factors, IReadOnlyList<Figure> Parts)
 {
+    /// <summary>The formula with its words in Chinese (<see cref="FormulaText"/>).</summary>
+    public string FormulaZh => FormulaText.Zh(Formula);
+
     /// <summary>True if any factor behind the figure, at any depth, is flagged UNVERIFIED.</summary>
     public bool UsesUnverified => Factors.Any(f => f.Unverified) || Parts.Any(p => p.UsesUnverified);
 

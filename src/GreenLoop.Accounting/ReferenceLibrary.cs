@@ -10,7 +10,7 @@ namespace GreenLoop.Accounting;
 /// </summary>
 public sealed record ReferenceFactor(
     string Kind, string Key, string NameZh, string NameEn, double? Value, string RawValue, string Unit,
-    string Source, string Year, string Notes, bool Unverified)
+    string Source, string Year, string Notes, bool Unverified, string SourceZh = "", string Provenance = "")
 {
     /// <summary>Identity of the row within a library version: kind/key.</summary>
     public string Id => $"{Kind}/{Key}";
@@ -23,7 +23,7 @@ public sealed record ReferenceFactor(
 public sealed class ReferenceLibrary
 {
     /// <summary>Version of the shipped data set; every computed figure records it.</summary>
-    public const string Version = "2026.11";
+    public const string Version = "2026.12";
 
     private readonly Dictionary<string, ReferenceFactor> _byId;
 
@@ -69,7 +69,7 @@ public sealed class ReferenceLibrary
         var columns = SplitCsv(header.TrimStart('\uFEFF'));
         int Col(string name) => columns.IndexOf(name) is var i and >= 0 ? i : throw new InvalidDataException($"Reference CSV lacks column '{name}'.");
         int kind = Col("kind"), key = Col("key"), zh = Col("name_zh"), en = Col("name_en"), value = Col("value"), unit = Col("unit"),
-            source = Col("standard_or_source"), year = Col("year"), notes = Col("notes");
+            source = Col("source_en"), sourceZh = Col("source_zh"), year = Col("year"), notes = Col("notes"), provenance = Col("provenance");
         while (reader.ReadLine() is { } line)
         {
             if (line.Length == 0) continue;
@@ -78,7 +78,7 @@ public sealed class ReferenceLibrary
             var raw = At(value);
             double? number = double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : null;
             var unverified = c.Any(x => x.Contains("UNVERIFIED", StringComparison.OrdinalIgnoreCase));
-            rows.Add(new ReferenceFactor(At(kind), At(key), At(zh), At(en), number, raw, At(unit), At(source), At(year), At(notes), unverified));
+            rows.Add(new ReferenceFactor(At(kind), At(key), At(zh), At(en), number, raw, At(unit), At(source), At(year), At(notes), unverified, At(sourceZh), At(provenance)));
         }
         return rows;
     }

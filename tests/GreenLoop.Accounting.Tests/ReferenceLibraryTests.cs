@@ -1,6 +1,6 @@
 namespace GreenLoop.Accounting.Tests;
 
-// The shipped data set (Reference/factors.csv, version 2026.11): 409 data rows under one header.
+// The shipped data set (Reference/factors.csv, version 2026.12): 409 data rows under one header.
 public sealed class ReferenceLibraryTests
 {
     private static readonly ReferenceLibrary _library = ReferenceLibrary.Shipped;
@@ -9,7 +9,7 @@ public sealed class ReferenceLibraryTests
     public void Shipped_ParsesAllRows()
     {
         Assert.Equal(409, _library.Factors.Count);
-        Assert.Equal("2026.11", ReferenceLibrary.Version);
+        Assert.Equal("2026.12", ReferenceLibrary.Version);
         Assert.All(_library.Factors, f => Assert.False(string.IsNullOrEmpty(f.Kind)));
         Assert.All(_library.Factors, f => Assert.False(string.IsNullOrEmpty(f.Key)));
         Assert.Equal(_library.Factors.Count, _library.Factors.Select(f => f.Id).Distinct().Count());
@@ -34,6 +34,34 @@ public sealed class ReferenceLibraryTests
 
         Assert.NotEmpty(rows);
         Assert.All(rows, f => Assert.False(string.IsNullOrWhiteSpace(f.Source), $"{f.Id} has no source"));
+    }
+
+    /// <summary>
+    /// Every row cites its standard or publication in both languages (issue 12, item 21): no research notes, no
+    /// repository or person in the citation; how the value was obtained is said apart, in <c>provenance</c>.
+    /// </summary>
+    [Fact]
+    public void Shipped_EveryRow_CitesItsStandardInBothLanguages_WithoutResearchNotes()
+    {
+        string[] notes = ["github", "transcribed", "mcavoy", "adgo07", "aravindjk", "carbon-ledger", "same", ".com", "script"];
+        foreach (var f in _library.Factors)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(f.Source), $"{f.Id}: no English citation");
+            Assert.True(f.SourceZh.Any(c => c is >= '\u4e00' and <= '\u9fff'), $"{f.Id}: the Chinese citation '{f.SourceZh}' has no Chinese");
+            foreach (var word in notes)
+            {
+                Assert.False(f.Source.Contains(word, StringComparison.OrdinalIgnoreCase), $"{f.Id}: citation '{f.Source}' reads like a research note ('{word}')");
+                Assert.False(f.SourceZh.Contains(word, StringComparison.OrdinalIgnoreCase), $"{f.Id}: citation '{f.SourceZh}' reads like a research note ('{word}')");
+            }
+            Assert.DoesNotContain("McAvoy", f.Provenance, StringComparison.OrdinalIgnoreCase);
+        }
+        // Known citations: standard number, title and table.
+        var grid = _library.Find("grid_ef", "CN.national.2023")!;
+        Assert.Contains("生态环境部、国家统计局公告2025年第47号", grid.SourceZh, StringComparison.Ordinal);
+        Assert.Contains("Announcement No. 47 of 2025", grid.Source, StringComparison.Ordinal);
+        var limit = _library.OfKind("energy_limit").First(f => f.Key.StartsWith("GB 21252-2023", StringComparison.Ordinal));
+        Assert.StartsWith("GB 21252-2023《建筑卫生陶瓷和耐磨氧化铝球单位产品能源消耗限额》", limit.SourceZh, StringComparison.Ordinal);
+        Assert.Contains("Table 1.2", _library.OfKind("ipcc_ncv").First().Source, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -87,15 +115,15 @@ public sealed class ReferenceLibraryTests
     [Fact]
     public void Parse_QuotedCommasAndEscapedQuotes_SplitsRfc4180()
     {
-        const string csv = "\uFEFFkind,key,name_zh,name_en,value,unit,standard_or_source,year,notes\n"
-            + "k,a,甲,\"One, two\",1.5,t,\"Src \"\"A\"\", p. 3\",2020,\n"
+        const string csv = "\uFEFFkind,key,name_zh,name_en,value,unit,source_zh,source_en,year,notes,provenance\n"
+            + "k,a,甲,\"One, two\",1.5,t,来源甲,\"Src \"\"A\"\", p. 3\",2020,,\"copy, checked\"\n"
             + "\n"
-            + "k,b,乙,B,n/a,t,Src,,\"see source, UNVERIFIED\"\n";
+            + "k,b,乙,B,n/a,t,来源,Src,,\"see source, UNVERIFIED\",\n";
 
         var rows = ReferenceLibrary.Parse(new StringReader(csv));
 
         Assert.Equal(2, rows.Count);
-        Assert.Equal(new ReferenceFactor("k", "a", "甲", "One, two", 1.5, "1.5", "t", "Src \"A\", p. 3", "2020", "", false), rows[0]);
+        Assert.Equal(new ReferenceFactor("k", "a", "甲", "One, two", 1.5, "1.5", "t", "Src \"A\", p. 3", "2020", "", false, "来源甲", "copy, checked"), rows[0]);
         Assert.Null(rows[1].Value);
         Assert.Equal("n/a", rows[1].RawValue);
         Assert.True(rows[1].Unverified);

@@ -96,7 +96,8 @@ public sealed class AccountingApiTests : IAsyncLifetime
         Assert.Equal(91.1180794248, Value(inv.GetProperty("totalMarket")), 9);
         var grid = Line(inv, "electricity", "location").GetProperty("factors")[0];
         Assert.Equal("grid_ef/CN.province.guangdong.2023", grid.GetProperty("id").GetString());
-        Assert.Contains("MEE/NBS", grid.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Contains("MEE and NBS Announcement No. 47 of 2025", grid.GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Contains("生态环境部、国家统计局公告2025年第47号", grid.GetProperty("sourceZh").GetString(), StringComparison.Ordinal);
         var activity = Line(inv, "electricity", "location").GetProperty("activity")[0];
         Assert.Equal(("tiles.elec", June, 1.0), (activity.GetProperty("meters")[0].GetString(), activity.GetProperty("period").GetString(), activity.GetProperty("completeness").GetDouble()));
     }

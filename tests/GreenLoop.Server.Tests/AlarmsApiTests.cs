@@ -85,6 +85,12 @@ public sealed class AlarmsApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Equal(["raised", "acknowledged"], history.EnumerateArray().Select(e => e.GetProperty("kind").GetString()));
+        // What the system wrote reads in both languages; a person's note is kept as written, with no translation.
+        var raised = history[0];
+        Assert.Contains("500", raised.GetProperty("textZh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("限值", raised.GetProperty("textZh").GetString(), StringComparison.Ordinal);
+        Assert.Contains("limit", raised.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("on it", JsonValueKind.Null), (history[1].GetProperty("text").GetString(), history[1].GetProperty("textZh").ValueKind));
         Assert.Equal(id, Assert.Single(active.EnumerateArray()).GetProperty("id").GetInt64());
     }
 

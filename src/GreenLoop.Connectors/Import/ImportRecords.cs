@@ -9,10 +9,18 @@ public readonly record struct ParsedReading(int Row, ReadingInput Reading);
 /// Why a row, or one value of a row, was not imported. <paramref name="Row"/> is the 1-based line number in the file
 /// (the header is line 1 unless rows were skipped); <paramref name="Field"/> is the column at fault.
 /// </summary>
-public sealed record ImportIssue(int Row, string Field, string Reason, string RawLine);
+public sealed record ImportIssue(int Row, string Field, string Reason, string RawLine)
+{
+    /// <summary>The reason in Chinese (<see cref="ImportText"/>).</summary>
+    public string ReasonZh => ImportText.Zh(Reason);
+}
 
 /// <summary>A change the importer made to a row before accepting it (only when asked to, e.g. midnight stamps).</summary>
-public sealed record ImportRepair(int Row, string Field, string What);
+public sealed record ImportRepair(int Row, string Field, string What)
+{
+    /// <summary>What was changed, in Chinese (<see cref="ImportText"/>).</summary>
+    public string WhatZh => ImportText.Zh(What);
+}
 
 /// <summary>
 /// A row that repeats an earlier row exactly (same meter, instant and value). It is neither sent again nor counted

@@ -103,7 +103,7 @@ internal sealed partial class RowInterpreter
 
         if (_zone is null)
         {
-            reason = "the stamp has no UTC offset and no time zone was given (--tz, e.g. Asia/Shanghai)";
+            reason = "the stamp has no UTC offset and no time zone was given (choose the Time zone on the Import page; CLI: --tz, e.g. Asia/Shanghai)";
             return false;
         }
 

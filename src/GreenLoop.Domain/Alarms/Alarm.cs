@@ -42,7 +42,8 @@ public sealed record Alarm
 }
 
 /// <summary>One entry of an alarm's history: every transition, comment and assignment, with who, when and why.</summary>
-public sealed record AlarmHistoryEntry(long AlarmId, long At, AlarmEventKind Kind, string By, string? Text);
+/// <summary>One event in an alarm's history; <paramref name="TextZh"/> is the Chinese of a text the system wrote (people's notes have none).</summary>
+public sealed record AlarmHistoryEntry(long AlarmId, long At, AlarmEventKind Kind, string By, string? Text, string? TextZh = null);
 
 /// <summary>A transition that the alarm's state does not allow (e.g. acknowledging a closed alarm).</summary>
 public sealed class AlarmTransitionException(string message) : Exception(message);
@@ -65,7 +66,7 @@ public static class AlarmLifecycle
     }
 
     /// <summary>Clears an open alarm; <paramref name="endedAt"/> is the data instant the condition stopped (now for a manual clear).</summary>
-    public static (Alarm Alarm, AlarmHistoryEntry Event) Clear(Alarm alarm, string by, long at, long endedAt, string? reason)
+    public static (Alarm Alarm, AlarmHistoryEntry Event) Clear(Alarm alarm, string by, long at, long endedAt, string? reason, string? reasonZh = null)
     {
         ArgumentNullException.ThrowIfNull(alarm);
         var next = alarm.State switch
@@ -74,7 +75,7 @@ public static class AlarmLifecycle
             AlarmState.Acknowledged => AlarmState.Cleared,
             _ => throw new AlarmTransitionException($"alarm {alarm.Id} is {Name(alarm.State)} already"),
         };
-        return (alarm with { State = next, ClearedAt = at, ClearedBy = by, EndedAt = endedAt }, new AlarmHistoryEntry(alarm.Id, at, AlarmEventKind.Cleared, by, reason));
+        return (alarm with { State = next, ClearedAt = at, ClearedBy = by, EndedAt = endedAt }, new AlarmHistoryEntry(alarm.Id, at, AlarmEventKind.Cleared, by, reason, reasonZh));
     }
 
     public static (Alarm Alarm, AlarmHistoryEntry Event) Comment(Alarm alarm, string by, long at, string text)
@@ -88,7 +89,7 @@ public static class AlarmLifecycle
     {
         ArgumentNullException.ThrowIfNull(alarm);
         var who = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim();
-        return (alarm with { Assignee = who }, new AlarmHistoryEntry(alarm.Id, at, AlarmEventKind.Assigned, by, who ?? "(unassigned)"));
+        return (alarm with { Assignee = who }, new AlarmHistoryEntry(alarm.Id, at, AlarmEventKind.Assigned, by, who ?? "(unassigned)", who ?? "（未指派）"));
     }
 
     /// <summary>Marks an active, unacknowledged alarm as escalated; null when it is not due (acknowledged, cleared, escalated already, or too young).</summary>
@@ -98,7 +99,8 @@ public static class AlarmLifecycle
         if (escalation is null || alarm.State != AlarmState.Active || alarm.EscalatedAt is not null) return null;
         if (now - alarm.CreatedAt < escalation.AfterMinutes * 60_000L) return null;
         return (alarm with { EscalatedAt = now },
-            new AlarmHistoryEntry(alarm.Id, now, AlarmEventKind.Escalated, System, $"unacknowledged for {escalation.AfterMinutes} min; told {string.Join(", ", escalation.Recipients)}"));
+            new AlarmHistoryEntry(alarm.Id, now, AlarmEventKind.Escalated, System, $"unacknowledged for {escalation.AfterMinutes} min; told {string.Join(", ", escalation.Recipients)}",
+                $"{escalation.AfterMinutes} 分钟未确认；已通知 {string.Join("、", escalation.Recipients)}"));
     }
 
     public static string Name(AlarmState s) => s switch

@@ -32,7 +32,9 @@ public static class AccountingApi
     }
 
     /// <summary>A factor as the library browser shows it.</summary>
-    public sealed record FactorRow(string Id, string Kind, string Key, string NameZh, string NameEn, double? Value, string RawValue, string Unit, string Source, string Year, string Notes, bool Unverified);
+    /// <summary>A reference row: <c>source</c> cites the standard or publication in English, <c>sourceZh</c> in Chinese; <c>provenance</c> says how the value was obtained and checked.</summary>
+    public sealed record FactorRow(string Id, string Kind, string Key, string NameZh, string NameEn, double? Value, string RawValue, string Unit, string Source, string Year, string Notes, bool Unverified,
+        string SourceZh, string Provenance);
 
     public sealed record FactorList(string DataSet, int Count, IReadOnlyList<FactorRow> Factors);
 
@@ -43,7 +45,7 @@ public static class AccountingApi
         var rows = accounting.Library.Factors
             .Where(f => kind is null || f.Kind == kind)
             .Where(f => string.IsNullOrWhiteSpace(q) || f.Key.Contains(q, StringComparison.OrdinalIgnoreCase) || f.NameEn.Contains(q, StringComparison.OrdinalIgnoreCase) || f.NameZh.Contains(q, StringComparison.Ordinal))
-            .Select(f => new FactorRow(f.Id, f.Kind, f.Key, f.NameZh, f.NameEn, f.Value, f.RawValue, f.Unit, f.Source, f.Year, f.Notes, f.Unverified))
+            .Select(f => new FactorRow(f.Id, f.Kind, f.Key, f.NameZh, f.NameEn, f.Value, f.RawValue, f.Unit, f.Source, f.Year, f.Notes, f.Unverified, f.SourceZh, f.Provenance))
             .ToList();
         return TypedResults.Ok(new FactorList(ReferenceLibrary.Version, rows.Count, rows));
     }

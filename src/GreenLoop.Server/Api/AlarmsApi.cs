@@ -44,7 +44,8 @@ public static class AlarmsApi
         string StartedAt, string RaisedAt, string? EndedAt, string CreatedAt, string? AcknowledgedAt, string? AcknowledgedBy, string? ClearedAt, string? ClearedBy,
         string? Assignee, string? EscalatedAt, double? Value, double? Limit, string Unit, string DetailEn, string DetailZh, bool Historical);
 
-    public sealed record HistoryView(string At, AlarmEventKind Kind, string By, string? Text);
+    /// <summary>An alarm history event: <c>textZh</c> is the Chinese of a text the system wrote (a person's note has only <c>text</c>).</summary>
+    public sealed record HistoryView(string At, AlarmEventKind Kind, string By, string? Text, string? TextZh);
 
     public sealed record AckRequest(string? Comment);
 
@@ -139,7 +140,7 @@ public static class AlarmsApi
 
     internal static async Task<Results<Ok<List<HistoryView>>, NotFound>> History(long id, AlarmService alarms, TenantContext tenant, CancellationToken ct) =>
         await alarms.HistoryAsync(tenant.TenantId, id, ct) is { } h
-            ? TypedResults.Ok(h.Select(e => new HistoryView(Iso(e.At), e.Kind, e.By, e.Text)).ToList())
+            ? TypedResults.Ok(h.Select(e => new HistoryView(Iso(e.At), e.Kind, e.By, e.Text, e.TextZh)).ToList())
             : TypedResults.NotFound();
 
     internal static Task<IResult> Acknowledge(long id, AckRequest? body, AlarmService alarms, TenantContext tenant, HttpContext http, CancellationToken ct) =>

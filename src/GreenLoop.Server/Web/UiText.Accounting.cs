@@ -123,6 +123,7 @@ public sealed partial class UiText
         ("factors.shown", "显示 {0} 条，共 {1} 条", "{0} of {1} rows"),
         ("factors.none", "没有符合条件的因子。", "No factor matches."),
         ("factors.noNumber", "来源未给出可用的单一数值", "The source gives no single usable number"),
+        ("factors.provenance", "取值依据：", "How obtained:"),
         ("overrides.title", "站点覆盖值", "Site overrides"),
         ("overrides.note", "站点自己的数值（如实测低位发热量）替代参考值，用于之后的核算", "The site's own values (e.g. a measured NCV) replace reference values in its accounts"),
         ("overrides.none", "本站点还没有覆盖值。", "This site has no overrides yet."),

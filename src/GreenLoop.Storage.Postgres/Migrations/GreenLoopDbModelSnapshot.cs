@@ -52,6 +52,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("text");
 
+                    b.Property<string>("TextZh")
+                        .HasColumnType("text")
+                        .HasColumnName("text_zh");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AlarmId", "Id");

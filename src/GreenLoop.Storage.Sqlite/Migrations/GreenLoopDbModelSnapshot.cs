@@ -45,6 +45,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("text");
 
+                    b.Property<string>("TextZh")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("text_zh");
+
                     b.HasKey("Id");
 
                     b.HasIndex("AlarmId", "Id");

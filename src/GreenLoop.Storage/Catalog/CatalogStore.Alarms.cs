@@ -91,7 +91,7 @@ public abstract partial class CatalogStore
                 a = a with { Id = row.Id };
                 row.Body = JsonSerializer.Serialize(a, Json);
                 foreach (var e in events)
-                    db.AlarmEvents.Add(new AlarmEventRecord { AlarmId = a.Id, At = e.At, Kind = e.Kind.ToString(), By = e.By, Text = e.Text });
+                    db.AlarmEvents.Add(new AlarmEventRecord { AlarmId = a.Id, At = e.At, Kind = e.Kind.ToString(), By = e.By, Text = e.Text, TextZh = e.TextZh });
                 await db.SaveChangesAsync(ct);
                 saved.Add(a);
             }
@@ -139,7 +139,7 @@ public abstract partial class CatalogStore
     public Task<IReadOnlyList<AlarmHistoryEntry>> AlarmHistoryAsync(long alarmId, CancellationToken ct) =>
         ReadDbAsync<IReadOnlyList<AlarmHistoryEntry>>(0, async db => (await db.AlarmEvents.IgnoreQueryFilters().AsNoTracking()
             .Where(e => e.AlarmId == alarmId).OrderBy(e => e.Id).ToListAsync(ct))
-            .Select(e => new AlarmHistoryEntry(e.AlarmId, e.At, Enum.Parse<AlarmEventKind>(e.Kind), e.By, e.Text)).ToList());
+            .Select(e => new AlarmHistoryEntry(e.AlarmId, e.At, Enum.Parse<AlarmEventKind>(e.Kind), e.By, e.Text, e.TextZh)).ToList());
 
     private static Alarm ReadAlarm(string body) => JsonSerializer.Deserialize<Alarm>(body, Json)!;
 

@@ -37,6 +37,9 @@ public sealed class AlarmEventRecord
     public required string Kind { get; set; }
     public required string By { get; set; }
     public string? Text { get; set; }
+
+    /// <summary>The Chinese of a text the system wrote; null for people's notes.</summary>
+    public string? TextZh { get; set; }
 }
 
 /// <summary>A rule's evaluation state for one subject (a duration in progress survives a restart).</summary>

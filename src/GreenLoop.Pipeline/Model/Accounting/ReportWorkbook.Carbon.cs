@@ -34,21 +34,21 @@ public static partial class ReportWorkbook
         var summary = new SheetBuilder(SummarySheet, _summaryColumns, filter: false);
         SummaryHead(summary, report.SiteName, report.Site, report.Period, "温室气体排放清单 GHG inventory (GHG Protocol scopes, ISO 14064-1:2018 categories)",
             report.DataSet, report.Completeness, report.UsesUnverified, inv.TotalLocation.Estimated || inv.TotalMarket.Estimated);
-        summary.Row("核算方法 Combustion method", inv.Method);
+        summary.Row("核算方法 Combustion method", inv.MethodZh == inv.Method ? inv.Method : $"{inv.MethodZh}\n{inv.Method}");
         summary.Row("GWP 值 GWP set", inv.GwpSet, null, "IPCC assessment report of the global warming potentials (used by the per-gas method)");
-        summary.Row("范围一 Scope 1 (direct)", new Styled(inv.Scope1.Value, XlStyle.Number3), "tCO2e", inv.Scope1.Formula);
-        summary.Row("范围二 Scope 2 (location-based)", new Styled(inv.Scope2Location.Value, XlStyle.Number3), "tCO2e", inv.Scope2Location.Formula);
-        summary.Row("范围二 Scope 2 (market-based)", new Styled(inv.Scope2Market.Value, XlStyle.Number3), "tCO2e", inv.Scope2Market.Formula);
+        summary.Row("范围一 Scope 1 (direct)", new Styled(inv.Scope1.Value, XlStyle.Number3), "tCO2e", FormulaCell(inv.Scope1));
+        summary.Row("范围二 Scope 2 (location-based)", new Styled(inv.Scope2Location.Value, XlStyle.Number3), "tCO2e", FormulaCell(inv.Scope2Location));
+        summary.Row("范围二 Scope 2 (market-based)", new Styled(inv.Scope2Market.Value, XlStyle.Number3), "tCO2e", FormulaCell(inv.Scope2Market));
         summary.Row("ISO 14064-1 类别1 Category 1: direct emissions", new Styled(Category(inv, 1, null), XlStyle.Number3), "tCO2e", "combustion and process emissions (= Scope 1)");
         summary.Row("ISO 14064-1 类别2 Category 2: imported energy (location-based)", new Styled(Category(inv, 2, "market"), XlStyle.Number3), "tCO2e", "purchased electricity and heat");
         summary.Row("ISO 14064-1 类别2 Category 2: imported energy (market-based)", new Styled(Category(inv, 2, "location"), XlStyle.Number3), "tCO2e", "purchased electricity net of green certificates and contracts, and heat");
-        summary.TotalRow("合计 Total (location-based)", new Styled(inv.TotalLocation.Value, XlStyle.BoldNumber3), "tCO2e", inv.TotalLocation.Formula);
-        summary.TotalRow("合计 Total (market-based)", new Styled(inv.TotalMarket.Value, XlStyle.BoldNumber3), "tCO2e", inv.TotalMarket.Formula);
+        summary.TotalRow("合计 Total (location-based)", new Styled(inv.TotalLocation.Value, XlStyle.BoldNumber3), "tCO2e", FormulaCell(inv.TotalLocation));
+        summary.TotalRow("合计 Total (market-based)", new Styled(inv.TotalMarket.Value, XlStyle.BoldNumber3), "tCO2e", FormulaCell(inv.TotalMarket));
         if (inv.IntensityLocation is { } i)
         {
             var output = i.Parts.FirstOrDefault(p => p.Key == "output");
             if (output is not null) summary.Row("合格产品产量 Qualified output", new Styled(output.Value, XlStyle.Number2), output.Unit);
-            summary.Row("碳排放强度 Carbon intensity (location-based)", new Styled(i.Value, XlStyle.Factor), i.Unit, i.Formula);
+            summary.Row("碳排放强度 Carbon intensity (location-based)", new Styled(i.Value, XlStyle.Factor), i.Unit, FormulaCell(i));
         }
         SummaryTail(summary, report.Lock, report.Adjustments, inv.NotCounted);
 
@@ -57,10 +57,10 @@ public static partial class ReportWorkbook
         {
             var act = l.Figure.Activity.FirstOrDefault();
             bySource.Row(l.Scope, l.IsoCategory, SourceLabel(l.Source), CarrierCell(l.Carrier), BasisLabel(l.Basis), act?.Quantity, act?.Unit,
-                l.Co2, l.Ch4, l.N2o, l.Figure.Value, l.Figure.Completeness, FlagCell(l.Figure), l.Figure.Formula);
+                l.Co2, l.Ch4, l.N2o, l.Figure.Value, l.Figure.Completeness, FlagCell(l.Figure), FormulaCell(l.Figure));
         }
         void Total(string label, Figure f) =>
-            bySource.TotalRow(label, null, null, null, null, null, null, null, null, null, f.Value, f.Completeness, FlagCell(f), f.Formula);
+            bySource.TotalRow(label, null, null, null, null, null, null, null, null, null, f.Value, f.Completeness, FlagCell(f), FormulaCell(f));
         Total("范围一合计 Scope 1 total", inv.Scope1);
         Total("范围二合计（基于位置）Scope 2 total, location-based", inv.Scope2Location);
         Total("范围二合计（基于市场）Scope 2 total, market-based", inv.Scope2Market);

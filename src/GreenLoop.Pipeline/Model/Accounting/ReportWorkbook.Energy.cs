@@ -34,10 +34,10 @@ public static partial class ReportWorkbook
         var summary = new SheetBuilder(SummarySheet, _summaryColumns, filter: false);
         SummaryHead(summary, report.SiteName, report.Site, report.Period, "综合能耗 Comprehensive energy consumption (GB/T 2589-2020)",
             report.DataSet, report.Completeness, report.UsesUnverified, a.Total.Estimated);
-        summary.TotalRow("综合能耗 Comprehensive energy consumption", new Styled(a.Total.Value, XlStyle.BoldNumber2), "kgce", a.Total.Formula);
+        summary.TotalRow("综合能耗 Comprehensive energy consumption", new Styled(a.Total.Value, XlStyle.BoldNumber2), "kgce", FormulaCell(a.Total));
         summary.TotalRow("综合能耗 Comprehensive energy consumption", new Styled(a.Total.Value / 1000, XlStyle.BoldNumber3), "tce", "1 tce = 1000 kgce");
         if (a.Output is { } o) summary.Row("合格产品产量 Qualified output", new Styled(o.Value, XlStyle.Number2), o.Unit, string.Join(", ", o.Activity.SelectMany(x => x.Meters)));
-        if (a.UnitEnergy is { } u) summary.TotalRow("单位产品综合能耗 Unit-product energy consumption", new Styled(u.Value, XlStyle.Factor), u.Unit, u.Formula);
+        if (a.UnitEnergy is { } u) summary.TotalRow("单位产品综合能耗 Unit-product energy consumption", new Styled(u.Value, XlStyle.Factor), u.Unit, FormulaCell(u));
         if (a.Verdict is { } v)
         {
             summary.Row("限额标准 Limit standard", v.Standard, null, ProductClass(v));
@@ -62,10 +62,10 @@ public static partial class ReportWorkbook
             var coefficient = line.Factors.FirstOrDefault();
             var export = line.Key.EndsWith(".export", StringComparison.Ordinal);
             byCarrier.Row(act is null ? line.Label : CarrierCell(act.Carrier), export ? "外供（扣除）Supplied outside (deducted)" : "消耗 Consumed",
-                act?.Quantity, act?.Unit, coefficient?.Value, coefficient?.Unit, coefficient?.Source, coefficient?.Year,
-                line.Value, line.Value / 1000, total == 0 ? null : line.Value / total, line.Completeness, FlagCell(line), line.Formula);
+                act?.Quantity, act?.Unit, coefficient?.Value, coefficient?.Unit, SourceText(coefficient), coefficient?.Year,
+                line.Value, line.Value / 1000, total == 0 ? null : line.Value / total, line.Completeness, FlagCell(line), FormulaCell(line));
         }
-        byCarrier.TotalRow("合计 Total", null, null, null, null, null, null, null, total, total / 1000, total == 0 ? null : 1.0, a.Total.Completeness, FlagCell(a.Total), a.Total.Formula);
+        byCarrier.TotalRow("合计 Total", null, null, null, null, null, null, null, total, total / 1000, total == 0 ? null : 1.0, a.Total.Completeness, FlagCell(a.Total), FormulaCell(a.Total));
         foreach (var n in a.NotCounted)
         {
             byCarrier.Row(CarrierCell(n.Carrier), "未计入 Not counted", n.Quantity, n.Unit, null, null, null, null, null, null, null, null,

@@ -121,12 +121,19 @@ public static partial class ReportWorkbook
         new("数据集 Data set", 12),
     ];
 
+    /// <summary>A figure's formula in both languages (one when its words need no translation).</summary>
+    internal static string FormulaCell(Figure f) => f.FormulaZh == f.Formula ? f.Formula : $"{f.FormulaZh}\n{f.Formula}";
+
+    /// <summary>The standard or publication of a factor in both languages (one when they are the same).</summary>
+    internal static string? SourceText(FactorUse? f) =>
+        f is null ? null : f.SourceZh is { Length: > 0 } zh && zh != f.Source ? $"{zh} / {f.Source}" : f.Source;
+
     private static SheetBuilder FactorsUsed(IEnumerable<Figure> figures, LimitVerdict? verdict)
     {
         var sheet = new SheetBuilder(FactorsSheet, _factorColumns);
         foreach (var f in Walk(figures).SelectMany(f => f.Factors).DistinctBy(f => (f.Id, f.Value, f.Year, f.Override?.At)).OrderBy(f => f.Id, StringComparer.Ordinal))
         {
-            sheet.Row(f.Id, f.NameZh, f.Name, f.Value, f.Unit, f.Source, f.Year,
+            sheet.Row(f.Id, f.NameZh, f.Name, f.Value, f.Unit, SourceText(f), f.Year,
                 f.Unverified ? new Styled("UNVERIFIED", XlStyle.Warning) : null,
                 f.Override?.Reason, f.Override?.By, f.Override?.At.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture), f.LibraryVersion);
         }

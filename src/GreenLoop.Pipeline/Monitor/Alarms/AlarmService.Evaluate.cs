@@ -216,14 +216,14 @@ public sealed partial class AlarmService
         };
         var holder = new Holder(alarm);
         batch.Record(holder, new AlarmHistoryEntry(0, batch.Now, AlarmEventKind.Raised, AlarmLifecycle.System,
-            historical ? $"from history: {verdict.En}" : verdict.En));
+            historical ? $"from history: {verdict.En}" : verdict.En, historical ? $"历史数据：{verdict.Zh}" : verdict.Zh));
         batch.Notices.Add((holder, AlarmTransition.Raised, rule.Recipients, alarm.DetailEn, alarm.DetailZh, raisedAt));
         return holder;
     }
 
     private static void Clear(StoredAlarmRule stored, Holder holder, string by, long endedAt, string en, string zh, Batch batch)
     {
-        var (alarm, e) = AlarmLifecycle.Clear(holder.Alarm, by, batch.Now, endedAt, en);
+        var (alarm, e) = AlarmLifecycle.Clear(holder.Alarm, by, batch.Now, endedAt, en, zh);
         holder.Alarm = alarm;
         batch.Record(holder, e);
         batch.Notices.Add((holder, AlarmTransition.Cleared, stored.Rule.Recipients, $"Cleared: {en}", $"已恢复：{zh}", endedAt));

@@ -27,7 +27,8 @@ public sealed record Overview(
     IReadOnlyList<WorkshopTotal> WorkshopsToday, IReadOnlyList<WorkshopTotal> WorkshopsMonth,
     double CompletenessToday, IReadOnlyList<MeterStatus> Meters);
 
-public sealed record MeterEvent(string Ts, string Kind, string Detail);
+/// <summary>A derivation finding on a meter: what happened, in English (<c>detail</c>) and Chinese (<c>detailZh</c>).</summary>
+public sealed record MeterEvent(string Ts, string Kind, string Detail, string DetailZh);
 
 public sealed record BalancePoint(string Start, double? Parent, double? Children, double? Loss, double? LossPercent);
 

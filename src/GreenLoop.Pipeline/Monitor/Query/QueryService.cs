@@ -170,7 +170,7 @@ public sealed class QueryService(ISiteCatalog sites, ISeriesQueries series, Mete
         var calendar = catalog.Calendar(meter.TimeZone);
         var (f, t) = Bounds(calendar, Grain.Day, range);
         var findings = await series.FindingsAsync(new MeterId(meter.Id), new Instant(f), new Instant(t), ct);
-        return findings.Select(x => new MeterEvent(Iso(calendar, x.Ts), x.Kind.ToString().ToLowerInvariant(), x.Detail)).ToList();
+        return findings.Select(x => new MeterEvent(Iso(calendar, x.Ts), x.Kind.ToString().ToLowerInvariant(), x.Detail, GreenLoop.Domain.Derivation.FindingText.Zh(x.Detail))).ToList();
     }
 
     public async Task<Balance?> BalanceAsync(long tenantId, string site, string meterKey, Grain grain, PeriodRange range, CancellationToken ct)

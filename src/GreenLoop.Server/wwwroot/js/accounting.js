@@ -105,6 +105,11 @@ export function factorName(f) {
   return (ctx.lang === 'zh-CN' ? f?.nameZh || f?.name || f?.nameEn : f?.name || f?.nameEn || f?.nameZh) || f?.id || '';
 }
 
+/** The standard or publication a reference value comes from, in the page's language. */
+export function factorSource(f) {
+  return (ctx.lang === 'zh-CN' ? f?.sourceZh || f?.source : f?.source || f?.sourceZh) || '';
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Badges
 

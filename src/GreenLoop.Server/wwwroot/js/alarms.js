@@ -180,7 +180,7 @@ async function loadHistory(a, tbodyEl) {
       el('td', { class: 'nowrap' }, siteTime(h.at, zone)),
       el('td', null, el('span', { class: `history-kind kind-${h.kind}` }, t(`alarms.event.${h.kind}`))),
       el('td', null, h.by),
-      el('td', null, h.text ?? ''))));
+      el('td', null, (ctx.lang === 'zh-CN' ? h.textZh ?? h.text : h.text) ?? ''))));
     if (!entries.length) tbodyEl.replaceChildren(el('tr', null, el('td', { colspan: 4, class: 'empty' }, t('alarms.noHistory'))));
   } catch (error) {
     tbodyEl.replaceChildren(el('tr', null, el('td', { colspan: 4, class: 'empty' }, t('error.load', error.message))));

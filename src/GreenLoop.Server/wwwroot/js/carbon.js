@@ -41,7 +41,7 @@ function renderHead(r) {
   document.getElementById('site-name').textContent = name;
   document.title = `${name} · ${t('carbon.title')} · ${periodLabel(r.period)} · ${t('app.name')}`;
   document.getElementById('fact-period').textContent = periodLabel(r.period);
-  document.getElementById('fact-method').textContent = inv.method ?? t('common.none');
+  document.getElementById('fact-method').textContent = (ctx.lang === 'zh-CN' ? inv.methodZh || inv.method : inv.method) ?? t('common.none');
   document.getElementById('fact-gwp').textContent = inv.gwpSet ?? t('common.none');
   document.getElementById('fact-dataset').textContent = r.dataSet ?? t('common.none');
   document.getElementById('fact-completeness').replaceChildren(isEmpty(inv) ? t('common.none') : completeness(r.completeness));

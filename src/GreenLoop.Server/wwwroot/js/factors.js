@@ -2,7 +2,7 @@
 // filtered by kind and text on the server; and the site's overrides with a form to add one.
 // Data: GET /api/v1/reference/factors?kind=&q=, GET/POST /api/v1/sites/{site}/factor-overrides.
 import { ctx, t, getJson, sitePath, el, showMessage, setBusy, ApiError } from './common.js';
-import { exactQty, unitText, factorName, unverifiedBadge, postJson, formatInstant } from './accounting.js';
+import { exactQty, unitText, factorName, factorSource, unverifiedBadge, postJson, formatInstant } from './accounting.js';
 
 const view = document.getElementById('factors');
 const kindSelect = document.getElementById('kind-filter');
@@ -29,7 +29,8 @@ function renderFactors(list) {
     el('td', null, el('code', { class: 'factor-id' }, f.id), f.unverified ? el('div', null, unverifiedBadge()) : null),
     el('td', null, factorName(f), ctx.lang === 'zh-CN' ? null : el('div', { class: 'muted' }, f.nameZh)),
     el('td', { class: 'num' }, valueCell(f)),
-    el('td', { class: 'source' }, el('span', { class: 'source-text' }, f.source || t('common.none'))),
+    el('td', { class: 'source' }, el('span', { class: 'source-text' }, factorSource(f) || t('common.none')),
+      f.provenance ? el('div', { class: 'muted provenance' }, t('factors.provenance'), ' ', f.provenance) : null),
     el('td', null, f.year || t('common.none')),
     el('td', { class: 'notes' }, el('span', { class: 'source-text' }, f.notes)),
     el('td', null, el('button', {
@@ -117,7 +118,7 @@ function hint() {
   const box = document.getElementById('override-reference');
   box.replaceChildren(...(f ? [
     t('overrides.current'), ' ', el('b', null, f.value !== null ? exactQty(f.value, f.unit) : (f.rawValue || t('common.none'))),
-    ` · ${f.source}`, f.year ? ` · ${f.year}` : '', ' ', f.unverified ? unverifiedBadge() : null,
+    ` · ${factorSource(f)}`, f.year ? ` · ${f.year}` : '', ' ', f.unverified ? unverifiedBadge() : null,
   ] : []));
   overrideForm.elements.unit.placeholder = f?.unit ? f.unit : '';
 }

@@ -262,12 +262,12 @@ function renderReport(report) {
   $('issue-rows').replaceChildren(...(report.issues.length ? report.issues.map((i) => el('tr', { dataset: { row: i.row } },
     el('td', { class: 'num' }, String(i.row)),
     el('td', null, i.field),
-    el('td', null, i.reason),
+    el('td', null, ctx.lang === 'zh-CN' ? i.reasonZh ?? i.reason : i.reason),
     el('td', null, el('code', null, i.rawLine))))
     : [el('tr', null, el('td', { colspan: 4, class: 'empty' }, t('import.noIssues')))]));
   $('repairs').hidden = report.repairs.length === 0;
   $('repair-rows').replaceChildren(...report.repairs.map((r) => el('tr', null,
-    el('td', { class: 'num' }, String(r.row)), el('td', null, r.field), el('td', null, r.what))));
+    el('td', { class: 'num' }, String(r.row)), el('td', null, r.field), el('td', null, ctx.lang === 'zh-CN' ? r.whatZh ?? r.what : r.what))));
   $('commit-button').disabled = s.accepted === 0;
 }
 

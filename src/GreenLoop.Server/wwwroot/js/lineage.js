@@ -3,7 +3,7 @@
 // expanded recursively down to the metered activity data (with links to the meters) and the reference factors.
 import { ctx, t, carrierLabel, el, pageUrl } from './common.js';
 import {
-  qty, exactQty, figureLabel, factorName, figureBadges, unverifiedBadge, overrideBadge, periodLabel, meterUrl,
+  qty, exactQty, figureLabel, factorName, factorSource, figureBadges, unverifiedBadge, overrideBadge, periodLabel, meterUrl,
   formatInstant, completeness,
 } from './accounting.js';
 
@@ -51,7 +51,7 @@ function factorTable(factors) {
       el('td', { class: 'source' },
         f.override
           ? el('span', null, t('lineage.overrideBy', f.override.reason, f.override.by, formatInstant(f.override.at)))
-          : f.source),
+          : factorSource(f)),
       el('td', { class: 'nowrap' }, f.year || t('common.none')),
       el('td', { class: 'nowrap' }, f.libraryVersion || t('common.none'))))));
 }
@@ -72,7 +72,7 @@ export function figureTree(figure, site, depth = 0) {
     if (built) return;
     built = true;
     const body = el('div', { class: 'fig-body' });
-    body.append(el('p', { class: 'fig-formula' }, el('span', { class: 'fig-term' }, t('lineage.formula')), ' ', el('code', null, figure.formula || t('common.none'))));
+    body.append(el('p', { class: 'fig-formula' }, el('span', { class: 'fig-term' }, t('lineage.formula')), ' ', el('code', null, (ctx.lang === 'zh-CN' ? figure.formulaZh || figure.formula : figure.formula) || t('common.none'))));
     const lowest = Number.isFinite(figure.completeness) ? figure.completeness : null;
     if (lowest !== null && ((figure.activity ?? []).length || (figure.parts ?? []).length)) {
       body.append(el('p', { class: 'fig-completeness' }, el('span', { class: 'fig-term' }, t('lineage.lowestCompleteness')), ' ', completeness(lowest)));

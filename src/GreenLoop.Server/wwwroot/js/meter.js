@@ -258,7 +258,7 @@ function renderEvents(events) {
   const rows = sorted.map((e) => el('tr', null,
     el('td', { class: 'nowrap' }, formatWall(e.ts)),
     el('td', null, el('span', { class: `chip flag-${primaryFlag([e.kind]) ?? 'event'}` }, flagLabel(e.kind))),
-    el('td', null, e.detail ?? '')));
+    el('td', null, (ctx.lang === 'zh-CN' ? e.detailZh ?? e.detail : e.detail) ?? '')));
   document.getElementById('event-rows').replaceChildren(
     ...(rows.length ? rows : [el('tr', null, el('td', { colspan: 3, class: 'empty' }, t('meter.noEvents')))]));
 }
