@@ -1,3 +1,4 @@
+using GreenLoop.Pipeline.Optimise.Kpis;
 using GreenLoop.Pipeline.Meter;
 using GreenLoop.Pipeline.Meter.Ingest;
 using GreenLoop.Pipeline.Meter.Manual;
@@ -60,6 +61,10 @@ public static class PipelineRegistration
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<ManualEntryService>();
         services.AddSingleton<AlarmService>();
+        // Optimise: KPIs over the figures above and the quantities people record.
+        services.AddSingleton<KpiEvaluator>();
+        services.AddSingleton<KpiService>();
+        services.AddSingleton<QuantityService>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
         // The subscribers of derived changes: the alarm evaluator's queue and the live pages.
         services.AddSingleton<DerivedChangeFeed>();

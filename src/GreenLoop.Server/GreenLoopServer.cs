@@ -63,6 +63,7 @@ public static class GreenLoopServer
         api.MapManualEntriesApi();
         api.MapDataSourcesApi();
         api.MapAuditApi();
+        api.MapKpisApi();
         api.MapAuthApi();
         app.MapPlatformApi();
         app.MapGreenLoopUi();

@@ -19,8 +19,10 @@ public static class Permissions
     public const string Account = "account";
     /// <summary>Users and API keys.</summary>
     public const string Admin = "admin";
+    /// <summary>Cleaner-production KPIs (define, set baseline, target and owner), reviews and actions.</summary>
+    public const string Improve = "improve";
 
-    public static readonly IReadOnlyList<string> All = [Read, ReadPark, Ingest, Operate, Configure, Account, Admin];
+    public static readonly IReadOnlyList<string> All = [Read, ReadPark, Ingest, Operate, Configure, Account, Admin, Improve];
 
     /// <summary>What an API key may be given: gateways get <c>ingest</c>; integrations that only read get <c>read</c>.</summary>
     public static readonly IReadOnlyList<string> ForKeys = [Ingest, Read, ReadPark];
@@ -63,16 +65,19 @@ public static class Roles
     public const string CarbonAccountant = "carbon-accountant";
     public const string Viewer = "viewer";
     public const string ParkAdministrator = "park-administrator";
+    /// <summary>The EHS or cleaner-production lead: KPIs and reviews, recorded quantities, reading everything.</summary>
+    public const string EhsLead = "ehs-lead";
 
-    public static readonly IReadOnlyList<string> All = [Administrator, EnergyManager, CarbonAccountant, Viewer, ParkAdministrator];
+    public static readonly IReadOnlyList<string> All = [Administrator, EnergyManager, CarbonAccountant, Viewer, ParkAdministrator, EhsLead];
 
     public static IReadOnlyList<string> PermissionsOf(string role) => role switch
     {
         Administrator => Permissions.All,
-        EnergyManager => [Permissions.Read, Permissions.ReadPark, Permissions.Ingest, Permissions.Operate, Permissions.Configure],
+        EnergyManager => [Permissions.Read, Permissions.ReadPark, Permissions.Ingest, Permissions.Operate, Permissions.Configure, Permissions.Improve],
         CarbonAccountant => [Permissions.Read, Permissions.ReadPark, Permissions.Operate, Permissions.Account],
         Viewer => [Permissions.Read, Permissions.ReadPark],
         ParkAdministrator => [Permissions.ReadPark],
+        EhsLead => [Permissions.Read, Permissions.ReadPark, Permissions.Operate, Permissions.Improve],
         _ => [],
     };
 }

@@ -554,6 +554,50 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.ToTable("import_session", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.KpiRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("definition");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("site_id");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("kpi", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -795,6 +839,79 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.ToTable("period_lock", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.QuantityRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Evidence")
+                        .HasColumnType("bytea")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("EvidenceName")
+                        .HasColumnType("text")
+                        .HasColumnName("evidence_name");
+
+                    b.Property<string>("EvidenceType")
+                        .HasColumnType("text")
+                        .HasColumnName("evidence_type");
+
+                    b.Property<string>("FromDate")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("from_date");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("site_id");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ToDate")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("to_date");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("unit");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "Key", "FromDate");
+
+                    b.ToTable("recorded_quantity", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.SiteRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1019,6 +1136,17 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.KpiRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.MeterRecord", "Meter")
@@ -1102,6 +1230,17 @@ namespace GreenLoop.Storage.Postgres.Migrations
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.PeriodLockRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.QuantityRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
                         .WithMany()

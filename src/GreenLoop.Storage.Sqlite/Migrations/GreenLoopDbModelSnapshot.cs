@@ -537,6 +537,48 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.ToTable("import_session", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.KpiRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Definition")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("definition");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("site_id");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("kpi", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -772,6 +814,77 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.ToTable("period_lock", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.QuantityRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Evidence")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("evidence");
+
+                    b.Property<string>("EvidenceName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence_name");
+
+                    b.Property<string>("EvidenceType")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("evidence_type");
+
+                    b.Property<string>("FromDate")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_date");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("recorded_at");
+
+                    b.Property<string>("RecordedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("site_id");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("ToDate")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_date");
+
+                    b.Property<string>("Unit")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unit");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("REAL")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "Key", "FromDate");
+
+                    b.ToTable("recorded_quantity", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.SiteRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -990,6 +1103,17 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.KpiRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.ManualEntryRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.MeterRecord", "Meter")
@@ -1073,6 +1197,17 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.PeriodLockRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.QuantityRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
                         .WithMany()

@@ -41,6 +41,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<UserRoleRecord> UserRoles => Set<UserRoleRecord>();
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
     public DbSet<ImportSessionRecord> ImportSessions => Set<ImportSessionRecord>();
+    public DbSet<KpiRecord> Kpis => Set<KpiRecord>();
+    public DbSet<QuantityRecord> Quantities => Set<QuantityRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -71,6 +73,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<UserRoleRecord>().HasQueryFilter(x => x.User!.TenantId == TenantId);
         b.Entity<ApiKeyRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<ImportSessionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<KpiRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<QuantityRecord>().HasQueryFilter(x => x.TenantId == TenantId);
     }
 
     private static void ApplySnakeCaseColumns(ModelBuilder b)

@@ -150,6 +150,27 @@ internal static class ApiRouteCases
         ["POST /api/v1/api-keys"] = Json(i => $$"""{"name":"b-walk-{{i.Serial}}","permissions":["read"]}"""),
         ["DELETE /api/v1/api-keys/{id}"] = _empty,
 
+        // KPIs and recorded quantities.
+        ["GET /api/v1/kpi-library"] = _get,
+        ["GET /api/v1/sites/{site}/kpis"] = _get,
+        ["GET /api/v1/sites/{site}/kpis/{key}"] = _get,
+        ["PUT /api/v1/sites/{site}/kpis/{key}"] = Json(i => $$"""
+            {"key":"{{i.Values["key"]}}","name":"B walk KPI","area":"Energy","unit":"kgce","direction":"Lower","formula":"energy()"}
+            """),
+        ["DELETE /api/v1/sites/{site}/kpis/{key}"] = _empty,
+        ["GET /api/v1/sites/{site}/kpis/{key}/trend"] = _get,
+        ["GET /api/v1/sites/{site}/kpis.xlsx"] = _get,
+        ["GET /api/v1/sites/{site}/quantities"] = _get,
+        ["POST /api/v1/sites/{site}/quantities"] = Json(_ => """{"key":"b.walk","period":"2025-06","value":1.5,"unit":"t"}"""),
+        ["DELETE /api/v1/sites/{site}/quantities/{id}"] = _empty,
+        ["PUT /api/v1/sites/{site}/quantities/{id}/evidence"] = new(_ =>
+        {
+            var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes("B walk ticket")), "file", "b-walk.txt");
+            return form;
+        }),
+        ["GET /api/v1/sites/{site}/quantities/{id}/evidence"] = _get,
+
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,
         ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
@@ -168,6 +189,7 @@ internal static class ApiRouteCases
         "GET /api/v1/users" => [("id", a.UserIds)],
         "GET /api/v1/api-keys" => [("id", a.KeyIds)],
         "GET /api/v1/quarantine" => [("id", a.QuarantineIds)],
+        "GET /api/v1/sites/{site}/quantities" => [("id", a.QuantityIds)],
         // Each tenant's audit chain is numbered from 1, so B's numbers are A's numbers too: B's entries are told from
         // A's by their hashes (TenantIsolationTests) and by A's marked text (checked on every answer).
         _ => [],
@@ -196,6 +218,8 @@ internal static class ApiRouteCases
             "id" when p.StartsWith("/api/v1/imports/", StringComparison.Ordinal) =>
                 [new(a.ImportId, ValueKind.AOnlyId), new(Mutate(a.ImportId), ValueKind.Guessed), new("1", ValueKind.Guessed)],
             "entryId" => Ids(a.EntryIds, []),
+            "key" when p.Contains("/kpis/", StringComparison.Ordinal) => [new(KpiKey, ValueKind.Shared)],
+            "id" when p.Contains("/quantities/", StringComparison.Ordinal) => Ids(a.QuantityIds, []),
             // Tenant A is the default tenant.
             "tenant" => [new("default", ValueKind.Shared), new("tenant-b", ValueKind.Shared)],
             _ => null,

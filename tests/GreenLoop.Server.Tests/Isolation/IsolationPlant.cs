@@ -15,7 +15,7 @@ namespace GreenLoop.Server.Tests.Isolation;
 internal sealed record TenantAObjects(
     long AlarmId, long EntryId, string ImportId,
     IReadOnlyList<long> UserIds, IReadOnlyList<long> KeyIds, IReadOnlyList<long> DeliveryIds, IReadOnlyList<long> QuarantineIds,
-    IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds);
+    IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds, IReadOnlyList<long> QuantityIds);
 
 /// <summary>
 /// Two tenants on one server (real SQLite file, real webhook receiver on 127.0.0.1). Tenant A is the default tenant,
@@ -33,6 +33,7 @@ internal sealed class IsolationPlant : IAsyncDisposable
     public const string SharedWater = "shared.water";
     public const string AlphaGas = "alpha.gas";
     public const string RuleKey = "quarter-limit";
+    public const string KpiKey = "unit-energy";
     public const string ChannelKey = "ops";
     public const string SharedSource = "gateway";
     public const string AlphaSource = "a-plc";
@@ -205,12 +206,27 @@ internal sealed class IsolationPlant : IAsyncDisposable
         await ASendAsync(HttpMethod.Post, "/api/v1/users",
             $$"""{"userName":"{{AUserName}}","displayName":"A-only Alice","password":"alice-password-1","roles":[{"role":"viewer"}]}""", HttpStatusCode.Created);
 
+        // A KPI and a recorded quantity with its evidence file.
+        await ASendAsync(HttpMethod.Put, $"/api/v1/sites/{Shared}/kpis/{KpiKey}",
+            $$$"""{"key":"{{{KpiKey}}}","name":"A-only KPI","nameZh":"甲方专用指标","area":"Energy","unit":"kgce","direction":"Lower","formula":"energy()","owner":{"department":"A-only department"}}""", HttpStatusCode.OK);
+        var quantity = await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/quantities",
+            """{"key":"waste.solid","period":"2025-05","value":987654.321,"unit":"t","note":"A-only weighbridge"}""", HttpStatusCode.Created);
+        using (var evidence = new MultipartFormDataContent())
+        {
+            var scan = new ByteArrayContent(Encoding.UTF8.GetBytes("A-only ticket"));
+            scan.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+            evidence.Add(scan, "file", "A-only-ticket.txt");
+            using var attached = await A.PutAsync($"/api/v1/sites/{Shared}/quantities/{quantity.GetProperty("id").GetInt64()}/evidence", evidence);
+            Assert.Equal(HttpStatusCode.NoContent, attached.StatusCode);
+        }
+
         // Raised, acknowledged and the test message: three deliveries to A's hook, each logged under A.
         var deliveries = await WaitForADeliveriesAsync(3);
         AObjects = new TenantAObjects(alarmId, entryId, importId,
             Ids(await AGetAsync("/api/v1/users"), "id"), Ids(await AGetAsync("/api/v1/api-keys"), "id"), Ids(deliveries, "id"),
             Ids((await AGetAsync("/api/v1/quarantine")).GetProperty("rows"), "id"), Ids(await AGetAsync("/api/v1/audit?limit=1000"), "seq"),
-            Ids(await AGetAsync("/api/v1/manual-entries"), "entryId"), Ids(await AGetAsync("/api/v1/alarms"), "id"));
+            Ids(await AGetAsync("/api/v1/manual-entries"), "entryId"), Ids(await AGetAsync("/api/v1/alarms"), "id"),
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/quantities"), "id"));
         Assert.Equal(2, AObjects.UserIds.Count);
         Assert.Equal(2, AObjects.KeyIds.Count);
         Assert.Single(AObjects.QuarantineIds);

@@ -48,6 +48,8 @@ internal static class TenantASnapshot
             "/api/v1/api-keys",
             "/api/v1/quarantine",
             "/api/v1/audit?limit=1000",
+            $"/api/v1/sites/{IsolationPlant.Shared}/kpis/{IsolationPlant.KpiKey}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/quantities",
         ];
         var snapshot = new List<(string, string)>();
         foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));

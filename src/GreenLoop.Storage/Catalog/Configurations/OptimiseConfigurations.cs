@@ -1,0 +1,24 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace GreenLoop.Storage.Catalog.Configurations;
+
+internal sealed class KpiConfiguration : IEntityTypeConfiguration<KpiRecord>
+{
+    public void Configure(EntityTypeBuilder<KpiRecord> b)
+    {
+        b.ToTable("kpi");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.Key }).IsUnique();
+    }
+}
+
+internal sealed class QuantityConfiguration : IEntityTypeConfiguration<QuantityRecord>
+{
+    public void Configure(EntityTypeBuilder<QuantityRecord> b)
+    {
+        b.ToTable("recorded_quantity");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.Key, x.FromDate });
+    }
+}
