@@ -42,7 +42,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
-        ("/data-sources", "sources"), ("/factors", "factors"), ("/import", "import"), ("/manual-entry", "manual-entry"),
+        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/import", "import"), ("/manual-entry", "manual-entry"),
         ("/users", "users"), ("/account", "account"),
     ];
 
@@ -66,7 +66,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         await watched.GotoAsync("/sites/demo/alarms", "alarms");
 
         var links = page.Locator(".mainnav a");
-        Assert.Equal(11, await links.CountAsync());
+        Assert.Equal(12, await links.CountAsync());
         for (var i = 0; i < await links.CountAsync(); i++)
             Assert.True(await OnScreenAsync(links.Nth(i), width), $"{await links.Nth(i).InnerTextAsync()} is off screen at {width} px");
         // The administrator's own links and the language switch too; the page does not scroll sideways.
@@ -101,7 +101,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
 
         Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
         var links = page.Locator(".mainnav a");
-        Assert.Equal(11, await links.CountAsync());
+        Assert.Equal(12, await links.CountAsync());
         for (var i = 0; i < await links.CountAsync(); i++)
         {
             await links.Nth(i).ScrollIntoViewIfNeededAsync();
@@ -146,6 +146,56 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
             if (text.Contains("[object ", StringComparison.Ordinal)) found.Add($"{path}: …{text[Math.Max(0, text.IndexOf("[object ", StringComparison.Ordinal) - 60)..Math.Min(text.Length, text.IndexOf("[object ", StringComparison.Ordinal) + 40)]}…");
         }
         Assert.True(found.Count == 0, string.Join("\n", found));
+    }
+
+    /// <summary>
+    /// The KPI board of the demo plant (issue 13) in Chinese: the seed table's five KPIs with their status, the detail
+    /// of one (trend and lineage), a quantity recorded through the form, and on a phone no sideways scrolling.
+    /// </summary>
+    [Fact]
+    public async Task KpiBoard_DemoSeedTable_StatusDetailAndRecording_InChinese()
+    {
+        var board = await demo.Server.GetJsonAsync("api/v1/sites/demo/kpis?period=2026-11");
+        var keys = board.GetProperty("kpis").EnumerateArray().Select(r => r.GetProperty("kpi").GetProperty("key").GetString()!).ToList();
+        Assert.Equal(["unit-energy", "water-reuse-rate", "solid-waste-rate", "wastewater-cod", "green-materials-share"], keys.Order(StringComparer.Ordinal).ToList() is var sorted && sorted.Count == 5 ? keys : sorted);
+        await using var watched = await chromium.NewPageAsync(demo.Server, "zh-CN");
+        var page = watched.Page;
+
+        await watched.GotoAsync("/kpis?period=2026-11", "kpis");
+
+        Assert.Equal(5, await page.Locator("#kpi-rows tr.kpiboard-row").CountAsync());
+        var chips = await page.Locator("#kpi-rows .kpi-status").AllInnerTextsAsync();
+        Assert.All(chips, c => Assert.Contains(c, (IEnumerable<string>)["达标", "有风险", "偏离目标", "无数值", "未设目标"]));
+        var expectedStatus = board.GetProperty("kpis").EnumerateArray().First(r => r.GetProperty("kpi").GetProperty("key").GetString() == "unit-energy")
+            .GetProperty("status").GetProperty("status").GetString();
+        var unitEnergyRow = page.Locator("#kpi-rows tr[data-key='unit-energy']");
+        Assert.Contains("单位产品综合能耗", await unitEnergyRow.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(expectedStatus switch { "onTrack" => "达标", "atRisk" => "有风险", "offTrack" => "偏离目标", "noTarget" => "未设目标", _ => "无数值" },
+            await unitEnergyRow.Locator(".kpi-status").InnerTextAsync());
+        Assert.Contains("kgce/m", await unitEnergyRow.Locator(".kpiboard-value").InnerTextAsync(), StringComparison.Ordinal);
+
+        await unitEnergyRow.Locator("button.linkish").ClickAsync();
+        await page.Locator("#detail-card:not([hidden]) #term-rows tr").First.WaitForAsync();
+        Assert.Contains("unit_energy()", await page.Locator("#term-rows").InnerTextAsync(), StringComparison.Ordinal);
+        await page.WaitForFunctionAsync("() => echarts.getInstanceByDom(document.getElementById('trend-chart'))?.getOption()?.series?.[0]?.data?.length === 12");
+
+        await page.FillAsync("#record-form input[name=key]", "packaging.used");
+        await page.FillAsync("#record-form input[name=period]", "2026-11");
+        await page.FillAsync("#record-form input[name=value]", "12.5");
+        await page.FillAsync("#record-form input[name=unit]", "t");
+        await page.ClickAsync("#record-form button[type=submit]");
+        await page.Locator("#message", new() { HasText = "已记录：packaging.used" }).WaitForAsync();
+        await page.Locator("#quantity-rows tr", new() { HasText = "packaging.used" }).WaitForAsync();
+        var recorded = await demo.Server.GetJsonAsync("api/v1/sites/demo/quantities?key=packaging.used");
+        Assert.Equal((12.5, "2026-11-01", "2026-11-30"), (recorded[0].GetProperty("value").GetDouble(), recorded[0].GetProperty("from").GetString(), recorded[0].GetProperty("to").GetString()));
+        output.WriteLine(await watched.ScreenshotAsync("demo-kpis-zh"));
+
+        await page.SetViewportSizeAsync(390, 844);
+        await watched.GotoAsync("/kpis?period=2026-11", "kpis");
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the KPI board scrolls sideways on a phone");
+        output.WriteLine(await watched.ScreenshotAsync("demo-kpis-phone"));
+        watched.AssertNoErrors();
+        Assert.Empty(demo.Server.Log.Errors);
     }
 
     [Fact]

@@ -26,8 +26,27 @@ public static class DemoHosting
 /// </summary>
 internal sealed partial class DemoPlantService(
     IOptions<DemoOptions> options, SiteService sites, GreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
-    TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null) : BackgroundService
+    TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null,
+    GreenLoop.Pipeline.Optimise.Kpis.KpiService? kpis = null, GreenLoop.Pipeline.Optimise.Kpis.QuantityService? quantities = null) : BackgroundService
 {
+    /// <summary>The demo's KPI table and, once, the quantities its KPIs read for the back-filled months.</summary>
+    private async Task EnsureKpisAsync(int days, CancellationToken ct)
+    {
+        if (kpis is null || quantities is null) return;
+        var have = (await kpis.ListAsync(tenant.TenantId, DemoPlant.SiteKey, ct))?.Select(k => k.Definition.Key).ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var kpi in DemoKpis.All.Where(k => !have.Contains(k.Key)))
+        {
+            var outcome = await kpis.SaveAsync(tenant.TenantId, DemoPlant.SiteKey, kpi, "demo", ct);
+            if (outcome.Kpi is null) LogDemoInvalid(string.Join("; ", outcome.Errors.Select(e => $"kpi {kpi.Key} {e.Path}: {e.Reason}")));
+        }
+        if ((await quantities.ListAsync(tenant.TenantId, DemoPlant.SiteKey, null, null, null, ct))?.Count is null or > 0) return;
+        var site = await store.GetSiteAsync(tenant.TenantId, DemoPlant.SiteKey, ct);
+        if (site is null) return;
+        var today = kpis.Today(site);
+        foreach (var q in DemoKpis.Quantities(today.AddDays(-Math.Max(days, 1)), today.AddDays(-1)))
+            await quantities.RecordAsync(tenant.TenantId, DemoPlant.SiteKey, q, "demo", ct);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var o = options.Value;
@@ -57,6 +76,7 @@ internal sealed partial class DemoPlantService(
         }
         // The demo's alarm rules exist before its back-fill is derived, so its planted events raise alarms as it lands.
         if (alarms is not null) await alarms.EnsureRulesAsync(tenant.TenantId, DemoPlant.SiteKey, DemoAlarmRules.All, stoppingToken);
+        await EnsureKpisAsync(days, stoppingToken);
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (address is null)
         {

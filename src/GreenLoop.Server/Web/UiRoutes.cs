@@ -28,6 +28,10 @@ public static class UiRoutes
     /// <summary><c>~/sites/{site}/carbon</c>: the GHG inventory with lineage (<c>?period=</c>).</summary>
     public static string Carbon(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/carbon";
 
+    /// <summary><c>~/kpis</c> for the default site, else <c>~/kpis?site={site}</c>: the cleaner-production KPI board.</summary>
+    public static string Kpis(string site) =>
+        site == DefaultSite ? "~/kpis" : "~/kpis?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/factors</c> for the default site, else <c>~/factors?site={site}</c> (the site whose overrides are shown).</summary>
     public static string Factors(string site) =>
         site == DefaultSite ? "~/factors" : "~/factors?site=" + Uri.EscapeDataString(site);
@@ -61,6 +65,7 @@ public static class UiRoutes
         "energy" => Energy(site),
         "carbon" => Carbon(site),
         "factors" => Factors(site),
+        "kpis" => Kpis(site),
         "alarms" => Alarms(site),
         "alarmRules" => AlarmRules(site),
         "channels" => Channels(site),
