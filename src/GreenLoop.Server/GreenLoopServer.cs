@@ -64,6 +64,7 @@ public static class GreenLoopServer
         api.MapDataSourcesApi();
         api.MapAuditApi();
         api.MapKpisApi();
+        api.MapReviewsApi();
         api.MapAuthApi();
         app.MapPlatformApi();
         app.MapGreenLoopUi();

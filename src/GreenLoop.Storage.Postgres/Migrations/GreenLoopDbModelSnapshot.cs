@@ -21,6 +21,75 @@ namespace GreenLoop.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ActionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("AlarmId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("alarm_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DueDate")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("due_date");
+
+                    b.Property<string>("History")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("history");
+
+                    b.Property<long?>("ReviewId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("review_id");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlarmId");
+
+                    b.HasIndex("ReviewId");
+
+                    b.HasIndex("SiteId", "State", "DueDate");
+
+                    b.ToTable("improvement_action", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.AlarmEventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -912,6 +981,60 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.ToTable("recorded_quantity", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ReviewRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("HeldAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("held_at");
+
+                    b.Property<string>("HeldBy")
+                        .HasColumnType("text")
+                        .HasColumnName("held_by");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("text")
+                        .HasColumnName("snapshot");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "CreatedAt");
+
+                    b.ToTable("review", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.SiteRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1054,6 +1177,17 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.HasKey("UserId", "Role", "Site");
 
                     b.ToTable("user_role", (string)null);
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ActionRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.AlarmEventRecord", b =>
@@ -1241,6 +1375,17 @@ namespace GreenLoop.Storage.Postgres.Migrations
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.QuantityRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ReviewRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
                         .WithMany()

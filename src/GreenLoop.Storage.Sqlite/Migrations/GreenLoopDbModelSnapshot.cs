@@ -16,6 +16,73 @@ namespace GreenLoop.Storage.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ActionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AlarmId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("alarm_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DueDate")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_date");
+
+                    b.Property<string>("History")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("history");
+
+                    b.Property<long?>("ReviewId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("review_id");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlarmId");
+
+                    b.HasIndex("ReviewId");
+
+                    b.HasIndex("SiteId", "State", "DueDate");
+
+                    b.ToTable("improvement_action", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.AlarmEventRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -885,6 +952,58 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.ToTable("recorded_quantity", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ReviewRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<long?>("HeldAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("held_at");
+
+                    b.Property<string>("HeldBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_by");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("Snapshot")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("snapshot");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SiteId", "CreatedAt");
+
+                    b.ToTable("review", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.SiteRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1021,6 +1140,17 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.HasKey("UserId", "Role", "Site");
 
                     b.ToTable("user_role", (string)null);
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ActionRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.AlarmEventRecord", b =>
@@ -1208,6 +1338,17 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.QuantityRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ReviewRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
                         .WithMany()

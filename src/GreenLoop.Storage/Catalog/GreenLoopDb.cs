@@ -43,6 +43,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<ImportSessionRecord> ImportSessions => Set<ImportSessionRecord>();
     public DbSet<KpiRecord> Kpis => Set<KpiRecord>();
     public DbSet<QuantityRecord> Quantities => Set<QuantityRecord>();
+    public DbSet<ReviewRecord> Reviews => Set<ReviewRecord>();
+    public DbSet<ActionRecord> Actions => Set<ActionRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -75,6 +77,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<ImportSessionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<KpiRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<QuantityRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ReviewRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ActionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
     }
 
     private static void ApplySnakeCaseColumns(ModelBuilder b)

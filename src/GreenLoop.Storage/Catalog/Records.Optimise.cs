@@ -40,3 +40,43 @@ public sealed class QuantityRecord
     public required string RecordedBy { get; set; }
     public long RecordedAt { get; set; }
 }
+
+/// <summary>
+/// A PDCA review meeting of a site (body JSON: the pipeline's <c>ReviewBody</c> — title, date, attendees, findings,
+/// decisions; snapshot JSON: the KPI values frozen when the review was held).
+/// </summary>
+public sealed class ReviewRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string Body { get; set; }
+    public string? Snapshot { get; set; }
+    public long? HeldAt { get; set; }
+    public string? HeldBy { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>
+/// An improvement action (body JSON: the pipeline's <c>ActionBody</c>): from a review or an alarm, with owner, due
+/// date, state, evidence and the KPI whose before/after checks its effectiveness; history JSON: every change.
+/// </summary>
+public sealed class ActionRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public long? ReviewId { get; set; }
+    public long? AlarmId { get; set; }
+    public required string State { get; set; }
+    public required string DueDate { get; set; }
+    public required string Body { get; set; }
+    public required string History { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}

@@ -171,6 +171,19 @@ internal static class ApiRouteCases
         }),
         ["GET /api/v1/sites/{site}/quantities/{id}/evidence"] = _get,
 
+        // PDCA reviews and actions.
+        ["GET /api/v1/sites/{site}/reviews"] = _get,
+        ["POST /api/v1/sites/{site}/reviews"] = Json(_ => """{"title":"B walk review","meetingDate":"2025-06-16","period":"2025-06","cycle":"quarterly","attendees":[],"findings":[],"decisions":[]}"""),
+        ["GET /api/v1/sites/{site}/reviews/{id}"] = _get,
+        ["PUT /api/v1/sites/{site}/reviews/{id}"] = Json(_ => """{"title":"B walk review","meetingDate":"2025-06-16","period":"2025-06","cycle":"quarterly","attendees":[],"findings":[],"decisions":["B walk"]}"""),
+        ["POST /api/v1/sites/{site}/reviews/{id}/hold"] = _empty,
+        ["GET /api/v1/sites/{site}/reviews/{id}/minutes.xlsx"] = _get,
+        ["GET /api/v1/sites/{site}/actions"] = _get,
+        // B names A's review and A's alarm: refused, nothing of A's changes.
+        ["POST /api/v1/sites/{site}/actions"] = Json(i => $$$"""{"reviewId":{{{i.Plant.AObjects.ReviewIds[0]}}},"alarmId":{{{i.Plant.AObjects.AlarmId}}},"action":{"title":"B walk","owner":"B","dueDate":"2199-01-01"}}"""),
+        ["GET /api/v1/sites/{site}/actions/{id}"] = _get,
+        ["PUT /api/v1/sites/{site}/actions/{id}"] = Json(_ => """{"state":"InProgress","note":"B walk"}"""),
+
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,
         ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
@@ -190,6 +203,8 @@ internal static class ApiRouteCases
         "GET /api/v1/api-keys" => [("id", a.KeyIds)],
         "GET /api/v1/quarantine" => [("id", a.QuarantineIds)],
         "GET /api/v1/sites/{site}/quantities" => [("id", a.QuantityIds)],
+        "GET /api/v1/sites/{site}/reviews" => [("id", a.ReviewIds)],
+        "GET /api/v1/sites/{site}/actions" => [("id", a.ActionIds)],
         // Each tenant's audit chain is numbered from 1, so B's numbers are A's numbers too: B's entries are told from
         // A's by their hashes (TenantIsolationTests) and by A's marked text (checked on every answer).
         _ => [],
@@ -220,6 +235,8 @@ internal static class ApiRouteCases
             "entryId" => Ids(a.EntryIds, []),
             "key" when p.Contains("/kpis/", StringComparison.Ordinal) => [new(KpiKey, ValueKind.Shared)],
             "id" when p.Contains("/quantities/", StringComparison.Ordinal) => Ids(a.QuantityIds, []),
+            "id" when p.Contains("/reviews/", StringComparison.Ordinal) => Ids(a.ReviewIds, []),
+            "id" when p.Contains("/actions/", StringComparison.Ordinal) => Ids(a.ActionIds, []),
             // Tenant A is the default tenant.
             "tenant" => [new("default", ValueKind.Shared), new("tenant-b", ValueKind.Shared)],
             _ => null,

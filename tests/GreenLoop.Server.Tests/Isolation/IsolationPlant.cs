@@ -15,7 +15,8 @@ namespace GreenLoop.Server.Tests.Isolation;
 internal sealed record TenantAObjects(
     long AlarmId, long EntryId, string ImportId,
     IReadOnlyList<long> UserIds, IReadOnlyList<long> KeyIds, IReadOnlyList<long> DeliveryIds, IReadOnlyList<long> QuarantineIds,
-    IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds, IReadOnlyList<long> QuantityIds);
+    IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds, IReadOnlyList<long> QuantityIds,
+    IReadOnlyList<long> ReviewIds, IReadOnlyList<long> ActionIds);
 
 /// <summary>
 /// Two tenants on one server (real SQLite file, real webhook receiver on 127.0.0.1). Tenant A is the default tenant,
@@ -219,6 +220,13 @@ internal sealed class IsolationPlant : IAsyncDisposable
             using var attached = await A.PutAsync($"/api/v1/sites/{Shared}/quantities/{quantity.GetProperty("id").GetInt64()}/evidence", evidence);
             Assert.Equal(HttpStatusCode.NoContent, attached.StatusCode);
         }
+        // A held review with an action, and an action opened from A's alarm.
+        var review = await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/reviews",
+            """{"title":"A-only review","meetingDate":"2025-06-16","period":"2025-06","cycle":"quarterly","attendees":["A-only-person"],"findings":[],"decisions":["A-only decision"]}""", HttpStatusCode.Created);
+        var reviewId = review.GetProperty("id").GetInt64();
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/reviews/{reviewId}/hold", null, HttpStatusCode.OK);
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/actions",
+            $$$"""{"reviewId":{{{reviewId}}},"action":{"title":"A-only action","owner":"A-only-person","dueDate":"2025-07-31"}}""", HttpStatusCode.Created);
 
         // Raised, acknowledged and the test message: three deliveries to A's hook, each logged under A.
         var deliveries = await WaitForADeliveriesAsync(3);
@@ -226,7 +234,8 @@ internal sealed class IsolationPlant : IAsyncDisposable
             Ids(await AGetAsync("/api/v1/users"), "id"), Ids(await AGetAsync("/api/v1/api-keys"), "id"), Ids(deliveries, "id"),
             Ids((await AGetAsync("/api/v1/quarantine")).GetProperty("rows"), "id"), Ids(await AGetAsync("/api/v1/audit?limit=1000"), "seq"),
             Ids(await AGetAsync("/api/v1/manual-entries"), "entryId"), Ids(await AGetAsync("/api/v1/alarms"), "id"),
-            Ids(await AGetAsync($"/api/v1/sites/{Shared}/quantities"), "id"));
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/quantities"), "id"),
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/reviews"), "id"), Ids(await AGetAsync($"/api/v1/sites/{Shared}/actions"), "id"));
         Assert.Equal(2, AObjects.UserIds.Count);
         Assert.Equal(2, AObjects.KeyIds.Count);
         Assert.Single(AObjects.QuarantineIds);

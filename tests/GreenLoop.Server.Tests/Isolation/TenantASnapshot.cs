@@ -50,6 +50,8 @@ internal static class TenantASnapshot
             "/api/v1/audit?limit=1000",
             $"/api/v1/sites/{IsolationPlant.Shared}/kpis/{IsolationPlant.KpiKey}",
             $"/api/v1/sites/{IsolationPlant.Shared}/quantities",
+            $"/api/v1/sites/{IsolationPlant.Shared}/reviews/{a.ReviewIds[0]}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/actions",
         ];
         var snapshot = new List<(string, string)>();
         foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));

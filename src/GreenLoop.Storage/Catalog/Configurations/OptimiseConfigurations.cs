@@ -22,3 +22,25 @@ internal sealed class QuantityConfiguration : IEntityTypeConfiguration<QuantityR
         b.HasIndex(x => new { x.SiteId, x.Key, x.FromDate });
     }
 }
+
+internal sealed class ReviewConfiguration : IEntityTypeConfiguration<ReviewRecord>
+{
+    public void Configure(EntityTypeBuilder<ReviewRecord> b)
+    {
+        b.ToTable("review");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.CreatedAt });
+    }
+}
+
+internal sealed class ActionConfiguration : IEntityTypeConfiguration<ActionRecord>
+{
+    public void Configure(EntityTypeBuilder<ActionRecord> b)
+    {
+        b.ToTable("improvement_action");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.State, x.DueDate });
+        b.HasIndex(x => x.ReviewId);
+        b.HasIndex(x => x.AlarmId);
+    }
+}
