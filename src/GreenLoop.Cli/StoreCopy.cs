@@ -211,6 +211,7 @@ internal sealed class StoreCopy(TextWriter output)
                     "double precision" => copy.WriteAsync(r.GetDouble(i), NpgsqlDbType.Double, ct),
                     "text" => copy.WriteAsync(r.GetString(i), NpgsqlDbType.Text, ct),
                     "boolean" => copy.WriteAsync(r.GetInt64(i) != 0, NpgsqlDbType.Boolean, ct),
+                    "bytea" => copy.WriteAsync((byte[])r.GetValue(i), NpgsqlDbType.Bytea, ct),
                     var other => throw new CopyException($"column {table}.{columns[i].Name} has type {other}, which the copy does not know"),
                 };
                 await task;

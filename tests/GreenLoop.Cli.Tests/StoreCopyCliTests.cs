@@ -79,6 +79,25 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
             });
             return await db.SaveChangesAsync(_ct);
         }, _ct);
+        // Optimise: a KPI, a recorded quantity with an evidence file (every byte value), a review and an action.
+        await ((Storage.Catalog.ICatalogDb)store).WriteAsync(tenant, async db =>
+        {
+            db.Kpis.Add(new Storage.Catalog.KpiRecord { TenantId = tenant, SiteId = site.Id, Key = "unit-energy", Definition = """{"key":"unit-energy","formula":"unit_energy()"}""", UpdatedBy = "zhang", UpdatedAt = 7 });
+            db.Quantities.Add(new Storage.Catalog.QuantityRecord
+            {
+                TenantId = tenant, SiteId = site.Id, Key = "waste.solid", FromDate = "2026-05-01", ToDate = "2026-06-01", Value = 12.5, Unit = "t", Note = "地磅单",
+                EvidenceName = "ticket.pdf", EvidenceType = "application/pdf", Evidence = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), RecordedBy = "zhang", RecordedAt = 8,
+            });
+            var review = new Storage.Catalog.ReviewRecord { TenantId = tenant, SiteId = site.Id, Body = """{"title":"Q2"}""", Snapshot = "[]", HeldAt = 9, HeldBy = "zhang", CreatedBy = "zhang", CreatedAt = 8, UpdatedAt = 9 };
+            db.Reviews.Add(review);
+            await db.SaveChangesAsync(_ct);
+            db.Actions.Add(new Storage.Catalog.ActionRecord
+            {
+                TenantId = tenant, SiteId = site.Id, ReviewId = review.Id, AlarmId = 1, State = "Open", DueDate = "2026-07-31", Body = """{"title":"Tune"}""", History = "[]",
+                CreatedBy = "zhang", CreatedAt = 9, UpdatedAt = 9,
+            });
+            return await db.SaveChangesAsync(_ct);
+        }, _ct);
         var rule = await store.SaveAlarmRuleAsync(site.Id, new AlarmRule
         {
             Key = "night", Name = "Night load", Subject = AlarmSubject.Meter("copy.main"), Condition = new ConsumptionAbove { Limit = 10 }, Recipients = ["ops"],
@@ -263,6 +282,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
                 _ => throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
             },
             "text" => value as string ?? throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
+            "bytea" => value is byte[] bytes ? Convert.ToHexString(bytes) : throw new InvalidOperationException($"{where}: {type} holds a {value.GetType().Name} ({value})"),
             _ => throw new InvalidOperationException($"{where}: column type {type} is not compared yet; add it to Normalise"),
         },
     };
