@@ -63,3 +63,43 @@ public static class DemoKpis
         return list;
     }
 }
+
+/// <summary>The demo plant's finished review of the last month, with two actions (one done, one overdue).</summary>
+public static class DemoReview
+{
+    /// <summary>The review of the month before <paramref name="today"/>, met on the 3rd of this month (or today, if earlier).</summary>
+    public static GreenLoop.Pipeline.Optimise.Reviews.ReviewBody Review(DateOnly today)
+    {
+        var month = new DateOnly(today.Year, today.Month, 1).AddMonths(-1);
+        var meeting = new DateOnly(today.Year, today.Month, Math.Min(3, today.Day));
+        return new()
+        {
+            Title = $"{month:yyyy-MM} 月度清洁生产评审 Monthly cleaner-production review",
+            MeetingDate = meeting.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            Period = month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
+            Cycle = "monthly",
+            Attendees = ["王建国", "李娜", "陈伟", "赵敏"],
+            Findings =
+            [
+                new("unit-energy", "2号窑燃烧器空燃比偏高，单耗高于目标（演示） Kiln 2 burners ran rich; unit energy above target (demo)."),
+                new("water-reuse-rate", "回用水泵密封渗漏，回用量下降（演示） The recycled-water pump seal leaks; reuse fell (demo)."),
+            ],
+            Decisions = ["调整2号窑燃烧器空燃比 Tune kiln 2 burner air ratio", "更换回用水泵密封 Replace the recycled-water pump seal"],
+            Notes = "演示数据 Demo data",
+        };
+    }
+
+    /// <summary>The review's actions: the burner tuning (done, with its before/after check) and the pump seal (overdue).</summary>
+    public static IReadOnlyList<GreenLoop.Pipeline.Optimise.Reviews.ActionBody> Actions(DateOnly today)
+    {
+        var month = new DateOnly(today.Year, today.Month, 1);
+        string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string Period(DateOnly d) => d.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        return
+        [
+            new() { Title = "调整2号窑燃烧器空燃比 Tune kiln 2 burner air ratio", Owner = "陈伟", DueDate = Iso(today.AddDays(20)), Kpi = "unit-energy",
+                BeforePeriod = Period(month.AddMonths(-2)), AfterPeriod = Period(month.AddMonths(-1)) },
+            new() { Title = "更换回用水泵密封 Replace the recycled-water pump seal", Owner = "李娜", DueDate = Iso(today.AddDays(-3)), Kpi = "water-reuse-rate" },
+        ];
+    }
+}

@@ -1,3 +1,4 @@
+using GreenLoop.Testing;
 using Xunit.Abstractions;
 
 namespace GreenLoop.Ui.Tests;
@@ -42,7 +43,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
-        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/import", "import"), ("/manual-entry", "manual-entry"),
+        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/import", "import"), ("/manual-entry", "manual-entry"),
         ("/users", "users"), ("/account", "account"),
     ];
 
@@ -194,6 +195,65 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         await watched.GotoAsync("/kpis?period=2026-11", "kpis");
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "the KPI board scrolls sideways on a phone");
         output.WriteLine(await watched.ScreenshotAsync("demo-kpis-phone"));
+        watched.AssertNoErrors();
+        Assert.Empty(demo.Server.Log.Errors);
+    }
+
+    /// <summary>
+    /// The reviews page (issue 13, item 4) in Chinese: the demo's held review with its frozen values and actions (one
+    /// overdue); a review recorded and held through the page; an action opened on it and taken to done with its
+    /// evidence (asked for by the page) — every step seen in the API afterwards.
+    /// </summary>
+    [Fact]
+    public async Task ReviewsPage_RecordHoldAndAnActionToDone_InChinese()
+    {
+        await Wait.UntilAsync(async () => (await demo.Server.GetJsonAsync("api/v1/sites/demo/reviews")).GetArrayLength() > 0,
+            () => "the demo's review", TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(250));
+        await using var watched = await chromium.NewPageAsync(demo.Server, "zh-CN");
+        var page = watched.Page;
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync("整改报告 UI-7");
+
+        await watched.GotoAsync("/reviews", "reviews");
+
+        // The demo's review: held, values frozen; its overdue action is marked.
+        Assert.Contains("已召开", await page.Locator("#review-list article.review").First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#action-rows tr.overdue-row").CountAsync() >= 1);
+
+        await page.FillAsync("#review-form input[name=title]", "UI 季度评审");
+        await page.FillAsync("#review-form input[name=meetingDate]", "2026-11-20");
+        await page.FillAsync("#review-form input[name=period]", "2026-11");
+        await page.FillAsync("#review-form input[name=attendees]", "王建国，李娜");
+        await page.FillAsync("#review-form textarea[name=decisions]", "更换回用水泵密封\n复核下半年目标");
+        await page.ClickAsync("#review-form button[type=submit]");
+        var article = page.Locator("#review-list article.review", new() { HasText = "UI 季度评审" });
+        await article.WaitForAsync();
+        await article.Locator("button[data-action=hold]").ClickAsync();
+        await page.Locator("#review-list article.review", new() { HasText = "UI 季度评审" }).Locator(".review-state.state-held").WaitForAsync();
+
+        var reviews = await demo.Server.GetJsonAsync("api/v1/sites/demo/reviews");
+        var ours = reviews.EnumerateArray().Single(r => r.GetProperty("review").GetProperty("title").GetString() == "UI 季度评审");
+        Assert.Equal("held", ours.GetProperty("state").GetString());
+        Assert.Equal(["王建国", "李娜"], ours.GetProperty("review").GetProperty("attendees").EnumerateArray().Select(a => a.GetString()!));
+        Assert.Equal(["更换回用水泵密封", "复核下半年目标"], ours.GetProperty("review").GetProperty("decisions").EnumerateArray().Select(d => d.GetString()));
+
+        await page.FillAsync("#action-form input[name=title]", "UI 措施");
+        await page.FillAsync("#action-form input[name=owner]", "李娜");
+        await page.FillAsync("#action-form input[name=dueDate]", "2026-12-31");
+        await page.SelectOptionAsync("#action-form select[name=reviewId]", ours.GetProperty("id").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.ClickAsync("#action-form button[type=submit]");
+        var row = page.Locator("#action-rows tr", new() { HasText = "UI 措施" });
+        await row.WaitForAsync();
+        Assert.Equal("未开始", await row.Locator(".action-state").InnerTextAsync());
+        await row.Locator("button[data-action=advance]").ClickAsync();
+        await page.Locator("#action-rows tr", new() { HasText = "UI 措施" }).Locator(".action-state", new() { HasText = "进行中" }).WaitForAsync();
+        await page.Locator("#action-rows tr", new() { HasText = "UI 措施" }).Locator("button[data-action=advance]").ClickAsync();
+        await page.Locator("#action-rows tr", new() { HasText = "UI 措施" }).Locator(".action-state", new() { HasText = "已完成" }).WaitForAsync();
+
+        var actions = await demo.Server.GetJsonAsync("api/v1/sites/demo/actions");
+        var action = actions.EnumerateArray().Single(a => a.GetProperty("action").GetProperty("title").GetString() == "UI 措施");
+        Assert.Equal(("Done", "整改报告 UI-7", ours.GetProperty("id").GetInt64()), (action.GetProperty("state").GetString(),
+            action.GetProperty("action").GetProperty("evidence").GetString(), action.GetProperty("reviewId").GetInt64()));
+        output.WriteLine(await watched.ScreenshotAsync("demo-reviews-zh"));
         watched.AssertNoErrors();
         Assert.Empty(demo.Server.Log.Errors);
     }

@@ -27,7 +27,8 @@ public static class DemoHosting
 internal sealed partial class DemoPlantService(
     IOptions<DemoOptions> options, SiteService sites, GreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
     TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null,
-    GreenLoop.Pipeline.Optimise.Kpis.KpiService? kpis = null, GreenLoop.Pipeline.Optimise.Kpis.QuantityService? quantities = null) : BackgroundService
+    GreenLoop.Pipeline.Optimise.Kpis.KpiService? kpis = null, GreenLoop.Pipeline.Optimise.Kpis.QuantityService? quantities = null,
+    GreenLoop.Pipeline.Optimise.Reviews.ReviewService? reviews = null) : BackgroundService
 {
     /// <summary>The demo's KPI table and, once, the quantities its KPIs read for the back-filled months.</summary>
     private async Task EnsureKpisAsync(int days, CancellationToken ct)
@@ -45,6 +46,27 @@ internal sealed partial class DemoPlantService(
         var today = kpis.Today(site);
         foreach (var q in DemoKpis.Quantities(today.AddDays(-Math.Max(days, 1)), today.AddDays(-1)))
             await quantities.RecordAsync(tenant.TenantId, DemoPlant.SiteKey, q, "demo", ct);
+    }
+
+    /// <summary>
+    /// Once the back-fill is derived, the demo's finished review of last month (held: its values frozen) with its two
+    /// actions, if the site has no review yet.
+    /// </summary>
+    private async Task EnsureReviewAsync(CancellationToken ct)
+    {
+        if (reviews is null || kpis is null) return;
+        if ((await reviews.ListAsync(tenant.TenantId, DemoPlant.SiteKey, ct))?.Count is null or > 0) return;
+        for (var i = 0; i < 240 && await store.CountDirtyAsync(ct) > 0; i++) await Task.Delay(500, ct);
+        var site = await store.GetSiteAsync(tenant.TenantId, DemoPlant.SiteKey, ct);
+        if (site is null) return;
+        var today = kpis.Today(site);
+        var review = await reviews.CreateAsync(tenant.TenantId, DemoPlant.SiteKey, DemoReview.Review(today), "demo", ct);
+        await reviews.HoldAsync(tenant.TenantId, DemoPlant.SiteKey, review!.Id, "demo", ct);
+        var actions = DemoReview.Actions(today);
+        var tuning = await reviews.OpenAsync(tenant.TenantId, DemoPlant.SiteKey, new GreenLoop.Pipeline.Optimise.Reviews.ActionInput(actions[0], review.Id), "demo", ct);
+        await reviews.ChangeAsync(tenant.TenantId, DemoPlant.SiteKey, tuning!.Id,
+            new GreenLoop.Pipeline.Optimise.Reviews.ActionChange(GreenLoop.Pipeline.Optimise.Reviews.ActionState.Done, Evidence: "演示：燃烧器调试报告 BT-demo Demo: burner tuning report BT-demo"), "demo", ct);
+        await reviews.OpenAsync(tenant.TenantId, DemoPlant.SiteKey, new GreenLoop.Pipeline.Optimise.Reviews.ActionInput(actions[1], review.Id), "demo", ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -95,6 +117,7 @@ internal sealed partial class DemoPlantService(
         // Judge the back-filled span once more as a whole (also covers a database filled before it had rules).
         if (alarms is not null)
             await alarms.EvaluateSiteAsync(tenant.TenantId, DemoPlant.SiteKey, (now - TimeSpan.FromDays(days)).ToUnixTimeMilliseconds(), clock.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken);
+        await EnsureReviewAsync(stoppingToken);
         await gateway.StreamAsync(TimeSpan.FromSeconds(Math.Max(1, o.LiveIntervalSeconds)), stoppingToken);
     }
 
