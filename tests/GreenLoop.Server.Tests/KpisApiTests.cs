@@ -210,6 +210,27 @@ public sealed class KpisApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GroupView_ComparesSites_EachBoardAsItsSitesOwn()
+    {
+        using (var other = await _client.PutAsync("/api/v1/sites/second", new StringContent(SiteJson("second"), Encoding.UTF8, "application/json")))
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        // The second plant ran June at 1.5 times the electricity: a higher unit energy.
+        var readings = Readings("second", new DateOnly(2025, 6, 1), new DateOnly(2025, 6, 30))
+            .Select(r => r.Meter.EndsWith(".elec", StringComparison.Ordinal) ? (r.Meter, r.Ts, r.Value * 1.5) : r).ToList();
+        foreach (var chunk in readings.Chunk(2000)) (await _client.PostAsync("/api/v1/readings", Body(chunk))).EnsureSuccessStatusCode();
+        await Http.WaitForDerivationAsync(_client);
+        foreach (var site in new[] { Site, "second" })
+            (await _client.PutAsJsonAsync($"/api/v1/sites/{site}/kpis/unit-energy", Kpi("unit-energy", "unit_energy()", "kgce/m2"))).EnsureSuccessStatusCode();
+
+        var group = await GetJsonAsync($"/api/v1/kpis?period={June}");
+
+        var bySite = group.EnumerateArray().ToDictionary(b => b.GetProperty("site").GetString()!, b => b.GetProperty("kpis")[0].GetProperty("current").GetProperty("value").GetDouble());
+        Assert.Equal((await RowAsync("unit-energy")).GetProperty("current").GetProperty("value").GetDouble(), bySite[Site]);
+        // (108,000 kWh x 0.1229 + 7,200 m3 x 1.2143) / 36,000 m2 = (13,273.2 + 8,742.96) / 36,000 = 0.611560 kgce/m2.
+        Assert.Equal((108_000 * 0.1229 + 7_200 * 1.2143) / 36_000, bySite["second"], 9);
+    }
+
+    [Fact]
     public async Task Board_AsExcel_OpensAndHoldsTheValuesAndTerms()
     {
         await SaveAsync(Kpi("unit-energy", "unit_energy()", "kgce/m2", target: new { period = June, value = 0.5 }), "unit-energy");

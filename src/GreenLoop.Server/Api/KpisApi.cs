@@ -25,6 +25,10 @@ public static class KpisApi
         app.MapGet("/api/v1/kpi-library", Library).WithTags("KPIs")
             .WithSummary("Ready KPI definitions (the seven self-check indicators of a cleaner-production audit and more) and the formula functions").RequirePermission(Permissions.Read);
 
+        app.MapGet("/api/v1/kpis", Group).WithTags("KPIs")
+            .WithSummary("The group view: every site's KPI board for the period (default: this year), to compare plants (permission read for every site)")
+            .RequirePermission(Permissions.Read);
+
         var kpis = app.MapGroup("/api/v1/sites/{site}/kpis").WithTags("KPIs");
         kpis.MapGet("/", Board).WithSummary("The KPI board: every KPI's value for the period (default: this year), baseline, target, status and projection, with the terms behind each value")
             .RequirePermission(Permissions.Read);
@@ -52,6 +56,14 @@ public static class KpisApi
     }
 
     internal static IResult Library() => TypedResults.Ok(new KpiLibraryView(KpiLibrary.All, KpiFunctions.All));
+
+    internal static async Task<IResult> Group(string? period, KpiService kpis, GreenLoop.Pipeline.Monitor.Query.QueryService queries, TenantContext tenant, CancellationToken ct)
+    {
+        var boards = new List<KpiBoard>();
+        foreach (var site in await queries.SitesAsync(tenant.TenantId, ct))
+            if (await kpis.BoardAsync(tenant.TenantId, site.Key, period, ct) is { } board) boards.Add(board);
+        return TypedResults.Ok(boards);
+    }
 
     internal static Task<IResult> Board(string site, string? period, KpiService kpis, TenantContext tenant, CancellationToken ct) =>
         ApiResults.Answer(() => kpis.BoardAsync(tenant.TenantId, site, period, ct));

@@ -152,6 +152,7 @@ internal static class ApiRouteCases
 
         // KPIs and recorded quantities.
         ["GET /api/v1/kpi-library"] = _get,
+        ["GET /api/v1/kpis"] = _get,
         ["GET /api/v1/sites/{site}/kpis"] = _get,
         ["GET /api/v1/sites/{site}/kpis/{key}"] = _get,
         ["PUT /api/v1/sites/{site}/kpis/{key}"] = Json(i => $$"""

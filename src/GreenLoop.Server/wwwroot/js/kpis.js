@@ -100,6 +100,26 @@ async function loadBoard(period) {
   }
 }
 
+/** Every site's board for the same period, when there is more than one site (needs read for every site; else hidden). */
+async function loadGroup(period) {
+  let boards;
+  try {
+    boards = await getJson('/kpis', { period });
+  } catch {
+    return;
+  }
+  const card = document.getElementById('group-card');
+  card.hidden = boards.length < 2;
+  if (card.hidden) return;
+  const siteName = (b) => (ctx.lang === 'zh-CN' ? b.siteNameZh || b.siteName : b.siteName) || b.site;
+  document.getElementById('group-rows').replaceChildren(...boards.flatMap((b) => b.kpis.map((r) => el('tr', { dataset: { site: b.site, key: r.kpi.key } },
+    el('td', null, siteName(b)),
+    el('td', null, name(r.kpi)),
+    el('td', { class: 'num' }, r.current.value === null ? el('span', { class: 'muted', title: reasonOf(r.current) }, t('kpis.noValue')) : value(r.current.value, r.kpi.unit)),
+    el('td', { class: 'num' }, r.target ? value(r.target.value, r.kpi.unit) : t('common.none')),
+    el('td', null, statusChip(r.status))))));
+}
+
 async function loadLibrary() {
   const library = await getJson('/kpi-library');
   const keys = document.getElementById('quantity-keys');
@@ -165,9 +185,9 @@ periodForm.addEventListener('submit', async (event) => {
   url.searchParams.set('period', period);
   window.history.replaceState(null, '', url);
   setBusy(view, true);
-  await loadBoard(period);
+  await Promise.all([loadBoard(period), loadGroup(period)]);
   setBusy(view, false);
 });
 
-await Promise.all([loadBoard(params.get('period')), loadLibrary().catch((e) => showMessage(t('error.load', e.message))), loadQuantities().catch(() => {})]);
+await Promise.all([loadBoard(params.get('period')), loadGroup(params.get('period')), loadLibrary().catch((e) => showMessage(t('error.load', e.message))), loadQuantities().catch(() => {})]);
 setBusy(view, false);
