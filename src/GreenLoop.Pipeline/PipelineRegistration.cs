@@ -66,6 +66,7 @@ public static class PipelineRegistration
         services.AddSingleton<KpiService>();
         services.AddSingleton<QuantityService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Reviews.ReviewService>();
+        services.AddSingleton<KpiWatcher>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
         // The subscribers of derived changes: the alarm evaluator's queue and the live pages.
         services.AddSingleton<DerivedChangeFeed>();

@@ -33,6 +33,7 @@ public static class GreenLoopServer
         builder.Services.AddGreenLoopCore(builder.Configuration);
         builder.Services.AddGreenLoopDemo(builder.Configuration);
         builder.Services.AddGreenLoopAlarms(builder.Configuration);
+        builder.Services.AddGreenLoopKpis(builder.Configuration);
         builder.Services.AddGreenLoopNotifications(builder.Configuration);
         builder.Services.AddGreenLoopLive(builder.Configuration);
         builder.Services.AddGreenLoopConnectors(builder.Configuration);

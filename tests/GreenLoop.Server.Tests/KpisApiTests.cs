@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using GreenLoop.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using static GreenLoop.Testing.AccountingTestPlant;
 
 namespace GreenLoop.Server.Tests;
@@ -228,6 +229,38 @@ public sealed class KpisApiTests : IAsyncLifetime
         Assert.Equal((await RowAsync("unit-energy")).GetProperty("current").GetProperty("value").GetDouble(), bySite[Site]);
         // (108,000 kWh x 0.1229 + 7,200 m3 x 1.2143) / 36,000 m2 = (13,273.2 + 8,742.96) / 36,000 = 0.611560 kgce/m2.
         Assert.Equal((108_000 * 0.1229 + 7_200 * 1.2143) / 36_000, bySite["second"], 9);
+    }
+
+    [Fact]
+    public async Task OffTrackKpiAndOverdueAction_TellTheirRecipientsOnce_ThroughAChannel()
+    {
+        await using var hooks = await Isolation.HookReceiver.StartAsync();
+        using (var channel = await _client.PutAsync("/api/v1/notification-channels/cp", new StringContent(
+            $$"""{"key":"cp","kind":"webhook","name":"Cleaner production","url":"{{hooks.Url("cp")}}","enabled":true}""", Encoding.UTF8, "application/json")))
+            Assert.True(channel.IsSuccessStatusCode, await channel.Content.ReadAsStringAsync());
+        // June 2025's unit energy 0.48866 kgce/m2 against a target of 0.40: off track.
+        using (var put = await _client.PutAsJsonAsync($"/api/v1/sites/{Site}/kpis/off", new
+        {
+            key = "off", name = "Unit energy", nameZh = "单位产品综合能耗", area = "Energy", unit = "kgce/m2", direction = "Lower", formula = "unit_energy()",
+            target = new { period = June, value = 0.40 }, owner = new { department = "生产部" }, recipients = new[] { "cp" },
+        }))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using (var action = await _client.PostAsJsonAsync($"/api/v1/sites/{Site}/actions", new
+        {
+            action = new { title = "Tune kiln 2", owner = "陈伟", dueDate = "2025-07-31", recipients = new[] { "cp" } },
+        }))
+            Assert.Equal(HttpStatusCode.Created, action.StatusCode);
+        var watcher = _factory.Services.GetRequiredService<GreenLoop.Pipeline.Optimise.Kpis.KpiWatcher>();
+
+        var first = await watcher.CheckAsync(CancellationToken.None);
+        var second = await watcher.CheckAsync(CancellationToken.None);
+
+        Assert.Equal((2, 0), (first, second));
+        var kpi = await hooks.WaitForAsync(r => r.Tag == "cp" && r.Body.Contains("指标偏离目标", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the off-track message");
+        var overdue = await hooks.WaitForAsync(r => r.Tag == "cp" && r.Body.Contains("改进措施逾期", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "the overdue reminder");
+        Assert.Contains("目标 0.4 kgce/m2", kpi.Body, StringComparison.Ordinal);
+        Assert.Contains("陈伟", overdue.Body, StringComparison.Ordinal);
+        Assert.Equal(2, hooks.Bodies("cp").Count);
     }
 
     [Fact]

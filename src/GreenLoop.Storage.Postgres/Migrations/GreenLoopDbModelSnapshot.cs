@@ -58,6 +58,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .HasColumnType("text")
                         .HasColumnName("history");
 
+                    b.Property<long?>("RemindedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reminded_at");
+
                     b.Property<long?>("ReviewId")
                         .HasColumnType("bigint")
                         .HasColumnName("review_id");
@@ -641,6 +645,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("key");
+
+                    b.Property<string>("NotifiedStatus")
+                        .HasColumnType("text")
+                        .HasColumnName("notified_status");
 
                     b.Property<long>("SiteId")
                         .HasColumnType("bigint")

@@ -51,6 +51,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("history");
 
+                    b.Property<long?>("RemindedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("reminded_at");
+
                     b.Property<long?>("ReviewId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("review_id");
@@ -620,6 +624,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
+
+                    b.Property<string>("NotifiedStatus")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notified_status");
 
                     b.Property<long>("SiteId")
                         .HasColumnType("INTEGER")

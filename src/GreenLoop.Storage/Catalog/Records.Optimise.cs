@@ -11,6 +11,9 @@ public sealed class KpiRecord
     public required string Definition { get; set; }
     public required string UpdatedBy { get; set; }
     public long UpdatedAt { get; set; }
+
+    /// <summary>The status its recipients were last told of (<c>offTrack</c>), so a KPI that stays off track is told once.</summary>
+    public string? NotifiedStatus { get; set; }
 }
 
 /// <summary>
@@ -76,6 +79,10 @@ public sealed class ActionRecord
     public required string DueDate { get; set; }
     public required string Body { get; set; }
     public required string History { get; set; }
+
+    /// <summary>When its recipients were reminded that it is overdue (Unix ms), so the reminder is sent once per due date.</summary>
+    public long? RemindedAt { get; set; }
+
     public required string CreatedBy { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }

@@ -59,6 +59,9 @@ public sealed record ActionBody
     public string? BeforePeriod { get; init; }
     public string? AfterPeriod { get; init; }
     public string? Evidence { get; init; }
+
+    /// <summary>Notification channels reminded once when the action becomes overdue.</summary>
+    public IReadOnlyList<string> Recipients { get; init; } = [];
 }
 
 /// <summary>A new action: the body, and the review or alarm it comes from (either, both or neither).</summary>
@@ -125,6 +128,7 @@ public sealed class ReviewService(ISiteCatalog sites, ICatalogDb catalog, KpiSer
         if (body.BeforePeriod is not null && !KpiPeriod.TryParse(body.BeforePeriod, out _)) errors["action.beforePeriod"] = ["yyyy or yyyy-MM"];
         if (body.AfterPeriod is not null && !KpiPeriod.TryParse(body.AfterPeriod, out _)) errors["action.afterPeriod"] = ["yyyy or yyyy-MM"];
         if (body.Evidence is { Length: > 4000 }) errors["action.evidence"] = ["at most 4000 characters"];
+        if (body.Recipients.Count > 20 || body.Recipients.Any(r => string.IsNullOrWhiteSpace(r) || r.Length > 64)) errors["action.recipients"] = ["up to 20 channel keys"];
         return errors;
     }
 
@@ -328,6 +332,8 @@ public sealed class ReviewService(ISiteCatalog sites, ICatalogDb catalog, KpiSer
         await catalog.WriteAsync(tenantId, async db =>
         {
             var row = await db.Actions.FirstAsync(a => a.SiteId == siteModel.Id && a.Id == id, ct);
+            // A new due date arms the overdue reminder again.
+            if (row.DueDate != body.DueDate) row.RemindedAt = null;
             (row.State, row.DueDate, row.Body, row.History, row.UpdatedAt) =
                 (state.ToString(), body.DueDate, JsonSerializer.Serialize(body, _json), JsonSerializer.Serialize(history, _json), now);
             return await db.SaveChangesAsync(ct);

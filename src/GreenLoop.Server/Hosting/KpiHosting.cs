@@ -1,0 +1,60 @@
+using GreenLoop.Pipeline.Optimise.Kpis;
+
+namespace GreenLoop.Server.Hosting;
+
+/// <summary>How often the KPI watcher looks for KPIs gone off track and actions gone overdue.</summary>
+public sealed class KpiOptions
+{
+    public const string Section = "GreenLoop:Kpis";
+
+    /// <summary>Minutes between two checks. Default 60; the first check runs a minute after start.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 24 * 60)]
+    public int CheckMinutes { get; set; } = 60;
+}
+
+/// <summary>Hosts the <see cref="KpiWatcher"/> (the service itself is part of the pipeline registration).</summary>
+public static partial class KpiHosting
+{
+    public static IServiceCollection AddGreenLoopKpis(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHostedService<KpiWatcherWorker>();
+        return services;
+    }
+}
+
+/// <summary>Runs <see cref="KpiWatcher.CheckAsync"/> on its cadence; a failing pass is logged and the next one tried.</summary>
+internal sealed partial class KpiWatcherWorker(KpiWatcher watcher, Microsoft.Extensions.Options.IOptions<KpiOptions> options, TimeProvider clock,
+    ILogger<KpiWatcherWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromMinutes(1), clock, stoppingToken);
+            using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.CheckMinutes), clock);
+            do
+            {
+                try
+                {
+                    var sent = await watcher.CheckAsync(stoppingToken);
+                    if (sent > 0) LogSent(sent);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "KPI watcher sent {Count} notification(s): KPIs off track or actions overdue")]
+    private partial void LogSent(int count);
+
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "KPI watcher pass failed; the next pass tries again")]
+    private partial void LogFailed(Exception exception);
+}
