@@ -67,6 +67,7 @@ public static class PipelineRegistration
         services.AddSingleton<QuantityService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Reviews.ReviewService>();
         services.AddSingleton<KpiWatcher>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Audits.CpAuditService>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
         // The subscribers of derived changes: the alarm evaluator's queue and the live pages.
         services.AddSingleton<DerivedChangeFeed>();

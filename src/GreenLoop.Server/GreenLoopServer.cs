@@ -66,6 +66,7 @@ public static class GreenLoopServer
         api.MapAuditApi();
         api.MapKpisApi();
         api.MapReviewsApi();
+        api.MapCpAuditsApi();
         api.MapAuthApi();
         app.MapPlatformApi();
         app.MapGreenLoopUi();

@@ -96,6 +96,13 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
                 TenantId = tenant, SiteId = site.Id, ReviewId = review.Id, AlarmId = 1, State = "Open", DueDate = "2026-07-31", Body = """{"title":"Tune"}""", History = "[]",
                 CreatedBy = "zhang", CreatedAt = 9, UpdatedAt = 9,
             });
+            var cpAudit = new Storage.Catalog.CpAuditRecord { TenantId = tenant, SiteId = site.Id, Body = """{"title":"2026 audit","period":"2026"}""", CreatedBy = "zhang", CreatedAt = 9, UpdatedAt = 9 };
+            db.CpAudits.Add(cpAudit);
+            await db.SaveChangesAsync(_ct);
+            db.CpOptions.Add(new Storage.Catalog.CpOptionRecord
+            {
+                TenantId = tenant, AuditId = cpAudit.Id, Stage = "Screened", Body = """{"title":"Waste heat"}""", History = "[]", CreatedBy = "zhang", CreatedAt = 9, UpdatedAt = 10,
+            });
             return await db.SaveChangesAsync(_ct);
         }, _ct);
         var rule = await store.SaveAlarmRuleAsync(site.Id, new AlarmRule

@@ -45,6 +45,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<QuantityRecord> Quantities => Set<QuantityRecord>();
     public DbSet<ReviewRecord> Reviews => Set<ReviewRecord>();
     public DbSet<ActionRecord> Actions => Set<ActionRecord>();
+    public DbSet<CpAuditRecord> CpAudits => Set<CpAuditRecord>();
+    public DbSet<CpOptionRecord> CpOptions => Set<CpOptionRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -79,6 +81,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<QuantityRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<ReviewRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<ActionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<CpAuditRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<CpOptionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
     }
 
     private static void ApplySnakeCaseColumns(ModelBuilder b)

@@ -87,3 +87,31 @@ public sealed class ActionRecord
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
 }
+
+/// <summary>A cleaner-production audit of a site (body JSON: title, period, team, notes); its balances are computed.</summary>
+public sealed class CpAuditRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string Body { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>An option (方案) of a cleaner-production audit (body JSON), with its stage and history.</summary>
+public sealed class CpOptionRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long AuditId { get; set; }
+    public CpAuditRecord? Audit { get; set; }
+    public required string Stage { get; set; }
+    public required string Body { get; set; }
+    public required string History { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}

@@ -185,6 +185,13 @@ internal static class ApiRouteCases
         ["GET /api/v1/sites/{site}/actions/{id}"] = _get,
         ["PUT /api/v1/sites/{site}/actions/{id}"] = Json(_ => """{"state":"InProgress","note":"B walk"}"""),
 
+        // Cleaner-production audits and their options.
+        ["GET /api/v1/sites/{site}/cp-audits"] = _get,
+        ["POST /api/v1/sites/{site}/cp-audits"] = Json(_ => """{"title":"B walk audit","period":"2025-06"}"""),
+        ["GET /api/v1/sites/{site}/cp-audits/{id}"] = _get,
+        ["POST /api/v1/sites/{site}/cp-audits/{id}/options"] = Json(_ => """{"title":"B walk option","area":"Energy"}"""),
+        ["PUT /api/v1/sites/{site}/cp-audits/{id}/options/{optionId}"] = Json(_ => """{"stage":"Rejected","note":"B walk"}"""),
+
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,
         ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
@@ -206,6 +213,7 @@ internal static class ApiRouteCases
         "GET /api/v1/sites/{site}/quantities" => [("id", a.QuantityIds)],
         "GET /api/v1/sites/{site}/reviews" => [("id", a.ReviewIds)],
         "GET /api/v1/sites/{site}/actions" => [("id", a.ActionIds)],
+        "GET /api/v1/sites/{site}/cp-audits" => [("id", a.CpAuditIds)],
         // Each tenant's audit chain is numbered from 1, so B's numbers are A's numbers too: B's entries are told from
         // A's by their hashes (TenantIsolationTests) and by A's marked text (checked on every answer).
         _ => [],
@@ -238,6 +246,8 @@ internal static class ApiRouteCases
             "id" when p.Contains("/quantities/", StringComparison.Ordinal) => Ids(a.QuantityIds, []),
             "id" when p.Contains("/reviews/", StringComparison.Ordinal) => Ids(a.ReviewIds, []),
             "id" when p.Contains("/actions/", StringComparison.Ordinal) => Ids(a.ActionIds, []),
+            "id" when p.Contains("/cp-audits/", StringComparison.Ordinal) => Ids(a.CpAuditIds, []),
+            "optionId" => [new("1", ValueKind.Guessed), new("2", ValueKind.Guessed)],
             // Tenant A is the default tenant.
             "tenant" => [new("default", ValueKind.Shared), new("tenant-b", ValueKind.Shared)],
             _ => null,

@@ -16,7 +16,7 @@ internal sealed record TenantAObjects(
     long AlarmId, long EntryId, string ImportId,
     IReadOnlyList<long> UserIds, IReadOnlyList<long> KeyIds, IReadOnlyList<long> DeliveryIds, IReadOnlyList<long> QuarantineIds,
     IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds, IReadOnlyList<long> QuantityIds,
-    IReadOnlyList<long> ReviewIds, IReadOnlyList<long> ActionIds);
+    IReadOnlyList<long> ReviewIds, IReadOnlyList<long> ActionIds, IReadOnlyList<long> CpAuditIds);
 
 /// <summary>
 /// Two tenants on one server (real SQLite file, real webhook receiver on 127.0.0.1). Tenant A is the default tenant,
@@ -227,6 +227,8 @@ internal sealed class IsolationPlant : IAsyncDisposable
         await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/reviews/{reviewId}/hold", null, HttpStatusCode.OK);
         await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/actions",
             $$$"""{"reviewId":{{{reviewId}}},"action":{"title":"A-only action","owner":"A-only-person","dueDate":"2025-07-31"}}""", HttpStatusCode.Created);
+        var cpAudit = await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/cp-audits", """{"title":"A-only audit","period":"2025-05","team":["A-only-person"]}""", HttpStatusCode.Created);
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/cp-audits/{cpAudit.GetProperty("id").GetInt64()}/options", """{"title":"A-only option","area":"Water"}""", HttpStatusCode.Created);
 
         // Raised, acknowledged and the test message: three deliveries to A's hook, each logged under A.
         var deliveries = await WaitForADeliveriesAsync(3);
@@ -235,7 +237,8 @@ internal sealed class IsolationPlant : IAsyncDisposable
             Ids((await AGetAsync("/api/v1/quarantine")).GetProperty("rows"), "id"), Ids(await AGetAsync("/api/v1/audit?limit=1000"), "seq"),
             Ids(await AGetAsync("/api/v1/manual-entries"), "entryId"), Ids(await AGetAsync("/api/v1/alarms"), "id"),
             Ids(await AGetAsync($"/api/v1/sites/{Shared}/quantities"), "id"),
-            Ids(await AGetAsync($"/api/v1/sites/{Shared}/reviews"), "id"), Ids(await AGetAsync($"/api/v1/sites/{Shared}/actions"), "id"));
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/reviews"), "id"), Ids(await AGetAsync($"/api/v1/sites/{Shared}/actions"), "id"),
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/cp-audits"), "id"));
         Assert.Equal(2, AObjects.UserIds.Count);
         Assert.Equal(2, AObjects.KeyIds.Count);
         Assert.Single(AObjects.QuarantineIds);

@@ -52,6 +52,7 @@ internal static class TenantASnapshot
             $"/api/v1/sites/{IsolationPlant.Shared}/quantities",
             $"/api/v1/sites/{IsolationPlant.Shared}/reviews/{a.ReviewIds[0]}",
             $"/api/v1/sites/{IsolationPlant.Shared}/actions",
+            $"/api/v1/sites/{IsolationPlant.Shared}/cp-audits/{a.CpAuditIds[0]}",
         ];
         var snapshot = new List<(string, string)>();
         foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));

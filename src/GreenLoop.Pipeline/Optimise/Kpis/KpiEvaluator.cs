@@ -182,12 +182,8 @@ public sealed class KpiEvaluator(AccountingService accounting, QueryService quer
     {
         if (scope.Quantities is null)
         {
-            var first = scope.Period.First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var end = scope.Period.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             await using var db = catalog.Open(scope.TenantId);
-            // ISO dates compare as text: [from, to) overlaps [first, end).
-            scope.Quantities = await db.Quantities.AsNoTracking()
-                .Where(q => q.SiteId == scope.SiteId && q.FromDate.CompareTo(end) < 0 && q.ToDate.CompareTo(first) > 0).ToListAsync(ct);
+            scope.Quantities = await QuantityService.InPeriod(db, scope.SiteId, scope.Period).ToListAsync(ct);
         }
         var rows = scope.Quantities.Where(q => q.Key == key).ToList();
         var source = $"recorded quantities '{key}' ({rows.Count} in {scope.Period})";
@@ -201,10 +197,7 @@ public sealed class KpiEvaluator(AccountingService accounting, QueryService quer
         double weighted = 0, days = 0;
         foreach (var r in rows)
         {
-            var from = DateOnly.ParseExact(r.FromDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var to = DateOnly.ParseExact(r.ToDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var span = to.DayNumber - from.DayNumber;
-            var inside = Math.Min(to.DayNumber, scope.Period.End.DayNumber) - Math.Max(from.DayNumber, scope.Period.First.DayNumber);
+            var (inside, span) = QuantityService.Overlap(r, scope.Period);
             if (span <= 0 || inside <= 0) continue;
             weighted += mean ? r.Value * inside : r.Value * inside / span;
             days += inside;

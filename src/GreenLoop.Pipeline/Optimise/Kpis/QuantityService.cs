@@ -30,6 +30,29 @@ public sealed class QuantityService(ISiteCatalog sites, ICatalogDb catalog, Time
 
     private const string DateFormat = "yyyy-MM-dd";
 
+    /// <summary>
+    /// The days of a record inside a period and the record's own days: a record spanning the period's edge counts pro
+    /// rata (value × inside / span) in a sum, and with weight <c>inside</c> in a mean.
+    /// </summary>
+    public static (int Inside, int Span) Overlap(QuantityRecord record, Domain.Optimise.KpiPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var from = DateOnly.ParseExact(record.FromDate, DateFormat, CultureInfo.InvariantCulture);
+        var to = DateOnly.ParseExact(record.ToDate, DateFormat, CultureInfo.InvariantCulture);
+        var inside = Math.Min(to.DayNumber, period.End.DayNumber) - Math.Max(from.DayNumber, period.First.DayNumber);
+        return (Math.Max(0, inside), to.DayNumber - from.DayNumber);
+    }
+
+    /// <summary>The records of the site that overlap the period (the period's days, [first, end)).</summary>
+    public static IQueryable<QuantityRecord> InPeriod(GreenLoopDb db, long siteId, Domain.Optimise.KpiPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var first = period.First.ToString(DateFormat, CultureInfo.InvariantCulture);
+        var end = period.End.ToString(DateFormat, CultureInfo.InvariantCulture);
+        // ISO dates compare as text: [from, to) overlaps [first, end).
+        return db.Quantities.AsNoTracking().Where(q => q.SiteId == siteId && q.FromDate.CompareTo(end) < 0 && q.ToDate.CompareTo(first) > 0);
+    }
+
     /// <summary>Every problem with <paramref name="input"/>, by field.</summary>
     public static Dictionary<string, string[]> Validate(QuantityInput input, out DateOnly from, out DateOnly to)
     {

@@ -44,3 +44,23 @@ internal sealed class ActionConfiguration : IEntityTypeConfiguration<ActionRecor
         b.HasIndex(x => x.AlarmId);
     }
 }
+
+internal sealed class CpAuditConfiguration : IEntityTypeConfiguration<CpAuditRecord>
+{
+    public void Configure(EntityTypeBuilder<CpAuditRecord> b)
+    {
+        b.ToTable("cp_audit");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.CreatedAt });
+    }
+}
+
+internal sealed class CpOptionConfiguration : IEntityTypeConfiguration<CpOptionRecord>
+{
+    public void Configure(EntityTypeBuilder<CpOptionRecord> b)
+    {
+        b.ToTable("cp_option");
+        b.HasOne(x => x.Audit).WithMany().HasForeignKey(x => x.AuditId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.AuditId, x.Stage });
+    }
+}
