@@ -263,6 +263,51 @@ public sealed class KpisApiTests : IAsyncLifetime
         Assert.Equal(2, hooks.Bodies("cp").Count);
     }
 
+    /// <summary>
+    /// The composite evaluation (issue 13, item 6) on this plant against a constructed indicator system, by hand:
+    /// June 2025 unit energy 0.48866 kgce/m2 (meets II ≤ 0.5 and III ≤ 0.6, not I ≤ 0.45), reuse 60 % (meets II ≥ 55 and
+    /// III ≥ 40, not I ≥ 70), packaging no value (drops out, its group's other weight scales to 1), management answered
+    /// level I. Effective weights 0.6, 0.3, 0.1: Y_I = 100 x 0.1 = 10, Y_II = 100, Y_III = 100; the limiting unit energy
+    /// meets II: grade II.
+    /// </summary>
+    [Fact]
+    public async Task Evaluation_ConstructedSystem_EqualsTheHandCalculation_GradeII()
+    {
+        await SaveAsync(Kpi("unit-energy", "unit_energy()", "kgce/m2"), "unit-energy");
+        await SaveAsync(Kpi("water-reuse-rate", "consumption('recycled_water') / (consumption('recycled_water') + consumption('fresh_water')) * 100", direction: "Higher"), "water-reuse-rate");
+        await SaveAsync(Kpi("packaging", "recorded('packaging.recovered') / recorded('packaging.used') * 100", direction: "Higher"), "packaging");
+        var system = new
+        {
+            key = "test", name = "Constructed system", version = "1", source = "this test (hand calculation)",
+            indicators = new object[]
+            {
+                new { key = "ue", name = "Unit energy", group = "energy", groupWeight = 0.6, weight = 0.5, kind = "Quantitative", kpi = "unit-energy", direction = "Lower", levelI = 0.45, levelII = 0.5, levelIII = 0.6, limiting = true, source = "test" },
+                new { key = "pk", name = "Packaging", group = "energy", groupWeight = 0.6, weight = 0.5, kind = "Quantitative", kpi = "packaging", direction = "Higher", levelI = 90.0, levelII = 80.0, levelIII = 70.0, source = "test" },
+                new { key = "reuse", name = "Reuse", group = "water", groupWeight = 0.3, weight = 1.0, kind = "Quantitative", kpi = "water-reuse-rate", direction = "Higher", levelI = 70.0, levelII = 55.0, levelIII = 40.0, source = "test" },
+                new { key = "audit", name = "Audit", group = "management", groupWeight = 0.1, weight = 1.0, kind = "Qualitative", source = "test" },
+            },
+        };
+
+        using var response = await _client.PostAsJsonAsync($"/api/v1/sites/{Site}/cp-evaluations", new { period = June, system, answers = new Dictionary<string, int> { ["audit"] = 1 } });
+        var result = await Http.JsonAsync(response);
+        using var shipped = await _client.PostAsJsonAsync($"/api/v1/sites/{Site}/cp-evaluations", new { period = June, systemKey = "ceramic-tile-draft" });
+        var draft = await Http.JsonAsync(shipped);
+
+        Assert.True(response.StatusCode == HttpStatusCode.OK, result.ToString());
+        Assert.Equal((10.0, 100.0, 100.0), (Math.Round(result.GetProperty("scoreI").GetDouble(), 9), Math.Round(result.GetProperty("scoreII").GetDouble(), 9), Math.Round(result.GetProperty("scoreIII").GetDouble(), 9)));
+        Assert.Equal("II", result.GetProperty("grade").GetString());
+        var scores = result.GetProperty("indicators").EnumerateArray().ToDictionary(s => s.GetProperty("key").GetString()!);
+        Assert.Equal((0.6, 0.3, 0.1, 0.0), (Math.Round(scores["ue"].GetProperty("effectiveWeight").GetDouble(), 12), Math.Round(scores["reuse"].GetProperty("effectiveWeight").GetDouble(), 12),
+            Math.Round(scores["audit"].GetProperty("effectiveWeight").GetDouble(), 12), scores["pk"].GetProperty("effectiveWeight").GetDouble()));
+        Assert.Equal("the KPI has no value in the period", scores["pk"].GetProperty("reason").GetString());
+        Assert.Equal("test", scores["ue"].GetProperty("source").GetString());
+        // The shipped draft has no known weights: no grade, and it says why (nothing invented).
+        Assert.Equal(HttpStatusCode.OK, shipped.StatusCode);
+        Assert.Equal(JsonValueKind.Null, draft.GetProperty("grade").ValueKind);
+        Assert.Contains("known weights", draft.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(draft.GetProperty("usesUnverified").GetBoolean());
+    }
+
     [Fact]
     public async Task Board_AsExcel_OpensAndHoldsTheValuesAndTerms()
     {

@@ -191,6 +191,9 @@ internal static class ApiRouteCases
         ["GET /api/v1/sites/{site}/cp-audits/{id}"] = _get,
         ["POST /api/v1/sites/{site}/cp-audits/{id}/options"] = Json(_ => """{"title":"B walk option","area":"Energy"}"""),
         ["PUT /api/v1/sites/{site}/cp-audits/{id}/options/{optionId}"] = Json(_ => """{"stage":"Rejected","note":"B walk"}"""),
+        ["GET /api/v1/cp-indicator-systems"] = _get,
+        // B's evaluation of a site reads B's own KPIs only (A's KPI keys are the same).
+        ["POST /api/v1/sites/{site}/cp-evaluations"] = Json(_ => """{"period":"2025-06","systemKey":"ceramic-tile-draft"}"""),
 
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,

@@ -198,5 +198,22 @@ public sealed class KpiService(ISiteCatalog sites, ICatalogDb catalog, KpiEvalua
         return new KpiTrend(siteKey, stored.Definition, year.ToString(CultureInfo.InvariantCulture), months, board.Current, board.Baseline?.Value, board.Target?.Value);
     }
 
+    /// <summary>The values of the site's KPIs named in <paramref name="keys"/> for a period; a key the site has no KPI for gives null.</summary>
+    public async Task<IReadOnlyDictionary<string, double?>?> ValuesAsync(long tenantId, string siteKey, KpiPeriod period, IEnumerable<string> keys, CancellationToken ct)
+    {
+        var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
+        if (site is null) return null;
+        var stored = (await ListAsync(tenantId, siteKey, ct) ?? []).ToDictionary(k => k.Definition.Key, StringComparer.Ordinal);
+        var scope = evaluator.For(tenantId, site.Id, siteKey, period);
+        var values = new Dictionary<string, double?>(StringComparer.Ordinal);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
+        {
+            values[key] = stored.TryGetValue(key, out var kpi) && KpiFormula.TryParse(kpi.Definition.Formula, out var formula, out _)
+                ? (await evaluator.EvaluateAsync(formula!, scope, ct)).Value
+                : null;
+        }
+        return values;
+    }
+
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
