@@ -43,7 +43,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
-        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/import", "import"), ("/manual-entry", "manual-entry"),
+        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/audits", "audits"), ("/import", "import"), ("/manual-entry", "manual-entry"),
         ("/users", "users"), ("/account", "account"),
     ];
 
@@ -254,6 +254,50 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         Assert.Equal(("Done", "整改报告 UI-7", ours.GetProperty("id").GetInt64()), (action.GetProperty("state").GetString(),
             action.GetProperty("action").GetProperty("evidence").GetString(), action.GetProperty("reviewId").GetInt64()));
         output.WriteLine(await watched.ScreenshotAsync("demo-reviews-zh"));
+        watched.AssertNoErrors();
+        Assert.Empty(demo.Server.Log.Errors);
+    }
+
+    /// <summary>
+    /// The audits page (issue 13, items 5 and 6) in Chinese: an audit started through the form shows the water balance
+    /// the API computes (the demo's fresh and recycled water), an option added and moved to screened, and the evaluation
+    /// with the shipped draft system says it cannot grade (its weights are unknown) instead of inventing a grade.
+    /// </summary>
+    [Fact]
+    public async Task AuditsPage_StartAnAudit_BalancesOptionAndEvaluation_InChinese()
+    {
+        await using var watched = await chromium.NewPageAsync(demo.Server, "zh-CN");
+        var page = watched.Page;
+        await watched.GotoAsync("/audits", "audits");
+
+        await page.FillAsync("#audit-form input[name=title]", "UI 清洁生产审核");
+        await page.FillAsync("#audit-form input[name=period]", "2026-11");
+        await page.ClickAsync("#audit-form button[type=submit]");
+        await page.Locator("#audit-title", new() { HasText = "UI 清洁生产审核" }).WaitForAsync();
+        var audits = await demo.Server.GetJsonAsync("api/v1/sites/demo/cp-audits");
+        var id = audits.EnumerateArray().Single(a => a.GetProperty("audit").GetProperty("title").GetString() == "UI 清洁生产审核").GetProperty("id").GetInt64();
+        var audit = await demo.Server.GetJsonAsync($"api/v1/sites/demo/cp-audits/{id}");
+        var intake = audit.GetProperty("water").GetProperty("intake").GetDouble();
+        var shown = await page.Locator("#water-rows tr", new() { HasText = "新鲜水取水量" }).Locator("td.num").InnerTextAsync();
+        // Shown with one decimal (values of 100 and more), thousands grouped, then the unit.
+        Assert.Equal(Math.Round(intake, 1), double.Parse(shown.Split(' ')[0].Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), 6);
+        Assert.EndsWith("m³", shown.Trim(), StringComparison.Ordinal);
+
+        await page.FillAsync("#option-form input[name=title]", "窑炉余热回收");
+        await page.FillAsync("#option-form input[name=investmentYuan]", "850000");
+        await page.ClickAsync("#option-form button[type=submit]");
+        var option = page.Locator("#option-rows tr", new() { HasText = "窑炉余热回收" });
+        await option.WaitForAsync();
+        await option.Locator("button[data-action=advance]").ClickAsync();
+        await page.Locator("#option-rows tr", new() { HasText = "窑炉余热回收" }).Locator(".action-state", new() { HasText = "已筛选" }).WaitForAsync();
+
+        await page.FillAsync("#evaluation-form input[name=period]", "2026-11");
+        await page.ClickAsync("#evaluation-form button[type=submit]");
+        await page.Locator("#evaluation-result", new() { HasText = "无法定级" }).WaitForAsync();
+
+        var stored = await demo.Server.GetJsonAsync($"api/v1/sites/demo/cp-audits/{id}");
+        Assert.Equal("Screened", Assert.Single(stored.GetProperty("options").EnumerateArray()).GetProperty("stage").GetString());
+        output.WriteLine(await watched.ScreenshotAsync("demo-audits-zh"));
         watched.AssertNoErrors();
         Assert.Empty(demo.Server.Log.Errors);
     }

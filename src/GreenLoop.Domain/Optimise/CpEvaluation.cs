@@ -58,7 +58,19 @@ public sealed record CpIndicatorSystem
 /// <summary>One indicator as scored: the value or answered level, the levels it meets, and its share of each score.</summary>
 public sealed record IndicatorScore(string Key, string Name, string? NameZh, string Group, double? Value, string? Unit, int? Answer,
     bool MeetsI, bool MeetsII, bool MeetsIII, double EffectiveWeight, double ContributionI, double ContributionII, double ContributionIII,
-    bool Limiting, bool Applies, string? Reason, string? Source, bool Unverified);
+    bool Limiting, bool Applies, string? Reason, string? Source, bool Unverified)
+{
+    /// <summary>Why the indicator does not apply, in Chinese.</summary>
+    public string? ReasonZh => Reason switch
+    {
+        null => null,
+        "not answered" => "未作答",
+        "the KPI has no value in the period" => "该期间指标无数值",
+        var r when r.StartsWith("its weight", StringComparison.Ordinal) => "权重未知（指标体系数据未核实）",
+        var r when r.StartsWith("its benchmarks", StringComparison.Ordinal) => "基准值未知（指标体系数据未核实）",
+        var r => r,
+    };
+}
 
 /// <summary>
 /// The result of an evaluation: the three scores, the grade (<c>I</c>, <c>II</c>, <c>III</c> or none), why, and every
