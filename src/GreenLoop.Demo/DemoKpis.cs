@@ -64,7 +64,7 @@ public static class DemoKpis
     }
 }
 
-/// <summary>The demo plant's finished review of the last month, with two actions (one done, one overdue).</summary>
+/// <summary>The demo plant's finished quarterly review (of the latest full month, the last its data covers), with two actions (one done, one overdue).</summary>
 public static class DemoReview
 {
     /// <summary>The review of the month before <paramref name="today"/>, met on the 3rd of this month (or today, if earlier).</summary>
@@ -74,10 +74,10 @@ public static class DemoReview
         var meeting = new DateOnly(today.Year, today.Month, Math.Min(3, today.Day));
         return new()
         {
-            Title = $"{month:yyyy-MM} 月度清洁生产评审 Monthly cleaner-production review",
+            Title = $"{month.Year} 年第 {(month.Month - 1) / 3 + 1} 季度清洁生产评审 Q{(month.Month - 1) / 3 + 1} {month.Year} cleaner-production review (to {month:yyyy-MM})",
             MeetingDate = meeting.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             Period = month.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-            Cycle = "monthly",
+            Cycle = "quarterly",
             Attendees = ["王建国", "李娜", "陈伟", "赵敏"],
             Findings =
             [

@@ -309,6 +309,30 @@ public sealed class KpisApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RevisedTarget_NeedsItsReason_AndTheEarlierTargetStaysInTheHistory()
+    {
+        await SaveAsync(Kpi("rev", "unit_energy()", "kgce/m2", target: new { period = "2026", value = 0.5 }), "rev");
+
+        using var noReason = await PutKpiAsync(Kpi("rev", "unit_energy()", "kgce/m2", target: new { period = "2026", value = 0.45 }), "rev");
+        var revised = new
+        {
+            key = "rev", name = "rev", area = "Energy", unit = "kgce/m2", direction = "Lower", formula = "unit_energy()",
+            target = new { period = "2026", value = 0.45 }, targetReason = "Q3 review: kiln 2 tuned, target tightened",
+        };
+        using var withReason = await _client.PutAsJsonAsync($"/api/v1/sites/{Site}/kpis/rev", revised);
+        var stored = await GetJsonAsync($"/api/v1/sites/{Site}/kpis/rev");
+
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.True((await Http.JsonAsync(noReason)).GetProperty("errors").TryGetProperty("targetReason", out _));
+        Assert.Equal(HttpStatusCode.OK, withReason.StatusCode);
+        var definition = stored.GetProperty("definition");
+        Assert.Equal(0.45, definition.GetProperty("target").GetProperty("value").GetDouble());
+        var revision = Assert.Single(definition.GetProperty("targetHistory").EnumerateArray());
+        Assert.Equal((0.5, 0.45, "Q3 review: kiln 2 tuned, target tightened"), (revision.GetProperty("previous").GetProperty("value").GetDouble(),
+            revision.GetProperty("current").GetProperty("value").GetDouble(), revision.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
     public async Task Board_AsExcel_OpensAndHoldsTheValuesAndTerms()
     {
         await SaveAsync(Kpi("unit-energy", "unit_energy()", "kgce/m2", target: new { period = June, value = 0.5 }), "unit-energy");

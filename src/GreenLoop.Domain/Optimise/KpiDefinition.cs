@@ -69,7 +69,16 @@ public sealed record KpiDefinition
 
     /// <summary>Notification channels told when the KPI goes off track.</summary>
     public IReadOnlyList<string> Recipients { get; init; } = [];
+
+    /// <summary>Why the target changes (required when a saved KPI's target is changed, e.g. a review's decision).</summary>
+    public string? TargetReason { get; init; }
+
+    /// <summary>Every earlier target with when, by whom and why it was revised; kept by the server (what a client sends is ignored).</summary>
+    public IReadOnlyList<TargetRevision> TargetHistory { get; init; } = [];
 }
+
+/// <summary>A revision of a KPI's target: the target before, when, by whom and why.</summary>
+public sealed record TargetRevision(KpiTarget? Previous, KpiTarget? Current, string At, string By, string Reason);
 
 /// <summary>Checks a KPI against its site before it is stored; errors carry JSON paths (the formula's with its position).</summary>
 public static class KpiValidator
@@ -135,6 +144,7 @@ public static class KpiValidator
             if (t.ChangePercent is { } pct && !(pct is >= -100 and <= 1000)) Error("target.changePercent", "-100 to 1000 (per cent of the baseline)");
             if (t.ChangePercent is not null && kpi.Baseline is null) Error("target.changePercent", "a target relative to the baseline needs a baseline");
         }
+        if (kpi.TargetReason is { Length: > 2000 }) Error("targetReason", "at most 2000 characters");
         if (kpi.Owner is { } o)
         {
             if (string.IsNullOrWhiteSpace(o.Department) || o.Department.Length > 200) Error("owner.department", "1-200 characters");

@@ -71,9 +71,20 @@ public sealed class KpiService(ISiteCatalog sites, ICatalogDb catalog, KpiEvalua
         ArgumentNullException.ThrowIfNull(kpi);
         var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         if (site is null) return new KpiOutcome(null, [], false);
-        var errors = KpiValidator.Validate(kpi, site.Definition);
-        if (errors.Count > 0) return new KpiOutcome(null, errors, true);
+        var errors = KpiValidator.Validate(kpi, site.Definition).ToList();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        // A target changed on a saved KPI needs its reason, and the earlier target stays in the history.
+        var previous = await GetAsync(tenantId, siteKey, kpi.Key, ct);
+        var history = previous?.Definition.TargetHistory ?? [];
+        if (previous is not null && previous.Definition.Target != kpi.Target)
+        {
+            if (string.IsNullOrWhiteSpace(kpi.TargetReason))
+                errors.Add(new DefinitionError("targetReason", "the target changes: say why (e.g. the review's decision); the earlier target is kept in targetHistory"));
+            else history = [.. history, new TargetRevision(previous.Definition.Target, kpi.Target,
+                DateTimeOffset.FromUnixTimeMilliseconds(now).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), by, kpi.TargetReason.Trim())];
+        }
+        if (errors.Count > 0) return new KpiOutcome(null, errors, true);
+        kpi = kpi with { TargetReason = null, TargetHistory = history };
         var json = JsonSerializer.Serialize(kpi, _json);
         await catalog.WriteAsync(tenantId, async db =>
         {
