@@ -254,6 +254,21 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         Assert.Equal(("Done", "整改报告 UI-7", ours.GetProperty("id").GetInt64()), (action.GetProperty("state").GetString(),
             action.GetProperty("action").GetProperty("evidence").GetString(), action.GetProperty("reviewId").GetInt64()));
         output.WriteLine(await watched.ScreenshotAsync("demo-reviews-zh"));
+
+        // From an alarm's details: the corrective action names the alarm, and the alarm's history names the action.
+        var alarm = (await demo.Server.GetJsonAsync("api/v1/alarms?site=demo"))[0];
+        var alarmId = alarm.GetProperty("id").GetInt64();
+        await watched.GotoAsync($"/reviews?alarm={alarmId}", "reviews");
+        Assert.Contains($"#{alarmId}", await page.Locator("#from-alarm").InnerTextAsync(), StringComparison.Ordinal);
+        await page.FillAsync("#action-form input[name=title]", "UI 整改");
+        await page.FillAsync("#action-form input[name=owner]", "王建国");
+        await page.FillAsync("#action-form input[name=dueDate]", "2026-12-15");
+        await page.ClickAsync("#action-form button[type=submit]");
+        await page.Locator("#action-rows tr", new() { HasText = "UI 整改" }).WaitForAsync();
+        var corrective = (await demo.Server.GetJsonAsync("api/v1/sites/demo/actions")).EnumerateArray().Single(a => a.GetProperty("action").GetProperty("title").GetString() == "UI 整改");
+        Assert.Equal(alarmId, corrective.GetProperty("alarmId").GetInt64());
+        var history = await demo.Server.GetJsonAsync($"api/v1/alarms/{alarmId}/history");
+        Assert.Contains(history.EnumerateArray(), h => (h.GetProperty("text").GetString() ?? "").StartsWith($"corrective action #{corrective.GetProperty("id").GetInt64()} opened", StringComparison.Ordinal));
         watched.AssertNoErrors();
         Assert.Empty(demo.Server.Log.Errors);
     }

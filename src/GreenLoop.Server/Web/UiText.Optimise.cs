@@ -59,6 +59,8 @@ public sealed partial class UiText
         ("kpis.area.Other", "其他", "Other"),
         ("kpis.toReviews", "评审与措施", "Reviews and actions"),
         ("kpis.toAudits", "清洁生产审核", "Cleaner-production audits"),
+        ("alarms.action", "整改", "Corrective action"),
+        ("alarms.openAction", "新建整改措施", "Open a corrective action"),
         ("audits.title", "清洁生产审核", "Cleaner-production audits"),
         ("audits.heading", "清洁生产审核：平衡与方案", "Cleaner-production audit: balances and options"),
         ("audits.subtitle", "审核期的水平衡、能量平衡与物料平衡取自计量树和记录量；方案按阶段推进；可按评价指标体系打分定级。", "The audit period's water, energy and material balances from the meter tree and recorded quantities; options by stage; the evaluation against an indicator system."),

@@ -149,7 +149,10 @@ function details(a) {
       fact(t('alarms.acknowledged'), a.acknowledgedAt ? `${siteTime(a.acknowledgedAt, zone)} · ${a.acknowledgedBy}` : t('common.none')),
       fact(t('alarms.cleared'), a.clearedAt ? `${siteTime(a.clearedAt, zone)} · ${a.clearedBy}` : t('common.none')),
       fact(t('alarms.escalated'), siteTime(a.escalatedAt, zone)),
-      fact(t('alarms.col.rule'), el('code', null, a.rule))),
+      fact(t('alarms.col.rule'), el('code', null, a.rule)),
+      fact(t('alarms.action'), el('a', {
+        class: 'open-action', href: `${pageUrl('reviews')}?site=${encodeURIComponent(a.site)}&alarm=${a.id}#new-action-card`,
+      }, t('alarms.openAction')))),
     el('div', { class: 'alarm-detail-grid' },
       el('div', null,
         el('h3', null, t('alarms.history')),

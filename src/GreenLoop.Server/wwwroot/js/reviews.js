@@ -126,12 +126,19 @@ reviewForm.addEventListener('submit', async (event) => {
   }
 });
 
+// Opened from an alarm's details (?alarm=N): the action is that alarm's corrective action.
+const fromAlarm = Number(new URLSearchParams(window.location.search).get('alarm')) || null;
+if (fromAlarm) {
+  actionForm.prepend(el('p', { class: 'message message-info', id: 'from-alarm' }, t('reviews.fromAlarm', fromAlarm)));
+}
+
 actionForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const f = actionForm.elements;
   const orNull = (v) => (v && v.trim() ? v.trim() : null);
   try {
     await send('POST', sitePath(site, 'actions'), {
+      alarmId: fromAlarm,
       reviewId: f.reviewId.value ? Number(f.reviewId.value) : null,
       action: { title: f.title.value.trim(), owner: f.owner.value.trim(), dueDate: f.dueDate.value, kpi: orNull(f.kpi.value), beforePeriod: orNull(f.beforePeriod.value), afterPeriod: orNull(f.afterPeriod.value) },
     });
