@@ -342,7 +342,14 @@ public sealed class KpisApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("kpis-kpis-2025-06.xlsx", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
-        using var book = new XlsxBook(await response.Content.ReadAsByteArrayAsync());
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        // An independent reader (openpyxl) sees the same value, status and formula.
+        var sheets = await OpenPyxl.ReadAsync(bytes);
+        Assert.Equal(["指标 KPIs", "计算项 Terms"], sheets.Keys);
+        var read = sheets["指标 KPIs"][1];
+        Assert.Equal(board.GetProperty("current").GetProperty("value").GetDouble(), read[9].GetDouble(), 12);
+        Assert.Equal(("达标 On track", "unit_energy()"), (read[12].GetString(), read[16].GetString()));
+        using var book = new XlsxBook(bytes);
         Assert.Empty(book.ValidationErrors());
         Assert.Equal(["指标 KPIs", "计算项 Terms"], book.SheetNames);
         var row = Assert.Single(book.Rows("指标 KPIs").Skip(1));

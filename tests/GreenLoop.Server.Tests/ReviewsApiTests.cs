@@ -109,7 +109,12 @@ public sealed class ReviewsApiTests : IAsyncLifetime
 
         using var minutes = await _client.GetAsync($"/api/v1/sites/{Site}/reviews/{id}/minutes.xlsx");
         Assert.Equal(HttpStatusCode.OK, minutes.StatusCode);
-        using var book = new XlsxBook(await minutes.Content.ReadAsByteArrayAsync());
+        var bytes = await minutes.Content.ReadAsByteArrayAsync();
+        // An independent reader (openpyxl): the frozen value and the one now, side by side.
+        var sheets = await OpenPyxl.ReadAsync(bytes);
+        var energyRow = sheets["指标 KPIs"].Single(r => r[0].ValueKind == JsonValueKind.String && r[0].GetString() == "energy");
+        Assert.Equal((8_795.88, 17_591.76), (Math.Round(energyRow[2].GetDouble(), 6), Math.Round(energyRow[7].GetDouble(), 6)));
+        using var book = new XlsxBook(bytes);
         Assert.Empty(book.ValidationErrors());
         Assert.Equal(["会议 Meeting", "指标 KPIs", "措施 Actions"], book.SheetNames);
         Assert.Equal("王建国、李娜、陈伟", book.Cell("会议 Meeting", "参会人 Attendees", 1));
