@@ -199,6 +199,8 @@ public sealed class KpisApiTests : IAsyncLifetime
             on.GetProperty("baseline").GetProperty("entered").GetBoolean(), on.GetProperty("baseline").GetProperty("evidence").GetString()));
         Assert.Equal("atRisk", risk.GetProperty("status").GetProperty("status").GetString());
         Assert.Equal("offTrack", off.GetProperty("status").GetProperty("status").GetString());
+        // June's data is complete: not provisional.
+        Assert.False(off.GetProperty("status").GetProperty("provisional").GetBoolean());
         Assert.Equal("onTrack", higher.GetProperty("status").GetProperty("status").GetString());
         Assert.Equal(0.48866, off.GetProperty("status").GetProperty("projection").GetDouble(), 9);
         Assert.Contains("misses by 0.0887", off.GetProperty("status").GetProperty("reason").GetString(), StringComparison.Ordinal);

@@ -95,6 +95,11 @@ public sealed class ReviewsApiTests : IAsyncLifetime
         double Frozen(JsonElement review, string key) => review.GetProperty("frozen").EnumerateArray().Single(f => f.GetProperty("key").GetString() == key).GetProperty("value").GetDouble();
         Assert.Equal(("held", 8_795.88), (held.GetProperty("state").GetString(), Math.Round(Frozen(held, "energy"), 6)));
         Assert.Empty(held.GetProperty("adjustments").EnumerateArray());
+        // Half of June metered: the status stands, marked provisional (data 50 % complete, below 95 %).
+        var half = (await SendAsync(HttpMethod.Get, $"/api/v1/sites/{Site}/kpis?period=2025-06", null, HttpStatusCode.OK)).GetProperty("kpis").EnumerateArray()
+            .Single(k => k.GetProperty("kpi").GetProperty("key").GetString() == "unit-energy").GetProperty("status");
+        Assert.True(half.GetProperty("provisional").GetBoolean());
+        Assert.Contains("provisional: data 50 % complete", half.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
         await PostAsync(Readings(Site, new DateOnly(2025, 6, 16), new DateOnly(2025, 6, 30)));
         var later = await SendAsync(HttpMethod.Get, $"/api/v1/sites/{Site}/reviews/{id}", null, HttpStatusCode.OK);

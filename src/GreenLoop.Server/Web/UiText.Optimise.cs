@@ -27,6 +27,7 @@ public sealed partial class UiText
         ("kpis.status.noTarget", "未设目标", "No target"),
         ("kpis.status.noValue", "无数值", "No value"),
         ("kpis.noValue", "无数值", "No value"),
+        ("kpis.provisional", "暂定", "provisional"),
         ("kpis.projection", "预计", "Projected"),
         ("kpis.entered", "录入值", "entered"),
         ("kpis.lower", "越低越好", "lower is better"),

@@ -26,7 +26,11 @@ public sealed record TargetView(string Period, double? Value, double? ChangePerc
 /// <c>offTrack</c> (projected to miss by more), <c>noTarget</c>, or <c>noValue</c> (no projection: no data yet, or the
 /// target period has not begun).
 /// </summary>
-public sealed record KpiStatus(string Status, double? Projection, string? ProjectionBasis, string Reason, string ReasonZh);
+/// <remarks>
+/// <see cref="Provisional"/>: the value behind the projection rests on data less than 95 % complete (the threshold of
+/// the limit-standard verdict, <c>EnergyCalculator.VerdictCompleteness</c>); the status is shown, marked as provisional.
+/// </remarks>
+public sealed record KpiStatus(string Status, double? Projection, string? ProjectionBasis, string Reason, string ReasonZh, bool Provisional = false);
 
 /// <summary>One row of the KPI board: the definition, the value of the asked period, baseline, target and status.</summary>
 public sealed record KpiBoardRow(KpiDefinition Kpi, KpiValue Current, BaselineView? Baseline, TargetView? Target, KpiStatus Status, string UpdatedBy, string UpdatedAt);
@@ -180,18 +184,22 @@ public sealed class KpiService(ISiteCatalog sites, ICatalogDb catalog, KpiEvalua
         var (projection, basis) = kpi.Aggregation == KpiAggregation.Sum && !complete
             ? (value * targetPeriod.Days / elapsed, $"{elapsed} of {targetPeriod.Days} days, scaled to the period")
             : (value, complete ? "the whole period" : $"{elapsed} of {targetPeriod.Days} days so far");
+        var provisional = sofar.Completeness < GreenLoop.Accounting.EnergyCalculator.VerdictCompleteness;
+        var (note, noteZh) = provisional
+            ? (string.Create(CultureInfo.InvariantCulture, $" (provisional: data {sofar.Completeness * 100:0.#} % complete)"), string.Create(CultureInfo.InvariantCulture, $"（暂定：数据完整率 {sofar.Completeness * 100:0.#}%）"))
+            : ("", "");
         var miss = kpi.Direction == KpiDirection.Lower ? projection - goal : goal - projection;
         var tolerance = Math.Abs(goal) * kpi.TolerancePercent / 100;
         var word = complete ? "ended at" : "projected to";
         var zh = complete ? "期末为" : "预计为";
         var text = string.Create(CultureInfo.InvariantCulture, $"{word} {projection:0.####} {kpi.Unit} against a target of {goal:0.####} {kpi.Unit}");
         var textZh = string.Create(CultureInfo.InvariantCulture, $"{zh} {projection:0.####} {kpi.Unit}，目标 {goal:0.####} {kpi.Unit}");
-        if (miss <= 0) return new KpiStatus("onTrack", projection, basis, $"{text}: on track", $"{textZh}：达标");
+        if (miss <= 0) return new KpiStatus("onTrack", projection, basis, $"{text}: on track{note}", $"{textZh}：达标{noteZh}", provisional);
         if (miss <= tolerance)
-            return new KpiStatus("atRisk", projection, basis, string.Create(CultureInfo.InvariantCulture, $"{text}: misses by {miss:0.####} {kpi.Unit}, within the {kpi.TolerancePercent:0.#} % tolerance"),
-                string.Create(CultureInfo.InvariantCulture, $"{textZh}：差 {miss:0.####} {kpi.Unit}，在 {kpi.TolerancePercent:0.#}% 容差内，有风险"));
-        return new KpiStatus("offTrack", projection, basis, string.Create(CultureInfo.InvariantCulture, $"{text}: misses by {miss:0.####} {kpi.Unit}"),
-            string.Create(CultureInfo.InvariantCulture, $"{textZh}：差 {miss:0.####} {kpi.Unit}，偏离目标"));
+            return new KpiStatus("atRisk", projection, basis, string.Create(CultureInfo.InvariantCulture, $"{text}: misses by {miss:0.####} {kpi.Unit}, within the {kpi.TolerancePercent:0.#} % tolerance{note}"),
+                string.Create(CultureInfo.InvariantCulture, $"{textZh}：差 {miss:0.####} {kpi.Unit}，在 {kpi.TolerancePercent:0.#}% 容差内，有风险{noteZh}"), provisional);
+        return new KpiStatus("offTrack", projection, basis, string.Create(CultureInfo.InvariantCulture, $"{text}: misses by {miss:0.####} {kpi.Unit}{note}"),
+            string.Create(CultureInfo.InvariantCulture, $"{textZh}：差 {miss:0.####} {kpi.Unit}，偏离目标{noteZh}"), provisional);
     }
 
     /// <summary>A KPI month by month over <paramref name="year"/>, with the year's value, baseline and target.</summary>

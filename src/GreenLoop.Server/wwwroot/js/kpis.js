@@ -24,7 +24,8 @@ function value(v, unit) {
 }
 
 function statusChip(status) {
-  return el('span', { class: `kpi-status kpi-${status.status}`, title: ctx.lang === 'zh-CN' ? status.reasonZh : status.reason }, t(`kpis.status.${status.status}`));
+  return el('span', { class: `kpi-status kpi-${status.status}${status.provisional ? ' provisional' : ''}`, title: ctx.lang === 'zh-CN' ? status.reasonZh : status.reason },
+    t(`kpis.status.${status.status}`), status.provisional ? ` · ${t('kpis.provisional')}` : '');
 }
 
 function reasonOf(item) {
