@@ -68,7 +68,18 @@ public sealed class Chromium : IAsyncLifetime
                 }
                 catch (TimeoutException) when (attempt == 1)
                 {
-                    firstAttempt = $"{page.Url}: {await page.Locator("main").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 5_000 })}";
+                    // It may have arrived just as the wait gave up (then the page is /health, which has no form).
+                    if (!page.Url.Contains("/login", StringComparison.Ordinal)) break;
+                    string said;
+                    try
+                    {
+                        said = await page.Locator("main").InnerTextAsync(new LocatorInnerTextOptions { Timeout = 5_000 });
+                    }
+                    catch (Exception e) when (e is TimeoutException or PlaywrightException)
+                    {
+                        said = "(the page has no form to read)";
+                    }
+                    firstAttempt = $"{page.Url}: {said}";
                 }
                 catch (TimeoutException ex)
                 {
