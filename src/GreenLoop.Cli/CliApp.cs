@@ -50,7 +50,7 @@ public static class CliApp
                 "report" => await ReportCommand.RunAsync(rest, data, output, error, ct),
                 "audit" => await AuditCommand.RunAsync(rest, data, output, error, ct),
                 "tenant" => await TenantCommand.RunAsync(rest, data, output, error, ct),
-                "platform" => await PlatformCommand.RunAsync(rest, data, output, error),
+                "platform" => await PlatformCommand.RunAsync(rest, data, output, error, TimeProvider.System),
                 "store" => await StoreCommand.RunAsync(rest, data, output, error, ct),
                 _ => await UnknownAsync(args[0], error),
             };

@@ -15,7 +15,7 @@ internal static class PlatformCommand
         greenloop platform key revoke NAME
         """;
 
-    public static async Task<int> RunAsync(List<string> args, string? data, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(List<string> args, string? data, TextWriter output, TextWriter error, TimeProvider clock)
     {
         var verb = args.Count >= 2 && args[0] == "key" ? args[1] : null;
         var arity = verb switch { "list" => 2, "create" or "revoke" => 3, _ => -1 };
@@ -26,7 +26,7 @@ internal static class PlatformCommand
         }
         var folder = LocalPlatform.KeyFolder(data);
         var keys = PlatformKeys.In(folder);
-        var now = DateTimeOffset.UtcNow;
+        var now = clock.GetUtcNow();
         switch (verb)
         {
             case "list":

@@ -46,7 +46,10 @@ public static class AlarmWording
         $"[{Severity(severity).En}] {Transition(transition).En}: {titleEn}";
 
     /// <summary>A site's name as messages show it: "示范工厂 Demo plant", or the one name when there is no Chinese one.</summary>
-    public static string SiteName(string name, string? nameZh) =>
+    public static string SiteName(string name, string? nameZh) => Both(name, nameZh);
+
+    /// <summary>A name in both languages, Chinese first ("单位产品综合能耗 Unit-product energy"), or the one name when there is no other.</summary>
+    public static string Both(string name, string? nameZh) =>
         string.IsNullOrWhiteSpace(nameZh) || nameZh == name ? name : $"{nameZh} {name}";
 
     /// <summary>A time as messages show it, in the offset it carries (the site's): "2026-03-14 08:15:00 +08:00".</summary>

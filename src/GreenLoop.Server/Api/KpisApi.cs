@@ -87,11 +87,8 @@ public static class KpisApi
     internal static async Task<IResult> Delete(string site, string key, KpiService kpis, TenantContext tenant, CancellationToken ct) =>
         await kpis.DeleteAsync(tenant.TenantId, site, key, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    internal static async Task<IResult> Trend(string site, string key, int? year, KpiService kpis, TenantContext tenant, CancellationToken ct)
-    {
-        var y = year ?? DateTime.UtcNow.Year;
-        return await kpis.TrendAsync(tenant.TenantId, site, key, y, ct) is { } trend ? TypedResults.Ok(trend) : TypedResults.NotFound();
-    }
+    internal static Task<IResult> Trend(string site, string key, int? year, KpiService kpis, TenantContext tenant, CancellationToken ct) =>
+        ApiResults.Answer(() => kpis.TrendAsync(tenant.TenantId, site, key, year, ct));
 
     internal static async Task<IResult> Workbook(string site, string? period, KpiService kpis, TenantContext tenant, CancellationToken ct) =>
         await kpis.BoardAsync(tenant.TenantId, site, period, ct) is { } board

@@ -94,8 +94,8 @@ public sealed class UserService(IUserCatalog store, TimeProvider clock, TenantSt
         if (string.IsNullOrEmpty(tenantKey)) candidates = await store.FindUsersAsync(userName, MaxNamesakes, ct);
         else
         {
-            var tenantId = tenants is not null ? await tenants.IdOfAsync(tenantKey, ct)
-                : store is ISiteCatalog catalog ? (await catalog.ListTenantsAsync(ct)).FirstOrDefault(t => t.Key == tenantKey)?.Id : null;
+            // The server always has the tenant status; a UserService without it (the command line) does not sign in.
+            var tenantId = tenants is null ? null : await tenants.IdOfAsync(tenantKey, ct);
             candidates = tenantId is { } id && await store.FindUserAsync(id, userName, ct) is { } found ? [found] : [];
         }
         switch (candidates.Count)

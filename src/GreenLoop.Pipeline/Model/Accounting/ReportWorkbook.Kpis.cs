@@ -57,9 +57,6 @@ public static partial class ReportWorkbook
         _ => "其他 Other",
     };
 
-    /// <summary>"中文名 English name", or the one name when there is no other.</summary>
-    private static string NameCell(string name, string? nameZh) => string.IsNullOrWhiteSpace(nameZh) || nameZh == name ? name : $"{nameZh} {name}";
-
     /// <summary>The KPI board as an .xlsx file: one row per KPI, and every term behind each value.</summary>
     public static byte[] Kpis(KpiBoard board)
     {
@@ -69,7 +66,7 @@ public static partial class ReportWorkbook
         foreach (var row in board.Kpis)
         {
             var k = row.Kpi;
-            kpis.Row(NameCell(k.Name, k.NameZh), AreaLabel(k.Area), k.Unit,
+            kpis.Row(GreenLoop.Notifications.AlarmWording.Both(k.Name, k.NameZh), AreaLabel(k.Area), k.Unit,
                 k.Direction == GreenLoop.Domain.Optimise.KpiDirection.Lower ? "越低越好 Lower" : "越高越好 Higher",
                 row.Baseline?.Period, row.Baseline?.Value, row.Target?.Period, row.Target?.Value, row.Current.Period, row.Current.Value,
                 row.Current.Value is null ? null : row.Current.Completeness, row.Status.Projection,

@@ -46,7 +46,7 @@ public static partial class ReportWorkbook
         foreach (var f in review.Frozen)
         {
             var adjustment = review.Adjustments.FirstOrDefault(a => a.Key == f.Key);
-            kpis.Row(NameCell(f.Name, f.NameZh), f.Period, f.Value, f.Unit, f.Target, StatusLabel(f.Status), f.Projection,
+            kpis.Row(GreenLoop.Notifications.AlarmWording.Both(f.Name, f.NameZh), f.Period, f.Value, f.Unit, f.Target, StatusLabel(f.Status), f.Projection,
                 adjustment is null ? f.Value : adjustment.Current, adjustment?.Difference,
                 string.Join(" ", r.Findings.Where(x => x.Kpi == f.Key).Select(x => x.Analysis)));
         }

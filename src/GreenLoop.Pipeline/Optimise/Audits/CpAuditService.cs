@@ -178,7 +178,7 @@ public sealed class CpAuditService(ISiteCatalog sites, ICatalogDb catalog, Query
         await using var db = catalog.Open(tenantId);
         var records = await QuantityService.InPeriod(db, siteId, period).Where(q => q.Key == "water.discharged").ToListAsync(ct);
         if (records.Count == 0) return (null, "none");
-        return (records.Sum(r => QuantityService.Overlap(r, period) is var (inside, span) && span > 0 ? r.Value * inside / span : 0), "recorded water.discharged");
+        return (records.Sum(r => QuantityService.Prorated(r, period)), "recorded water.discharged");
     }
 
     private static WaterBalance? Water(SiteModel site, KpiPeriod period, List<EnergyRow> rows, Dictionary<string, SiteNode> nodes, (double? Value, string Source) recorded)
@@ -224,7 +224,7 @@ public sealed class CpAuditService(ISiteCatalog sites, ICatalogDb catalog, Query
             records = await QuantityService.InPeriod(db, siteId, period).Where(q => q.Key.StartsWith("material.")).ToListAsync(ct);
         List<MaterialFlow> Flows(string prefix) => records.Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal))
             .GroupBy(r => (r.Key, r.Unit))
-            .Select(g => new MaterialFlow(g.Key.Key, g.Key.Unit, g.Sum(r => QuantityService.Overlap(r, period) is var (inside, span) && span > 0 ? r.Value * inside / span : 0)))
+            .Select(g => new MaterialFlow(g.Key.Key, g.Key.Unit, g.Sum(r => QuantityService.Prorated(r, period))))
             .OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
         var inputs = Flows("material.in.");
         var outputs = Flows("material.out.");

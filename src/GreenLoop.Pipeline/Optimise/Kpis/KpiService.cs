@@ -202,12 +202,13 @@ public sealed class KpiService(ISiteCatalog sites, ICatalogDb catalog, KpiEvalua
             string.Create(CultureInfo.InvariantCulture, $"{textZh}：差 {miss:0.####} {kpi.Unit}，偏离目标{noteZh}"), provisional);
     }
 
-    /// <summary>A KPI month by month over <paramref name="year"/>, with the year's value, baseline and target.</summary>
-    public async Task<KpiTrend?> TrendAsync(long tenantId, string siteKey, string key, int year, CancellationToken ct)
+    /// <summary>A KPI month by month over <paramref name="requested"/> (default: the site's current year), with the year's value, baseline and target.</summary>
+    public async Task<KpiTrend?> TrendAsync(long tenantId, string siteKey, string key, int? requested, CancellationToken ct)
     {
         var site = await sites.GetSiteAsync(tenantId, siteKey, ct);
         var stored = await GetAsync(tenantId, siteKey, key, ct);
         if (site is null || stored is null) return null;
+        var year = requested ?? Today(site).Year;
         if (year is < 2000 or > 2199) throw new BadInputException("year: 2000 to 2199");
         KpiFormula.TryParse(stored.Definition.Formula, out var formula, out _);
         var months = new List<KpiValue>();

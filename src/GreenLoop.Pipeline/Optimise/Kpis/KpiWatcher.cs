@@ -45,12 +45,13 @@ public sealed class KpiWatcher(ICatalogDb catalog, ISiteCatalog sites, KpiServic
     {
         var board = await kpis.BoardAsync(tenantId, site.Definition.Key, null, ct);
         if (board is null) return 0;
+        Dictionary<string, KpiRecord> records;
+        await using (var db = catalog.Open(tenantId))
+            records = await db.Kpis.AsNoTracking().Where(k => k.SiteId == site.Id).ToDictionaryAsync(k => k.Key, StringComparer.Ordinal, ct);
         var sent = 0;
         foreach (var row in board.Kpis)
         {
-            await using var db = catalog.Open(tenantId);
-            var record = await db.Kpis.AsNoTracking().FirstOrDefaultAsync(k => k.SiteId == site.Id && k.Key == row.Kpi.Key, ct);
-            if (record is null) continue;
+            if (!records.TryGetValue(row.Kpi.Key, out var record)) continue;
             var status = row.Status.Status;
             var tell = status == "offTrack" && record.NotifiedStatus != "offTrack" && row.Kpi.Recipients.Count > 0;
             if (tell)
@@ -73,10 +74,10 @@ public sealed class KpiWatcher(ICatalogDb catalog, ISiteCatalog sites, KpiServic
                 }, row.Kpi.Recipients, ct);
                 sent++;
             }
-            var remembered = status == "offTrack" ? "offTrack" : status;
-            if (record.NotifiedStatus != remembered && (tell || status != "offTrack"))
+            // Remember the status (off track only once told), so the next pass tells only a new fall off track.
+            if (record.NotifiedStatus != status && (tell || status != "offTrack"))
                 await catalog.WriteAsync(tenantId, async w => await w.Kpis.Where(k => k.Id == record.Id)
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.NotifiedStatus, remembered), ct), ct);
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.NotifiedStatus, status), ct), ct);
         }
         return sent;
     }

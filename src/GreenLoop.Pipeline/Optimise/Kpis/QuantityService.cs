@@ -43,6 +43,13 @@ public sealed class QuantityService(ISiteCatalog sites, ICatalogDb catalog, Time
         return (Math.Max(0, inside), to.DayNumber - from.DayNumber);
     }
 
+    /// <summary>The part of a record's value that falls in the period (value × days inside / days it covers).</summary>
+    public static double Prorated(QuantityRecord record, Domain.Optimise.KpiPeriod period)
+    {
+        var (inside, span) = Overlap(record, period);
+        return span > 0 ? record.Value * inside / span : 0;
+    }
+
     /// <summary>The records of the site that overlap the period (the period's days, [first, end)).</summary>
     public static IQueryable<QuantityRecord> InPeriod(GreenLoopDb db, long siteId, Domain.Optimise.KpiPeriod period)
     {

@@ -311,10 +311,10 @@ public sealed class ReviewService(ISiteCatalog sites, ICatalogDb catalog, KpiSer
         var state = change.State ?? current.State;
         if (state == ActionState.Done && current.State != ActionState.Done && string.IsNullOrWhiteSpace(body.Evidence))
             throw new BadInputException("evidence: say what was done (and where its records are) before marking the action done");
+        var site = (await sites.GetSiteAsync(tenantId, siteKey, ct))!;
         if (state == ActionState.Verified && current.State != ActionState.Verified)
         {
             if (current.State != ActionState.Done) throw new BadInputException($"state: an action is verified after it is done; it is {current.State}");
-            var site = (await sites.GetSiteAsync(tenantId, siteKey, ct))!;
             var check = await EffectivenessAsync(tenantId, site.Id, siteKey, body, ct);
             if (body.Kpi is not null && check?.Improved is null)
                 throw new BadInputException($"state: the effectiveness check has no verdict yet ({check?.Reason ?? "set beforePeriod and afterPeriod"})");
@@ -328,10 +328,9 @@ public sealed class ReviewService(ISiteCatalog sites, ICatalogDb catalog, KpiSer
         if (what.Count == 0 && change.Note is null) return current;
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var history = current.History.Append(new ActionEvent(Iso(now), by, what.Count == 0 ? "note" : string.Join("; ", what), change.Note)).ToList();
-        var siteModel = (await sites.GetSiteAsync(tenantId, siteKey, ct))!;
         await catalog.WriteAsync(tenantId, async db =>
         {
-            var row = await db.Actions.FirstAsync(a => a.SiteId == siteModel.Id && a.Id == id, ct);
+            var row = await db.Actions.FirstAsync(a => a.SiteId == site.Id && a.Id == id, ct);
             // A new due date arms the overdue reminder again.
             if (row.DueDate != body.DueDate) row.RemindedAt = null;
             (row.State, row.DueDate, row.Body, row.History, row.UpdatedAt) =
