@@ -22,6 +22,8 @@ command -v mosquitto_pub >/dev/null || need_apt+=(mosquitto-clients)
 /usr/bin/python3 -c 'import pymodbus' 2>/dev/null || need_apt+=(python3-pymodbus)
 # Workbooks are read back by an independent reader (Debian's openpyxl), not only by the library that wrote them.
 /usr/bin/python3 -c 'import openpyxl' 2>/dev/null || need_apt+=(python3-openpyxl)
+# Baseline regressions are checked against an independent implementation (Debian's statsmodels).
+/usr/bin/python3 -c 'import statsmodels' 2>/dev/null || need_apt+=(python3-statsmodels)
 # The storage contract tests run every provider; for PostgreSQL they start their own throwaway server (initdb, pg_ctl
 # from Debian's postgresql package, run as its 'postgres' user when the tests run as root).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)

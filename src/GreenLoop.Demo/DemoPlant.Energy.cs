@@ -19,6 +19,8 @@ public sealed partial class DemoPlant
         var dayOfWeek = DemoProfiles.DayOfWeekOf(day);
         // Half of every load follows the day's production, half is there whatever the output (fans, idling, lighting).
         var scale = 0.5 + (0.5 * DemoProfiles.ProductionFactor(day));
+        // Compressed air follows the presses' strokes more closely: most of it goes where production goes.
+        var airScale = 0.2 + (0.8 * DemoProfiles.ProductionFactor(day));
         var slots = new double[counters.Length][];
 
         for (var c = 0; c < counters.Length; c++)
@@ -32,7 +34,7 @@ public sealed partial class DemoPlant
                     for (var j = 0; j < n; j++)
                     {
                         var noise = 1 + (m.SlotNoise * DemoRandom.Signed(m.SlotSeed, (day * n) + j));
-                        s[j] = m.MeanPerHour / 4 * DemoProfiles.Shape(m.Shape, j, dayOfWeek) * scale * dayFactor * noise;
+                        s[j] = m.MeanPerHour / 4 * DemoProfiles.Shape(m.Shape, j, dayOfWeek) * (m.Shape == LoadShape.Air ? airScale : scale) * dayFactor * noise;
                     }
                     break;
                 case CounterSource.Pv:
@@ -42,6 +44,14 @@ public sealed partial class DemoPlant
                 default:
                     break; // the mains are summed below, once every feeder is known
             }
+        }
+
+        // The compressed-air leak-and-pressure programme (a demo project) is commissioned on this day: from then on the
+        // compressors draw AirSavingFraction less for the same production, the saving its baseline model must find.
+        if (day >= _airSavingDay)
+        {
+            var air = slots[DemoModel.AirIndex];
+            for (var j = 0; j < n; j++) air[j] *= 1 - AirSavingFraction;
         }
 
         if (day == _events.OverLimitDay)

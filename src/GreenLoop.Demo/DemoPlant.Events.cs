@@ -20,6 +20,12 @@ public sealed partial class DemoPlant
     /// <summary>NOx level during the planted spike, mg/m3 (permit limit 180).</summary>
     public const double NoxSpikeLevel = 252;
 
+    /// <summary>The compressed-air leak-and-pressure programme is commissioned this many days before the anchor.</summary>
+    public const int AirSavingDaysBefore = 30;
+
+    /// <summary>What the programme saves: the compressors' energy for the same production falls by this share.</summary>
+    public const double AirSavingFraction = 0.08;
+
     /// <summary>Air-compressor load during the over-limit hour, kW: every standby compressor runs against a burst main.</summary>
     public const double OverLimitKw = 950;
 

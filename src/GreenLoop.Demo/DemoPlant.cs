@@ -32,6 +32,7 @@ public sealed partial class DemoPlant
     private const int UnixEpochDayNumber = 719162;
 
     private readonly long _originDay;
+    private readonly long _airSavingDay;
     private readonly Lock _gate = new();
     private readonly List<double[]> _prefix;
     private readonly Lazy<SiteDefinition> _definition;
@@ -43,6 +44,7 @@ public sealed partial class DemoPlant
     {
         AnchorDate = anchorDate;
         _originDay = anchorDate.DayNumber - UnixEpochDayNumber - HistoryDays;
+        _airSavingDay = anchorDate.DayNumber - UnixEpochDayNumber - AirSavingDaysBefore;
         _prefix = [new double[DemoModel.Counters.Length]];
         _replacementEnergy = new Lazy<double>(() => EnergyAt(DemoModel.DryerGasIndex, _events.Replacement));
         _wrapEnergy = new Lazy<double>(() => EnergyAt(DemoModel.FreshWaterIndex, _events.Wrap));

@@ -68,6 +68,9 @@ public static class PipelineRegistration
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Reviews.ReviewService>();
         services.AddSingleton<KpiWatcher>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Audits.CpAuditService>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvData>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvService>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Projects.ProjectService>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
         // The subscribers of derived changes: the alarm evaluator's queue and the live pages.
         services.AddSingleton<DerivedChangeFeed>();

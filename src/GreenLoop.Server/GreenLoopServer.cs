@@ -67,6 +67,7 @@ public static class GreenLoopServer
         api.MapKpisApi();
         api.MapReviewsApi();
         api.MapCpAuditsApi();
+        api.MapProjectsApi();
         api.MapAuthApi();
         app.MapPlatformApi();
         app.MapGreenLoopUi();

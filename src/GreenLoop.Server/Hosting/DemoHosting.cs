@@ -28,8 +28,36 @@ internal sealed partial class DemoPlantService(
     IOptions<DemoOptions> options, SiteService sites, GreenLoopStore store, TenantContext tenant, IServer server, IHostApplicationLifetime lifetime,
     TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null,
     GreenLoop.Pipeline.Optimise.Kpis.KpiService? kpis = null, GreenLoop.Pipeline.Optimise.Kpis.QuantityService? quantities = null,
-    GreenLoop.Pipeline.Optimise.Reviews.ReviewService? reviews = null) : BackgroundService
+    GreenLoop.Pipeline.Optimise.Reviews.ReviewService? reviews = null, GreenLoop.Pipeline.Optimise.Projects.ProjectService? projects = null,
+    GreenLoop.Pipeline.Optimise.Verification.MvService? models = null) : BackgroundService
 {
+    /// <summary>
+    /// Once the back-fill is derived, the demo's three projects if the site has none: the air programme commissioned,
+    /// its baseline model fitted and, when the back-fill covers the model's periods and the model passes its checks,
+    /// the project verified by it.
+    /// </summary>
+    private async Task EnsureProjectsAsync(DateOnly anchor, CancellationToken ct)
+    {
+        if (projects is null || models is null) return;
+        if ((await projects.ListAsync(tenant.TenantId, DemoPlant.SiteKey, ct))?.Count is null or > 0) return;
+        var created = new List<long>();
+        foreach (var body in DemoProjects.All(anchor))
+            created.Add((await projects.CreateAsync(tenant.TenantId, DemoPlant.SiteKey, body, "demo", ct))!.Id);
+        var site = DemoPlant.SiteKey;
+        await projects.ChangeAsync(tenant.TenantId, site, created[0], new(GreenLoop.Pipeline.Optimise.Projects.ProjectState.Approved, Note: "演示：经理办公会批准 Demo: approved by management"), "demo", ct);
+        await projects.ChangeAsync(tenant.TenantId, site, created[2], new(GreenLoop.Pipeline.Optimise.Projects.ProjectState.Proposed), "demo", ct);
+        var air = created[1];
+        foreach (var state in new[] { GreenLoop.Pipeline.Optimise.Projects.ProjectState.Approved, GreenLoop.Pipeline.Optimise.Projects.ProjectState.InProgress, GreenLoop.Pipeline.Optimise.Projects.ProjectState.Commissioned })
+            await projects.ChangeAsync(tenant.TenantId, site, air, new(state), "demo", ct);
+        var model = await models.CreateAsync(tenant.TenantId, site, DemoProjects.AirModel(anchor, air), "demo", ct);
+        await projects.ChangeAsync(tenant.TenantId, site, air, new(ModelId: model!.Id), "demo", ct);
+        var savings = await models.SavingsAsync(tenant.TenantId, site, model.Id, null, null, ct);
+        if (savings is { Usable: true })
+            await projects.ChangeAsync(tenant.TenantId, site, air, new(GreenLoop.Pipeline.Optimise.Projects.ProjectState.Verified, Note: "演示：IPMVP 选项 B 验证 Demo: verified by IPMVP Option B"), "demo", ct);
+        else
+            LogDemoInvalid($"the air programme's savings do not verify it yet: {savings?.Refusal}");
+    }
+
     /// <summary>The demo's KPI table and, once, the quantities its KPIs read for the back-filled months.</summary>
     private async Task EnsureKpisAsync(int days, CancellationToken ct)
     {
@@ -118,6 +146,7 @@ internal sealed partial class DemoPlantService(
         if (alarms is not null)
             await alarms.EvaluateSiteAsync(tenant.TenantId, DemoPlant.SiteKey, (now - TimeSpan.FromDays(days)).ToUnixTimeMilliseconds(), clock.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken);
         await EnsureReviewAsync(stoppingToken);
+        await EnsureProjectsAsync(plant.AnchorDate, stoppingToken);
         await gateway.StreamAsync(TimeSpan.FromSeconds(Math.Max(1, o.LiveIntervalSeconds)), stoppingToken);
     }
 

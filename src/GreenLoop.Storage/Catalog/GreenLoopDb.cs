@@ -47,6 +47,9 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<ActionRecord> Actions => Set<ActionRecord>();
     public DbSet<CpAuditRecord> CpAudits => Set<CpAuditRecord>();
     public DbSet<CpOptionRecord> CpOptions => Set<CpOptionRecord>();
+    public DbSet<ProjectRecord> Projects => Set<ProjectRecord>();
+    public DbSet<ProjectDocumentRecord> ProjectDocuments => Set<ProjectDocumentRecord>();
+    public DbSet<MvModelRecord> MvModels => Set<MvModelRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -83,6 +86,9 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<ActionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<CpAuditRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<CpOptionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ProjectRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ProjectDocumentRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<MvModelRecord>().HasQueryFilter(x => x.TenantId == TenantId);
     }
 
     private static void ApplySnakeCaseColumns(ModelBuilder b)

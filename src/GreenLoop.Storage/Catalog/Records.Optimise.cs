@@ -115,3 +115,56 @@ public sealed class CpOptionRecord
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// An energy-saving or cleaner-production project of a site (body JSON: the pipeline's <c>ProjectBody</c> — category,
+/// owner, node, life, discount rate, investment and benefit lines, prices; history JSON: every state change with who
+/// and when; verification JSON: the savings result frozen when the project was verified, with method and version).
+/// </summary>
+public sealed class ProjectRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string State { get; set; }
+    public required string Body { get; set; }
+    public required string History { get; set; }
+    public long? ModelId { get; set; }
+    public string? Verification { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>A document attached to a project (offer, drawing, commissioning record), with who uploaded it and when.</summary>
+public sealed class ProjectDocumentRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long ProjectId { get; set; }
+    public ProjectRecord? Project { get; set; }
+    public required string Name { get; set; }
+    public required string ContentType { get; set; }
+    public required byte[] Content { get; set; }
+    public required string UploadedBy { get; set; }
+    public long UploadedAt { get; set; }
+}
+
+/// <summary>
+/// A baseline model for savings verification (spec JSON: the pipeline's <c>ModelSpec</c> — subject, grain, baseline
+/// period, form, drivers, reporting period, non-routine adjustments; fit JSON: the fitted model with its statistics,
+/// checks and the baseline data it was fitted on, so the figure reproduces later).
+/// </summary>
+public sealed class MvModelRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string Spec { get; set; }
+    public string? Fit { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}

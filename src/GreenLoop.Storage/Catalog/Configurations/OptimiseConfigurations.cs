@@ -64,3 +64,33 @@ internal sealed class CpOptionConfiguration : IEntityTypeConfiguration<CpOptionR
         b.HasIndex(x => new { x.AuditId, x.Stage });
     }
 }
+
+internal sealed class ProjectConfiguration : IEntityTypeConfiguration<ProjectRecord>
+{
+    public void Configure(EntityTypeBuilder<ProjectRecord> b)
+    {
+        b.ToTable("project");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.State });
+    }
+}
+
+internal sealed class ProjectDocumentConfiguration : IEntityTypeConfiguration<ProjectDocumentRecord>
+{
+    public void Configure(EntityTypeBuilder<ProjectDocumentRecord> b)
+    {
+        b.ToTable("project_document");
+        b.HasOne(x => x.Project).WithMany().HasForeignKey(x => x.ProjectId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => x.ProjectId);
+    }
+}
+
+internal sealed class MvModelConfiguration : IEntityTypeConfiguration<MvModelRecord>
+{
+    public void Configure(EntityTypeBuilder<MvModelRecord> b)
+    {
+        b.ToTable("mv_model");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.CreatedAt });
+    }
+}
