@@ -103,6 +103,27 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
             {
                 TenantId = tenant, AuditId = cpAudit.Id, Stage = "Screened", Body = """{"title":"Waste heat"}""", History = "[]", CreatedBy = "zhang", CreatedAt = 9, UpdatedAt = 10,
             });
+            // A baseline model and the verified project it verifies, with a document (every byte value).
+            var mvModel = new Storage.Catalog.MvModelRecord
+            {
+                TenantId = tenant, SiteId = site.Id, Spec = """{"name":"Air baseline","subject":"meter:copy.main","grain":"day","form":"Linear"}""",
+                Fit = """{"usable":true,"method":"greenloop-mv/1"}""", CreatedBy = "zhang", CreatedAt = 11, UpdatedAt = 12,
+            };
+            db.MvModels.Add(mvModel);
+            await db.SaveChangesAsync(_ct);
+            var project = new Storage.Catalog.ProjectRecord
+            {
+                TenantId = tenant, SiteId = site.Id, State = "Verified", Body = """{"title":"空压机节能","category":"energy-saving"}""",
+                History = """[{"at":"2026-06-01T00:00:00Z","by":"zhang","what":"registered"}]""", ModelId = mvModel.Id,
+                Verification = """{"modelId":1,"annualEnergy":123456.789}""", CreatedBy = "zhang", CreatedAt = 11, UpdatedAt = 13,
+            };
+            db.Projects.Add(project);
+            await db.SaveChangesAsync(_ct);
+            db.ProjectDocuments.Add(new Storage.Catalog.ProjectDocumentRecord
+            {
+                TenantId = tenant, ProjectId = project.Id, Name = "验收报告.pdf", ContentType = "application/pdf",
+                Content = Enumerable.Range(0, 256).Select(i => (byte)(255 - i)).ToArray(), UploadedBy = "zhang", UploadedAt = 14,
+            });
             return await db.SaveChangesAsync(_ct);
         }, _ct);
         var rule = await store.SaveAlarmRuleAsync(site.Id, new AlarmRule

@@ -126,6 +126,10 @@ public static class KpiValidator
                     case "recorded" or "recorded_mean":
                         if (!SiteDefinitionValidator.IsKey(call.Arguments[0])) Error("formula", $"{at}'{call.Arguments[0]}' is not a quantity key (letters, digits, '-', '_' or '.')");
                         break;
+                    case "baseline_expected" or "savings" or "enpi_improvement":
+                        if (!long.TryParse(call.Arguments[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) || id <= 0)
+                            Error("formula", $"{at}'{call.Arguments[0]}' is not a baseline model id (a number, see GET /api/v1/sites/{site.Key}/mv-models)");
+                        break;
                 }
             }
         }

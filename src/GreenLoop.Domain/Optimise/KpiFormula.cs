@@ -39,6 +39,14 @@ public static class KpiFunctions
         new("recorded", 1, 1, "recorded('quantity key')", "sum of the recorded quantities of that key in the period (waste shipped, purchases, …)", "该期间某记录量之和（固废外运量、采购量等）"),
         new("recorded_mean", 1, 1, "recorded_mean('quantity key')", "mean of the recorded values of that key in the period, weighted by the days each covers (lab results such as COD)", "该期间某记录值按覆盖天数加权的平均（如 COD 化验结果）"),
         new("days", 0, 0, "days()", "number of days in the period", "该期间的天数"),
+        new("baseline_expected", 1, 1, "baseline_expected('model id')",
+            "the energy baseline (ISO 50006) of the period: what the baseline model predicts for the period's actual drivers, plus non-routine adjustments, in the model's unit",
+            "该期间的能源基准（ISO 50006）：基准模型按该期间实际驱动变量预测的用量加非常规调整，单位同模型"),
+        new("savings", 1, 1, "savings('model id')", "avoided energy of the period: adjusted baseline minus actual use (IPMVP), in the model's unit",
+            "该期间节能量：调整后基准减实际用量（IPMVP），单位同模型"),
+        new("enpi_improvement", 1, 1, "enpi_improvement('model id')",
+            "EnPI improvement of the period against the model's energy baseline, % (ISO 50006: (baseline - actual) / baseline x 100)",
+            "该期间相对基准模型的能源绩效改进，%（ISO 50006：(基准 - 实际) / 基准 x 100）"),
     ];
 
     public static KpiFunction? Find(string name) => All.FirstOrDefault(f => f.Name == name);

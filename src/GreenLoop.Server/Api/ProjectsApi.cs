@@ -19,17 +19,17 @@ public static class ProjectsApi
     public static IEndpointRouteBuilder MapProjectsApi(this IEndpointRouteBuilder app)
     {
         var projects = app.MapGroup("/api/v1/sites/{site}/projects").WithTags("Projects and savings verification");
-        projects.MapGet("/", List).WithSummary("The site's projects with their planned (and verified) economics").RequirePermission(Permissions.Read);
-        projects.MapPost("/", Create).WithSummary("Register a project: category, owner, node, life, discount rate, investment and benefit lines, prices (optionally from an audit option)")
+        projects.MapGet("/", List).Produces<IReadOnlyList<ProjectView>>().WithSummary("The site's projects with their planned (and verified) economics").RequirePermission(Permissions.Read);
+        projects.MapPost("/", Create).Produces<ProjectView>(StatusCodes.Status201Created).WithSummary("Register a project: category, owner, node, life, discount rate, investment and benefit lines, prices (optionally from an audit option)")
             .RequirePermission(Permissions.Improve);
-        projects.MapGet("/portfolio", PortfolioOf).WithSummary("The marginal abatement cost curve of the site's projects, totals by state, planned against verified savings")
+        projects.MapGet("/portfolio", PortfolioOf).Produces<Portfolio>().WithSummary("The marginal abatement cost curve of the site's projects, totals by state, planned against verified savings")
             .RequirePermission(Permissions.Read);
-        projects.MapGet("/{id:long}", Get).WithSummary("A project: record, state and history, documents, economics planned and verified, the frozen verification").RequirePermission(Permissions.Read);
-        projects.MapPut("/{id:long}", Update).WithSummary("Change a project's record (its frozen verification stays)").RequirePermission(Permissions.Improve);
-        projects.MapPut("/{id:long}/state", Change)
+        projects.MapGet("/{id:long}", Get).Produces<ProjectView>().WithSummary("A project: record, state and history, documents, economics planned and verified, the frozen verification").RequirePermission(Permissions.Read);
+        projects.MapPut("/{id:long}", Update).Produces<ProjectView>().WithSummary("Change a project's record (its frozen verification stays)").RequirePermission(Permissions.Improve);
+        projects.MapPut("/{id:long}/state", Change).Produces<ProjectView>()
             .WithSummary("Move a project to another state (Idea, Proposed, Approved, InProgress, Commissioned, Verified, Rejected) or link its baseline model; Verified needs Commissioned and a usable savings result, which is frozen")
             .RequirePermission(Permissions.Improve);
-        projects.MapPost("/{id:long}/documents", Attach).Accepts<DocumentForm>("multipart/form-data")
+        projects.MapPost("/{id:long}/documents", Attach).Produces<ProjectDocument>(StatusCodes.Status201Created).Accepts<DocumentForm>("multipart/form-data")
             .WithSummary("Attach a document (offer, drawing, commissioning record; at most 10 MB)").RequirePermission(Permissions.Improve);
         projects.MapGet("/{id:long}/documents/{documentId:long}", Document).WithSummary("A project's document").RequirePermission(Permissions.Read);
         projects.MapGet("/{id:long}/verification.xlsx", Workbook)
@@ -37,16 +37,16 @@ public static class ProjectsApi
             .RequirePermission(Permissions.Read).Produces(StatusCodes.Status200OK, typeof(Stream), ReportWorkbook.ContentType);
 
         var models = app.MapGroup("/api/v1/sites/{site}/mv-models").WithTags("Projects and savings verification");
-        models.MapGet("/", Models).WithSummary("The site's baseline models with their fits and checks").RequirePermission(Permissions.Read);
-        models.MapPost("/", CreateModel)
+        models.MapGet("/", Models).Produces<IReadOnlyList<ModelView>>().WithSummary("The site's baseline models with their fits and checks").RequirePermission(Permissions.Read);
+        models.MapPost("/", CreateModel).Produces<ModelView>(StatusCodes.Status201Created)
             .WithSummary("Define a baseline model (subject meter or node and carrier, grain, baseline period, form, drivers, reporting period) and fit it")
             .RequirePermission(Permissions.Improve);
-        models.MapGet("/{id:long}", Model).WithSummary("A model: spec, fit (coefficients, standard errors, p-values, R², F, CV(RMSE), NMBE), checks, baseline data").RequirePermission(Permissions.Read);
-        models.MapPut("/{id:long}", UpdateModel).WithSummary("Change a model's spec and fit it again (adjustments stay)").RequirePermission(Permissions.Improve);
-        models.MapPost("/{id:long}/refit", Refit).WithSummary("Fit the model again on the data as they stand now").RequirePermission(Permissions.Improve);
-        models.MapPost("/{id:long}/adjustments", Adjust).WithSummary("Add a non-routine adjustment: days it applies to, energy per period, reason (who and when recorded)")
+        models.MapGet("/{id:long}", Model).Produces<ModelView>().WithSummary("A model: spec, fit (coefficients, standard errors, p-values, R², F, CV(RMSE), NMBE), checks, baseline data").RequirePermission(Permissions.Read);
+        models.MapPut("/{id:long}", UpdateModel).Produces<ModelView>().WithSummary("Change a model's spec and fit it again (adjustments stay)").RequirePermission(Permissions.Improve);
+        models.MapPost("/{id:long}/refit", Refit).Produces<ModelView>().WithSummary("Fit the model again on the data as they stand now").RequirePermission(Permissions.Improve);
+        models.MapPost("/{id:long}/adjustments", Adjust).Produces<ModelView>().WithSummary("Add a non-routine adjustment: days it applies to, energy per period, reason (who and when recorded)")
             .RequirePermission(Permissions.Improve);
-        models.MapGet("/{id:long}/savings", Savings)
+        models.MapGet("/{id:long}/savings", Savings).Produces<SavingsResult>()
             .WithSummary("Avoided energy over the reporting period (or from..to): per period and cumulative, uncertainty at 68 % and 90 %, normalised savings, checks")
             .RequirePermission(Permissions.Read);
         return app;

@@ -44,6 +44,21 @@ internal static class ApiRouteCases
         {"layout":"wide","timeColumn":"time","map":[{"column":"b_walk","meter":"shared.main"}],"dateFormats":["yyyy-MM-dd HH:mm"],"timeZone":"Asia/Shanghai"}
         """;
 
+    private const string ProjectJson = """
+        {"title":"B walk project","category":"energy-saving","owner":"B walk","investment":[{"category":"equipment","amount":1000}],
+         "benefits":[{"category":"energy","carrier":"electricity","annualEnergy":100,"description":"B walk"}],
+         "prices":[{"carrier":"electricity","price":0.5,"unit":"kWh","source":"B walk tariff"}]}
+        """;
+
+    private static string ModelJson(long? projectId)
+    {
+        var project = projectId is { } id ? string.Create(CultureInfo.InvariantCulture, $",\"projectId\":{id}") : "";
+        return $$"""
+            {"name":"B walk model","subject":"meter:{{SharedMain}}","grain":"day","baselineFrom":"2025-05-01","baselineTo":"2025-05-31","form":"Mean",
+             "reportingFrom":"2025-06-01","reportingTo":"2025-06-30"{{project}}}
+            """;
+    }
+
     public static readonly IReadOnlyDictionary<string, RouteCase> All = new Dictionary<string, RouteCase>(StringComparer.Ordinal)
     {
         // Readings and the quarantine.
@@ -195,6 +210,32 @@ internal static class ApiRouteCases
         // B's evaluation of a site reads B's own KPIs only (A's KPI keys are the same).
         ["POST /api/v1/sites/{site}/cp-evaluations"] = Json(_ => """{"period":"2025-06","systemKey":"ceramic-tile-draft"}"""),
 
+        // Projects, their documents, and the baseline models that verify them. B's bodies are valid, so that a call
+        // naming A's project or model is refused for not finding it, not for its body.
+        ["GET /api/v1/sites/{site}/projects"] = _get,
+        ["POST /api/v1/sites/{site}/projects"] = Json(_ => ProjectJson),
+        ["GET /api/v1/sites/{site}/projects/portfolio"] = _get,
+        ["GET /api/v1/sites/{site}/projects/{id}"] = _get,
+        ["PUT /api/v1/sites/{site}/projects/{id}"] = Json(_ => ProjectJson),
+        // B names A's model: refused (no model of that id at B's site), nothing of A's linked.
+        ["PUT /api/v1/sites/{site}/projects/{id}/state"] = Json(i => $$"""{"state":"Rejected","modelId":{{i.Plant.AObjects.MvModelIds[0]}},"note":"B walk"}"""),
+        ["POST /api/v1/sites/{site}/projects/{id}/documents"] = new(_ =>
+        {
+            var form = new MultipartFormDataContent();
+            form.Add(new ByteArrayContent(Encoding.UTF8.GetBytes("B walk offer")), "file", "b-walk.txt");
+            return form;
+        }),
+        ["GET /api/v1/sites/{site}/projects/{id}/documents/{documentId}"] = _get,
+        ["GET /api/v1/sites/{site}/projects/{id}/verification.xlsx"] = _get,
+        ["GET /api/v1/sites/{site}/mv-models"] = _get,
+        ["POST /api/v1/sites/{site}/mv-models"] = Json(_ => ModelJson(null)),
+        ["GET /api/v1/sites/{site}/mv-models/{id}"] = _get,
+        // B's model names A's project: refused, nothing of A's linked.
+        ["PUT /api/v1/sites/{site}/mv-models/{id}"] = Json(i => ModelJson(i.Plant.AObjects.ProjectIds[0])),
+        ["POST /api/v1/sites/{site}/mv-models/{id}/refit"] = _empty,
+        ["POST /api/v1/sites/{site}/mv-models/{id}/adjustments"] = Json(_ => """{"from":"2025-06-01","to":"2025-06-02","amount":1,"reason":"B walk"}"""),
+        ["GET /api/v1/sites/{site}/mv-models/{id}/savings"] = _get,
+
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,
         ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
@@ -217,6 +258,9 @@ internal static class ApiRouteCases
         "GET /api/v1/sites/{site}/reviews" => [("id", a.ReviewIds)],
         "GET /api/v1/sites/{site}/actions" => [("id", a.ActionIds)],
         "GET /api/v1/sites/{site}/cp-audits" => [("id", a.CpAuditIds)],
+        "GET /api/v1/sites/{site}/projects" => [("id", a.ProjectIds), ("modelId", a.MvModelIds)],
+        "GET /api/v1/sites/{site}/projects/portfolio" => [("project", a.ProjectIds)],
+        "GET /api/v1/sites/{site}/mv-models" => [("id", a.MvModelIds), ("projectId", a.ProjectIds)],
         // Each tenant's audit chain is numbered from 1, so B's numbers are A's numbers too: B's entries are told from
         // A's by their hashes (TenantIsolationTests) and by A's marked text (checked on every answer).
         _ => [],
@@ -251,6 +295,9 @@ internal static class ApiRouteCases
             "id" when p.Contains("/actions/", StringComparison.Ordinal) => Ids(a.ActionIds, []),
             "id" when p.Contains("/cp-audits/", StringComparison.Ordinal) => Ids(a.CpAuditIds, []),
             "optionId" => [new("1", ValueKind.Guessed), new("2", ValueKind.Guessed)],
+            "id" when p.Contains("/projects/", StringComparison.Ordinal) => Ids(a.ProjectIds, []),
+            "documentId" => Ids(a.ProjectDocumentIds, []),
+            "id" when p.Contains("/mv-models/", StringComparison.Ordinal) => Ids(a.MvModelIds, []),
             // Tenant A is the default tenant.
             "tenant" => [new("default", ValueKind.Shared), new("tenant-b", ValueKind.Shared)],
             _ => null,

@@ -16,7 +16,8 @@ internal sealed record TenantAObjects(
     long AlarmId, long EntryId, string ImportId,
     IReadOnlyList<long> UserIds, IReadOnlyList<long> KeyIds, IReadOnlyList<long> DeliveryIds, IReadOnlyList<long> QuarantineIds,
     IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds, IReadOnlyList<long> QuantityIds,
-    IReadOnlyList<long> ReviewIds, IReadOnlyList<long> ActionIds, IReadOnlyList<long> CpAuditIds);
+    IReadOnlyList<long> ReviewIds, IReadOnlyList<long> ActionIds, IReadOnlyList<long> CpAuditIds,
+    IReadOnlyList<long> ProjectIds, IReadOnlyList<long> ProjectDocumentIds, IReadOnlyList<long> MvModelIds);
 
 /// <summary>
 /// Two tenants on one server (real SQLite file, real webhook receiver on 127.0.0.1). Tenant A is the default tenant,
@@ -227,8 +228,34 @@ internal sealed class IsolationPlant : IAsyncDisposable
         await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/reviews/{reviewId}/hold", null, HttpStatusCode.OK);
         await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/actions",
             $$$"""{"reviewId":{{{reviewId}}},"action":{"title":"A-only action","owner":"A-only-person","dueDate":"2025-07-31"}}""", HttpStatusCode.Created);
+        long projectDocumentId;
         var cpAudit = await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/cp-audits", """{"title":"A-only audit","period":"2025-05","team":["A-only-person"]}""", HttpStatusCode.Created);
         await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/cp-audits/{cpAudit.GetProperty("id").GetInt64()}/options", """{"title":"A-only option","area":"Water"}""", HttpStatusCode.Created);
+        // A project with a document, and a baseline model linked to it.
+        var project = await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/projects", """
+            {"title":"A-only project","titleZh":"甲方专用项目","category":"energy-saving","owner":"A-only-person","node":"press",
+             "investment":[{"category":"equipment","amount":987654.321,"description":"A-only offer"}],
+             "benefits":[{"category":"energy","carrier":"electricity","annualEnergy":100000,"description":"A-only estimate"}],
+             "prices":[{"carrier":"electricity","price":0.7,"unit":"kWh","source":"A-only tariff"}]}
+            """, HttpStatusCode.Created);
+        var projectId = project.GetProperty("id").GetInt64();
+        using (var documentForm = new MultipartFormDataContent())
+        {
+            var offer = new ByteArrayContent(Encoding.UTF8.GetBytes("A-only offer"));
+            offer.Headers.ContentType = new MediaTypeHeaderValue("text/plain");
+            documentForm.Add(offer, "file", "A-only-offer.txt");
+            using var attached = await A.PostAsync($"/api/v1/sites/{Shared}/projects/{projectId}/documents", documentForm);
+            var document = await Http.JsonAsync(attached);
+            Assert.True(attached.StatusCode == HttpStatusCode.Created, document.ToString());
+            projectDocumentId = document.GetProperty("id").GetInt64();
+        }
+        var mvModel = await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/mv-models",
+            $$$"""{"name":"A-only model","subject":"meter:{{{SharedMain}}}","grain":"day","baselineFrom":"2025-05-01","baselineTo":"2025-05-31","form":"Mean","reportingFrom":"2025-06-01","reportingTo":"2025-06-30","projectId":{{{projectId}}}}""",
+            HttpStatusCode.Created);
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/mv-models/{mvModel.GetProperty("id").GetInt64()}/adjustments",
+            """{"from":"2025-06-01","to":"2025-06-10","amount":5,"reason":"A-only new line"}""", HttpStatusCode.OK);
+        await ASendAsync(HttpMethod.Put, $"/api/v1/sites/{Shared}/projects/{projectId}/state",
+            $$$"""{"state":"Proposed","modelId":{{{mvModel.GetProperty("id").GetInt64()}}},"note":"A-only note"}""", HttpStatusCode.OK);
 
         // Raised, acknowledged and the test message: three deliveries to A's hook, each logged under A.
         var deliveries = await WaitForADeliveriesAsync(3);
@@ -238,11 +265,14 @@ internal sealed class IsolationPlant : IAsyncDisposable
             Ids(await AGetAsync("/api/v1/manual-entries"), "entryId"), Ids(await AGetAsync("/api/v1/alarms"), "id"),
             Ids(await AGetAsync($"/api/v1/sites/{Shared}/quantities"), "id"),
             Ids(await AGetAsync($"/api/v1/sites/{Shared}/reviews"), "id"), Ids(await AGetAsync($"/api/v1/sites/{Shared}/actions"), "id"),
-            Ids(await AGetAsync($"/api/v1/sites/{Shared}/cp-audits"), "id"));
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/cp-audits"), "id"),
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/projects"), "id"), [projectDocumentId], Ids(await AGetAsync($"/api/v1/sites/{Shared}/mv-models"), "id"));
         Assert.Equal(2, AObjects.UserIds.Count);
         Assert.Equal(2, AObjects.KeyIds.Count);
         Assert.Single(AObjects.QuarantineIds);
         Assert.NotEmpty(AObjects.AuditSeqs);
+        Assert.Single(AObjects.ProjectIds);
+        Assert.Single(AObjects.MvModelIds);
     }
 
     private async Task SetUpTenantBAsync()

@@ -53,6 +53,10 @@ internal static class TenantASnapshot
             $"/api/v1/sites/{IsolationPlant.Shared}/reviews/{a.ReviewIds[0]}",
             $"/api/v1/sites/{IsolationPlant.Shared}/actions",
             $"/api/v1/sites/{IsolationPlant.Shared}/cp-audits/{a.CpAuditIds[0]}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/projects",
+            $"/api/v1/sites/{IsolationPlant.Shared}/projects/{a.ProjectIds[0]}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/projects/portfolio",
+            $"/api/v1/sites/{IsolationPlant.Shared}/mv-models/{a.MvModelIds[0]}",
         ];
         var snapshot = new List<(string, string)>();
         foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));

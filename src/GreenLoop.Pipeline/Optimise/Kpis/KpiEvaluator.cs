@@ -23,7 +23,7 @@ public sealed record KpiValue(string Period, double? Value, string? Reason, stri
 /// inventory (<see cref="AccountingService"/>), node and meter totals (<see cref="QueryService"/>, as <c>/energy</c> and
 /// the series answer), and recorded quantities. Figures are read once per period and shared by every KPI.
 /// </summary>
-public sealed class KpiEvaluator(AccountingService accounting, QueryService queries, ICatalogDb catalog)
+public sealed class KpiEvaluator(AccountingService accounting, QueryService queries, ICatalogDb catalog, Verification.MvService models)
 {
     /// <summary>A figure or why there is none.</summary>
     internal readonly record struct Figure(double? Value, string Unit, double Completeness, string Source, string SourceZh, string? Reason, string? ReasonZh);
@@ -106,6 +106,7 @@ public sealed class KpiEvaluator(AccountingService accounting, QueryService quer
             "recorded" => await RecordedAsync(scope, call.Arguments[0], mean: false, ct),
             "recorded_mean" => await RecordedAsync(scope, call.Arguments[0], mean: true, ct),
             "days" => new Figure(scope.Period.Days, "d", 1, "calendar", "日历", null, null),
+            "baseline_expected" or "savings" or "enpi_improvement" => await ModelFigureAsync(scope, call.Name, call.Arguments[0], ct),
             _ => throw new InvalidOperationException($"unknown function {call.Name}"),
         };
         scope.Cache[key] = figure;
@@ -176,6 +177,38 @@ public sealed class KpiEvaluator(AccountingService accounting, QueryService quer
             return None("tCO2e", source, sourceZh, $"nothing metered in {scope.Period}", $"{scope.Period} 无计量数据");
         var total = basis == "market" ? report.Inventory.TotalMarket : report.Inventory.TotalLocation;
         return new Figure(total.Value, "tCO2e", total.Completeness, source, sourceZh, null, null);
+    }
+
+    /// <summary>A figure of a baseline model's savings in the period (ISO 50006 energy baseline, avoided energy, EnPI improvement).</summary>
+    private async Task<Figure> ModelFigureAsync(Scope scope, string name, string model, CancellationToken ct)
+    {
+        var source = $"GET /mv-models/{model}/savings?from={scope.Period.First:yyyy-MM-dd}&to={scope.Period.End.AddDays(-1):yyyy-MM-dd}";
+        var sourceZh = $"基准模型 {model} 节能量（{scope.Period}）";
+        var unit = name == "enpi_improvement" ? "%" : "";
+        if (!long.TryParse(model, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            return None(unit, source, sourceZh, $"'{model}' is not a model id", $"“{model}”不是模型编号");
+        Verification.SavingsResult? result;
+        try
+        {
+            result = await models.SavingsAsync(scope.TenantId, scope.Site, id, scope.Period.First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                scope.Period.End.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ct);
+        }
+        catch (BadInputException e)
+        {
+            return None(unit, source, sourceZh, e.Message, $"该期间无法计算：{e.Message}");
+        }
+        if (result is null) return None(unit, source, sourceZh, $"no model {model} at this site", $"站点没有模型 {model}");
+        if (!result.Usable || result.Savings is not { } saved || result.AdjustedBaseline is not { } baseline)
+            return None(name == "enpi_improvement" ? "%" : result.Unit, source, sourceZh, result.Refusal ?? "the model gives no savings", result.RefusalZh ?? "模型未给出节能量");
+        // The share of the model's periods in the KPI period that had complete data (the others are left out, not filled).
+        var completeness = result.Periods.Count / (double)Math.Max(1, result.Periods.Count + result.Excluded.Count);
+        return name switch
+        {
+            "baseline_expected" => new Figure(baseline, result.Unit, completeness, source, sourceZh, null, null),
+            "savings" => new Figure(saved, result.Unit, completeness, source, sourceZh, null, null),
+            _ => baseline == 0 ? None("%", source, sourceZh, "the energy baseline is 0", "能源基准为 0")
+                : new Figure(saved / baseline * 100, "%", completeness, source, sourceZh, null, null),
+        };
     }
 
     private async Task<Figure> RecordedAsync(Scope scope, string key, bool mean, CancellationToken ct)

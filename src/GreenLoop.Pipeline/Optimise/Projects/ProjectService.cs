@@ -207,7 +207,8 @@ public sealed class ProjectService(ISiteCatalog sites, ICatalogDb catalog, MvSer
             ?? throw new BadInputException($"modelId: no model {modelId} at this site");
         if (!result.Usable || result.Savings is not { } savings)
             throw new BadInputException($"state: the savings cannot verify the project: {result.Refusal}");
-        var annual = savings * 365.0 / result.Days;
+        // A year of savings from the days the savings actually cover (not the calendar days asked for).
+        var annual = savings * 365.0 / result.CoveredDays;
         var price = body.Prices.FirstOrDefault(p => p.Carrier == result.Carrier);
         return new ProjectVerification(modelId, result, annual, result.Unit, result.Carrier, price is null ? null : annual * price.Price,
             Iso(clock.GetUtcNow().ToUnixTimeMilliseconds()), by);

@@ -77,10 +77,12 @@ public sealed record NormalisedSavings(double? Value, double? Fraction, string C
 /// Avoided energy over the reporting period (adjusted baseline - reporting use, IPMVP), per period and in total, with
 /// the Guideline 14 fractional savings uncertainty at 68 % and 90 % confidence and whether the savings exceed it;
 /// normalised savings; the checks (the model's and the reporting drivers' range); the method recorded with the result.
-/// Totals are null when the model may not be used (<see cref="Refusal"/> says why).
+/// Totals are null when the model may not be used (<see cref="Refusal"/> says why). <see cref="Days"/> are the calendar
+/// days asked for; <see cref="CoveredDays"/> those of the periods the savings add up (partial weeks or months at the
+/// ends and periods left out for missing data are not), the base of any yearly figure.
 /// </summary>
 public sealed record SavingsResult(
-    long ModelId, string Subject, string Option, string Unit, string Carrier, string From, string To, int Days,
+    long ModelId, string Subject, string Option, string Unit, string Carrier, string From, string To, int Days, double CoveredDays,
     IReadOnlyList<SavingsPeriod> Periods, IReadOnlyList<DataPoint> Excluded,
     double? AdjustedBaseline, double? Actual, double? Savings, double? SavingsFraction,
     double? Uncertainty68, double? Uncertainty90, bool? Exceeds68, bool? Exceeds90, double? Band68, double? Band90,

@@ -292,7 +292,8 @@ public sealed class MvService(ISiteCatalog sites, ICatalogDb catalog, MvData dat
         var (refusal, refusalZh) = Refusal(checks);
         var usable = refusal is null;
         var normalised = usable ? Normalised(spec, fit, result, used, rows) : null;
-        return new SavingsResult(model.Id, spec.Subject, spec.Option, result.Unit, result.Carrier, fromText!, toText!, rt.DayNumber - rf.DayNumber + 1,
+        var covered = used.Sum(p => MvData.DaysOf(spec.Grain, p.Period).Fraction);
+        return new SavingsResult(model.Id, spec.Subject, spec.Option, result.Unit, result.Carrier, fromText!, toText!, rt.DayNumber - rf.DayNumber + 1, covered,
             periods, excluded,
             usable ? baselineTotal : null, usable ? actual : null, usable ? savings : null, usable ? fraction : null,
             usable ? u68 : null, usable ? u90 : null, usable ? u68 < 1 : null, usable ? u90 < 1 : null,
@@ -300,7 +301,7 @@ public sealed class MvService(ISiteCatalog sites, ICatalogDb catalog, MvData dat
             normalised, checks, usable, refusal, refusalZh, result.Method, computedAt);
 
         SavingsResult Empty(ModelView m, string why, string whyZh) =>
-            new(m.Id, m.Spec.Subject, m.Spec.Option, m.Result?.Unit ?? "", m.Result?.Carrier ?? "", fromText!, toText!, rt.DayNumber - rf.DayNumber + 1, [], [],
+            new(m.Id, m.Spec.Subject, m.Spec.Option, m.Result?.Unit ?? "", m.Result?.Carrier ?? "", fromText!, toText!, rt.DayNumber - rf.DayNumber + 1, 0, [], [],
                 null, null, null, null, null, null, null, null, null, null, null, m.Result?.Checks ?? [], false, why, whyZh, m.Result?.Method ?? Method, computedAt);
     }
 
