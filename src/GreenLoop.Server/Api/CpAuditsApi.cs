@@ -10,11 +10,11 @@ public static class CpAuditsApi
     public static IEndpointRouteBuilder MapCpAuditsApi(this IEndpointRouteBuilder app)
     {
         var audits = app.MapGroup("/api/v1/sites/{site}/cp-audits").WithTags("Cleaner-production audits");
-        audits.MapGet("/", List).WithSummary("The site's cleaner-production audits, newest first").RequirePermission(Permissions.Read);
-        audits.MapPost("/", Create).WithSummary("Start an audit: title, the period its balances are drawn for, team").RequirePermission(Permissions.Improve);
-        audits.MapGet("/{id:long}", Get).WithSummary("The audit with its water, energy and material balances and its options").RequirePermission(Permissions.Read);
-        audits.MapPost("/{id:long}/options", AddOption).WithSummary("Add an option (方案): title, area, estimated investment, expected benefit").RequirePermission(Permissions.Improve);
-        audits.MapPut("/{id:long}/options/{optionId:long}", ChangeOption).WithSummary("Move an option to another stage (proposed, screened, feasible, implemented, rejected) with a note")
+        audits.MapGet("/", List).Produces<IReadOnlyList<CpAuditView>>().WithSummary("The site's cleaner-production audits, newest first").RequirePermission(Permissions.Read);
+        audits.MapPost("/", Create).Produces<CpAuditView>(StatusCodes.Status201Created).WithSummary("Start an audit: title, the period its balances are drawn for, team").RequirePermission(Permissions.Improve);
+        audits.MapGet("/{id:long}", Get).Produces<CpAuditView>().WithSummary("The audit with its water, energy and material balances and its options").RequirePermission(Permissions.Read);
+        audits.MapPost("/{id:long}/options", AddOption).Produces<CpOptionView>(StatusCodes.Status201Created).WithSummary("Add an option (方案): title, area, estimated investment, expected benefit").RequirePermission(Permissions.Improve);
+        audits.MapPut("/{id:long}/options/{optionId:long}", ChangeOption).Produces<CpOptionView>().WithSummary("Move an option to another stage (proposed, screened, feasible, implemented, rejected) with a note")
             .RequirePermission(Permissions.Improve);
 
         app.MapGet("/api/v1/cp-indicator-systems", Systems).WithTags("Cleaner-production audits")

@@ -30,22 +30,22 @@ public static class KpisApi
             .RequirePermission(Permissions.Read);
 
         var kpis = app.MapGroup("/api/v1/sites/{site}/kpis").WithTags("KPIs");
-        kpis.MapGet("/", Board).WithSummary("The KPI board: every KPI's value for the period (default: this year), baseline, target, status and projection, with the terms behind each value")
+        kpis.MapGet("/", Board).Produces<KpiBoard>().WithSummary("The KPI board: every KPI's value for the period (default: this year), baseline, target, status and projection, with the terms behind each value")
             .RequirePermission(Permissions.Read);
         kpis.MapGet("/{key}", Get).WithSummary("One KPI's definition").RequirePermission(Permissions.Read);
         kpis.MapPut("/{key}", Put).WithSummary("Create or replace a KPI; the formula is checked against the site (errors with their character position)")
             .RequirePermission(Permissions.Improve);
         kpis.MapDelete("/{key}", Delete).WithSummary("Delete a KPI").RequirePermission(Permissions.Improve);
-        kpis.MapGet("/{key}/trend", Trend).WithSummary("A KPI month by month over a year (default: this year), with the year's value, baseline and target")
+        kpis.MapGet("/{key}/trend", Trend).Produces<KpiTrend>().WithSummary("A KPI month by month over a year (default: this year), with the year's value, baseline and target")
             .RequirePermission(Permissions.Read);
         app.MapGet("/api/v1/sites/{site}/kpis.xlsx", Workbook).WithTags("KPIs")
             .WithSummary("The KPI board as an Excel workbook: KPIs, and every term behind each value").RequirePermission(Permissions.Read)
             .Produces(StatusCodes.Status200OK, typeof(Stream), ReportWorkbook.ContentType);
 
         var quantities = app.MapGroup("/api/v1/sites/{site}/quantities").WithTags("KPIs");
-        quantities.MapGet("/", Quantities).WithSummary("Recorded quantities of the site, newest first; filters: key, from, to (local dates yyyy-MM-dd)")
+        quantities.MapGet("/", Quantities).Produces<IReadOnlyList<QuantityView>>().WithSummary("Recorded quantities of the site, newest first; filters: key, from, to (local dates yyyy-MM-dd)")
             .RequirePermission(Permissions.Read);
-        quantities.MapPost("/", Record).WithSummary("Record a quantity no meter measures: key, period (yyyy or yyyy-MM) or from and to (days included), value, unit, note")
+        quantities.MapPost("/", Record).Produces<QuantityView>(StatusCodes.Status201Created).WithSummary("Record a quantity no meter measures: key, period (yyyy or yyyy-MM) or from and to (days included), value, unit, note")
             .RequirePermission(Permissions.Operate);
         quantities.MapDelete("/{id:long}", DeleteQuantity).WithSummary("Delete a recorded quantity").RequirePermission(Permissions.Operate);
         quantities.MapPut("/{id:long}/evidence", Attach).Accepts<EvidenceForm>("multipart/form-data")

@@ -12,19 +12,19 @@ public static class ReviewsApi
     public static IEndpointRouteBuilder MapReviewsApi(this IEndpointRouteBuilder app)
     {
         var reviews = app.MapGroup("/api/v1/sites/{site}/reviews").WithTags("Reviews and actions");
-        reviews.MapGet("/", List).WithSummary("The site's PDCA reviews, newest first").RequirePermission(Permissions.Read);
-        reviews.MapPost("/", Create).WithSummary("Record a review (draft): title, meeting date, period reviewed, cycle, attendees, findings per KPI, decisions").RequirePermission(Permissions.Improve);
-        reviews.MapGet("/{id:long}", Get).WithSummary("A review with its frozen KPI values, later adjustments and its actions").RequirePermission(Permissions.Read);
-        reviews.MapPut("/{id:long}", Update).WithSummary("Change a review's record; frozen values stay").RequirePermission(Permissions.Improve);
-        reviews.MapPost("/{id:long}/hold", Hold).WithSummary("Hold the review: freeze the KPI values of its period as they stand now (once)").RequirePermission(Permissions.Improve);
+        reviews.MapGet("/", List).Produces<IReadOnlyList<ReviewView>>().WithSummary("The site's PDCA reviews, newest first").RequirePermission(Permissions.Read);
+        reviews.MapPost("/", Create).Produces<ReviewView>(StatusCodes.Status201Created).WithSummary("Record a review (draft): title, meeting date, period reviewed, cycle, attendees, findings per KPI, decisions").RequirePermission(Permissions.Improve);
+        reviews.MapGet("/{id:long}", Get).Produces<ReviewView>().WithSummary("A review with its frozen KPI values, later adjustments and its actions").RequirePermission(Permissions.Read);
+        reviews.MapPut("/{id:long}", Update).Produces<ReviewView>().WithSummary("Change a review's record; frozen values stay").RequirePermission(Permissions.Improve);
+        reviews.MapPost("/{id:long}/hold", Hold).Produces<ReviewView>().WithSummary("Hold the review: freeze the KPI values of its period as they stand now (once)").RequirePermission(Permissions.Improve);
         reviews.MapGet("/{id:long}/minutes.xlsx", Minutes).WithSummary("The review's minutes as an Excel workbook: meeting, KPIs as frozen, actions")
             .RequirePermission(Permissions.Read).Produces(StatusCodes.Status200OK, typeof(Stream), ReportWorkbook.ContentType);
 
         var actions = app.MapGroup("/api/v1/sites/{site}/actions").WithTags("Reviews and actions");
-        actions.MapGet("/", Actions).WithSummary("The site's improvement actions by due date (open=true: only open and in progress), with overdue and effectiveness").RequirePermission(Permissions.Read);
-        actions.MapPost("/", Open).WithSummary("Open an action, from a review and/or an alarm (the alarm's history records it)").RequirePermission(Permissions.Improve);
-        actions.MapGet("/{id:long}", Action).WithSummary("One action with its history and effectiveness check").RequirePermission(Permissions.Read);
-        actions.MapPut("/{id:long}", Change).WithSummary("Change an action: state (done needs evidence; verified needs done and an effectiveness verdict), owner, due date, evidence, check periods, note")
+        actions.MapGet("/", Actions).Produces<IReadOnlyList<ActionView>>().WithSummary("The site's improvement actions by due date (open=true: only open and in progress), with overdue and effectiveness").RequirePermission(Permissions.Read);
+        actions.MapPost("/", Open).Produces<ActionView>(StatusCodes.Status201Created).WithSummary("Open an action, from a review and/or an alarm (the alarm's history records it)").RequirePermission(Permissions.Improve);
+        actions.MapGet("/{id:long}", Action).Produces<ActionView>().WithSummary("One action with its history and effectiveness check").RequirePermission(Permissions.Read);
+        actions.MapPut("/{id:long}", Change).Produces<ActionView>().WithSummary("Change an action: state (done needs evidence; verified needs done and an effectiveness verdict), owner, due date, evidence, check periods, note")
             .RequirePermission(Permissions.Improve);
         return app;
     }
