@@ -55,7 +55,7 @@ internal sealed partial class DemoPlantService(
         if (savings is { Usable: true })
             await projects.ChangeAsync(tenant.TenantId, site, air, new(GreenLoop.Pipeline.Optimise.Projects.ProjectState.Verified, Note: "演示：IPMVP 选项 B 验证 Demo: verified by IPMVP Option B"), "demo", ct);
         else
-            LogDemoInvalid($"the air programme's savings do not verify it yet: {savings?.Refusal}");
+            LogDemoNotVerified(savings?.Refusal ?? "no savings");
     }
 
     /// <summary>The demo's KPI table and, once, the quantities its KPIs read for the back-filled months.</summary>
@@ -185,6 +185,10 @@ internal sealed partial class DemoPlantService(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Demo plant definition is invalid: {Errors}")]
     private partial void LogDemoInvalid(string errors);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information,
+        Message = "Demo plant: the air programme stays commissioned, its savings do not verify it (a back-fill shorter than 90 days has no baseline data): {Reason}")]
+    private partial void LogDemoNotVerified(string reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Demo plant: the server has no listening address (test host?); not feeding")]
     private partial void LogNoAddress();

@@ -32,6 +32,14 @@ public static class UiRoutes
     public static string Kpis(string site) =>
         site == DefaultSite ? "~/kpis" : "~/kpis?site=" + Uri.EscapeDataString(site);
 
+    /// <summary><c>~/projects</c> for the default site, else <c>~/projects?site={site}</c>: the project register, its economics and the MAC curve.</summary>
+    public static string Projects(string site) =>
+        site == DefaultSite ? "~/projects" : "~/projects?site=" + Uri.EscapeDataString(site);
+
+    /// <summary><c>~/models</c> for the default site, else <c>~/models?site={site}</c>: baseline models and verified savings.</summary>
+    public static string Models(string site) =>
+        site == DefaultSite ? "~/models" : "~/models?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/factors</c> for the default site, else <c>~/factors?site={site}</c> (the site whose overrides are shown).</summary>
     public static string Factors(string site) =>
         site == DefaultSite ? "~/factors" : "~/factors?site=" + Uri.EscapeDataString(site);
@@ -66,6 +74,8 @@ public static class UiRoutes
         "carbon" => Carbon(site),
         "factors" => Factors(site),
         "kpis" => Kpis(site),
+        "projects" => Projects(site),
+        "models" => Models(site),
         "alarms" => Alarms(site),
         "alarmRules" => AlarmRules(site),
         "channels" => Channels(site),
