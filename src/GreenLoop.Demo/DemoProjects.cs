@@ -34,7 +34,7 @@ public static class DemoProjects
             Description = "辊道窑急冷段和缓冷段热风引至干燥窑，替代部分天然气。Hot air from the kilns' cooling zones to the dryer, replacing part of its natural gas.",
             LifeYears = 12, DiscountRate = 0.08, AnnualRunningCost = 60_000, Prices = _prices,
             Investment = [new("equipment", 1_800_000, "风机、管道、保温 Fans, ducts, insulation"), new("process-change", 300_000), new("consulting", 80_000), new("training", 20_000)],
-            Benefits = [new("energy", null, "干燥窑天然气 Dryer natural gas", "natural_gas", 600_000)],
+            Benefits = [new("energy", null, "干燥窑天然气 Dryer natural gas", "natural_gas", 320_000)],
         },
         new()
         {

@@ -22,7 +22,7 @@ public enum ModelForm
 }
 
 /// <summary>One statistical check of a model: its name, whether it passed, the value and the limit, and why in both languages.</summary>
-public sealed record ModelCheck(string Key, string Standard, bool Passed, double? Value, string Limit, string Message, string MessageZh);
+public sealed record ModelCheck(string Key, string Standard, bool Passed, double? Value, string Limit, string Message, string MessageZh, string? StandardZh = null);
 
 /// <summary>
 /// A fitted baseline model: its form, drivers (the change-point driver first for change-point forms), change points,
@@ -230,7 +230,9 @@ public static class BaselineModel
     {
         ArgumentNullException.ThrowIfNull(fit);
         const string g14 = "ASHRAE Guideline 14-2014 (limits as commonly cited; UNVERIFIED against the text)";
+        const string g14Zh = "ASHRAE Guideline 14-2014（限值按通行引用，未对照原文核实 UNVERIFIED）";
         const string enpi = "US DOE EnPI Tool, regression model acceptance";
+        const string enpiZh = "美国能源部 EnPI 工具，回归模型采纳规则";
         var ci = CultureInfo.InvariantCulture;
         var checks = new List<ModelCheck>();
         var (cvLimit, nmbeLimit) = Guideline14Limits(grain);
@@ -281,7 +283,7 @@ public static class BaselineModel
                        : string.Create(ci, $"报告期有 {outside.Count} 个周期的 {range.Driver} 超出基准期范围 {range.Min:0.###}..{range.Max:0.###} 且偏离均值超过 3 倍标准差（如 {outside[0]:0.###}），模型不能用于该报告期")));
             }
         }
-        return checks;
+        return checks.Select(c => c with { StandardZh = c.Standard == g14 ? g14Zh : enpiZh }).ToList();
     }
 
     private static string GrainEn(string grain) => grain switch { "month" => "monthly", "week" => "weekly", "hour" => "hourly", _ => "daily" };

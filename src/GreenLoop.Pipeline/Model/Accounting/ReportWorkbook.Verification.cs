@@ -86,7 +86,7 @@ public static partial class ReportWorkbook
             sheets.Add(coefficients);
             var checks = new SheetBuilder("检验 Checks", _checkColumns);
             foreach (var c in savings?.Checks ?? result.Checks)
-                checks.Row(c.Key, c.Passed ? "通过 Pass" : new Styled("未通过 Fail", XlStyle.Warning), c.Value, c.Limit, $"{c.MessageZh} / {c.Message}", c.Standard);
+                checks.Row(c.Key, c.Passed ? "通过 Pass" : new Styled("未通过 Fail", XlStyle.Warning), c.Value, c.Limit, $"{c.MessageZh} / {c.Message}", c.StandardZh is null ? c.Standard : $"{c.StandardZh} / {c.Standard}");
             sheets.Add(checks);
             var driverColumns = model.Spec.Drivers.Select(d => new SheetColumn(d, 16, XlStyle.Factor)).ToArray();
             var baseline = new SheetBuilder("基准期数据 Baseline data",

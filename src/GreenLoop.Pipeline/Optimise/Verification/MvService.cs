@@ -288,7 +288,8 @@ public sealed class MvService(ISiteCatalog sites, ICatalogDb catalog, MvData dat
         var fsuOk = u68 is { } u && u <= 0.5;
         checks.Add(new ModelCheck("fsu-68", "ASHRAE Guideline 14-2014: savings uncertainty below 50 % of the savings at 68 % confidence", fsuOk, u68, "≤ 50 % at 68 %",
             u68 is null ? "no savings, so no fractional uncertainty" : string.Create(ci, $"fractional savings uncertainty {u68 * 100:0.#} % at 68 % confidence {(fsuOk ? "≤" : ">")} 50 %"),
-            u68 is null ? "无节能量，无法计算相对不确定度" : string.Create(ci, $"68 % 置信度下节能量相对不确定度 {u68 * 100:0.#} % {(fsuOk ? "≤" : ">")} 50 %")));
+            u68 is null ? "无节能量，无法计算相对不确定度" : string.Create(ci, $"68 % 置信度下节能量相对不确定度 {u68 * 100:0.#} % {(fsuOk ? "≤" : ">")} 50 %"),
+            "ASHRAE Guideline 14-2014：68 % 置信度下节能量不确定度低于节能量的 50 %"));
         var (refusal, refusalZh) = Refusal(checks);
         var usable = refusal is null;
         var normalised = usable ? Normalised(spec, fit, result, used, rows) : null;

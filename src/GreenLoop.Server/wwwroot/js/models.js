@@ -137,7 +137,7 @@ function checkLabel(key) {
 function checkRows(checks) {
   return checks.map((c) => el('tr', { class: `check-row ${c.passed ? 'check-pass' : 'check-fail'}`, dataset: { key: c.key } },
     el('td', null, el('span', { class: `check-chip ${c.passed ? 'pass' : 'fail'}` }, t(c.passed ? 'models.pass' : 'models.fail'))),
-    el('td', null, checkLabel(c.key), el('div', { class: 'muted small' }, c.standard)),
+    el('td', null, checkLabel(c.key), el('div', { class: 'muted small' }, ctx.lang === 'zh-CN' ? c.standardZh || c.standard : c.standard)),
     // The savings uncertainty is a fraction of the savings; its limit is stated in percent.
     el('td', { class: 'num' }, c.key.startsWith('fsu-') && has(c.value) ? `${formatNumber(c.value * 100)}%` : stat(c.value)),
     el('td', { class: 'nowrap' }, c.limit),
