@@ -71,6 +71,8 @@ public static class PipelineRegistration
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvData>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Projects.ProjectService>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.WorkOrderService>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldService>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
         // The subscribers of derived changes: the alarm evaluator's queue and the live pages.
         services.AddSingleton<DerivedChangeFeed>();

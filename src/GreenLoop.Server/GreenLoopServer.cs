@@ -68,6 +68,7 @@ public static class GreenLoopServer
         api.MapReviewsApi();
         api.MapCpAuditsApi();
         api.MapProjectsApi();
+        api.MapFieldApi();
         api.MapAuthApi();
         app.MapPlatformApi();
         app.MapGreenLoopUi();

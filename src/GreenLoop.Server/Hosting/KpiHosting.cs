@@ -18,6 +18,8 @@ public static partial class KpiHosting
     public static IServiceCollection AddGreenLoopKpis(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // Field work settings (photo metadata, work-order service times) live beside the improvement loop's.
+        services.AddOptions<GreenLoop.Pipeline.Optimise.Field.FieldOptions>().Bind(configuration.GetSection(GreenLoop.Pipeline.Optimise.Field.FieldOptions.Section));
         services.AddHostedService<KpiWatcherWorker>();
         return services;
     }

@@ -50,6 +50,11 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<ProjectRecord> Projects => Set<ProjectRecord>();
     public DbSet<ProjectDocumentRecord> ProjectDocuments => Set<ProjectDocumentRecord>();
     public DbSet<MvModelRecord> MvModels => Set<MvModelRecord>();
+    public DbSet<ChecklistTemplateRecord> ChecklistTemplates => Set<ChecklistTemplateRecord>();
+    public DbSet<InspectionRoundRecord> InspectionRounds => Set<InspectionRoundRecord>();
+    public DbSet<InspectionRecord> Inspections => Set<InspectionRecord>();
+    public DbSet<FieldPhotoRecord> FieldPhotos => Set<FieldPhotoRecord>();
+    public DbSet<WorkOrderRecord> WorkOrders => Set<WorkOrderRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -89,6 +94,11 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<ProjectRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<ProjectDocumentRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<MvModelRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ChecklistTemplateRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<InspectionRoundRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<InspectionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<FieldPhotoRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<WorkOrderRecord>().HasQueryFilter(x => x.TenantId == TenantId);
     }
 
     private static void ApplySnakeCaseColumns(ModelBuilder b)

@@ -168,3 +168,106 @@ public sealed class MvModelRecord
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }
 }
+
+/// <summary>
+/// One version of a checklist template of a site (body JSON: the domain's <c>ChecklistTemplate</c>). Editing a template
+/// adds a version; an inspection keeps the version it was done with.
+/// </summary>
+public sealed class ChecklistTemplateRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string Key { get; set; }
+    public int Version { get; set; }
+    public required string Body { get; set; }
+    public bool Retired { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+}
+
+/// <summary>An inspection round (body JSON: the pipeline's <c>RoundBody</c> — template, node, schedule, assignee).</summary>
+public sealed class InspectionRoundRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string Body { get; set; }
+    public bool Active { get; set; } = true;
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+
+    /// <summary>The due time (UTC ms) of the last missed occurrence its recipients were told of.</summary>
+    public long? NotifiedMissedAt { get; set; }
+}
+
+/// <summary>
+/// A finished inspection: the template version it was done with, the round and occurrence (local due time) it
+/// fulfils, the answers and their outcomes (JSON), who and when; <see cref="SubmissionId"/> (the phone's id of the
+/// submission, unique per tenant) makes a retried submission land once.
+/// </summary>
+public sealed class InspectionRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public long TemplateId { get; set; }
+    public ChecklistTemplateRecord? Template { get; set; }
+    public long? RoundId { get; set; }
+
+    /// <summary>The occurrence it fulfils, local <c>yyyy-MM-ddTHH:mm</c>, or null for an unscheduled inspection.</summary>
+    public string? DueLocal { get; set; }
+
+    public required string SubmissionId { get; set; }
+    public required string Answers { get; set; }
+    public required string Outcomes { get; set; }
+    public int Failed { get; set; }
+    public string? Location { get; set; }
+    public required string DoneBy { get; set; }
+    public long StartedAt { get; set; }
+    public long SubmittedAt { get; set; }
+}
+
+/// <summary>A photo of an inspection item or a work order (checked, metadata removed unless kept), with who and when.</summary>
+public sealed class FieldPhotoRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long? InspectionId { get; set; }
+    public long? WorkOrderId { get; set; }
+    public required string Item { get; set; }
+    public required string Name { get; set; }
+    public required string ContentType { get; set; }
+    public required byte[] Content { get; set; }
+    public required string TakenBy { get; set; }
+    public long TakenAt { get; set; }
+}
+
+/// <summary>
+/// A work order (body JSON: the pipeline's <c>WorkOrderBody</c>): what, where, priority, assignee, due date, parts,
+/// hours and cost; state with history and comments (JSON); where it came from — an inspection item, an alarm (at most
+/// one work order per alarm) or by hand.
+/// </summary>
+public sealed class WorkOrderRecord
+{
+    public long Id { get; set; }
+    public long TenantId { get; set; }
+    public long SiteId { get; set; }
+    public SiteRecord? Site { get; set; }
+    public required string State { get; set; }
+    public required string Priority { get; set; }
+    public required string DueDate { get; set; }
+    public required string Body { get; set; }
+    public required string History { get; set; }
+    public long? InspectionId { get; set; }
+    public string? Item { get; set; }
+    public long? AlarmId { get; set; }
+    public long? EscalatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    public long CreatedAt { get; set; }
+    public long UpdatedAt { get; set; }
+}

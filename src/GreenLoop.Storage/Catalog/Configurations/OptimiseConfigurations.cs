@@ -94,3 +94,59 @@ internal sealed class MvModelConfiguration : IEntityTypeConfiguration<MvModelRec
         b.HasIndex(x => new { x.SiteId, x.CreatedAt });
     }
 }
+
+internal sealed class ChecklistTemplateConfiguration : IEntityTypeConfiguration<ChecklistTemplateRecord>
+{
+    public void Configure(EntityTypeBuilder<ChecklistTemplateRecord> b)
+    {
+        b.ToTable("checklist_template");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.Key, x.Version }).IsUnique();
+    }
+}
+
+internal sealed class InspectionRoundConfiguration : IEntityTypeConfiguration<InspectionRoundRecord>
+{
+    public void Configure(EntityTypeBuilder<InspectionRoundRecord> b)
+    {
+        b.ToTable("inspection_round");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => x.SiteId);
+    }
+}
+
+internal sealed class InspectionConfiguration : IEntityTypeConfiguration<InspectionRecord>
+{
+    public void Configure(EntityTypeBuilder<InspectionRecord> b)
+    {
+        b.ToTable("inspection");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(x => x.Template).WithMany().HasForeignKey(x => x.TemplateId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.TenantId, x.SubmissionId }).IsUnique();
+        b.HasIndex(x => new { x.RoundId, x.DueLocal });
+        b.HasIndex(x => new { x.SiteId, x.SubmittedAt });
+    }
+}
+
+internal sealed class FieldPhotoConfiguration : IEntityTypeConfiguration<FieldPhotoRecord>
+{
+    public void Configure(EntityTypeBuilder<FieldPhotoRecord> b)
+    {
+        b.ToTable("field_photo");
+        b.HasIndex(x => x.InspectionId);
+        b.HasIndex(x => x.WorkOrderId);
+    }
+}
+
+internal sealed class WorkOrderConfiguration : IEntityTypeConfiguration<WorkOrderRecord>
+{
+    public void Configure(EntityTypeBuilder<WorkOrderRecord> b)
+    {
+        b.ToTable("work_order");
+        b.HasOne(x => x.Site).WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.SiteId, x.State, x.DueDate });
+        // At most one work order per alarm, whatever opens it (a rule, a click, two servers at once).
+        b.HasIndex(x => x.AlarmId).IsUnique();
+        b.HasIndex(x => x.InspectionId);
+    }
+}
