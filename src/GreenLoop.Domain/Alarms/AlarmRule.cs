@@ -31,6 +31,9 @@ public sealed record AlarmRule
     public AlarmEscalation? Escalation { get; init; }
 
     public bool Enabled { get; init; } = true;
+
+    /// <summary>Open a work order for every alarm this rule raises (one per alarm; see docs/field-work.md).</summary>
+    public bool OpenWorkOrder { get; init; }
 }
 
 /// <summary>Who else hears about an alarm nobody acknowledged within <see cref="AfterMinutes"/>.</summary>

@@ -20,6 +20,7 @@ public static partial class KpiHosting
         services.AddOptions<KpiOptions>().Bind(configuration.GetSection(KpiOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // Field work settings (photo metadata, work-order service times) live beside the improvement loop's.
         services.AddOptions<GreenLoop.Pipeline.Optimise.Field.FieldOptions>().Bind(configuration.GetSection(GreenLoop.Pipeline.Optimise.Field.FieldOptions.Section));
+        services.AddHostedService<FieldWatcherWorker>();
         services.AddHostedService<KpiWatcherWorker>();
         return services;
     }
@@ -58,5 +59,42 @@ internal sealed partial class KpiWatcherWorker(KpiWatcher watcher, Microsoft.Ext
     private partial void LogSent(int count);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "KPI watcher pass failed; the next pass tries again")]
+    private partial void LogFailed(Exception exception);
+}
+
+/// <summary>Runs <see cref="GreenLoop.Pipeline.Optimise.Field.FieldWatcher.CheckAsync"/> every <c>GreenLoop:Field:CheckSeconds</c>.</summary>
+internal sealed partial class FieldWatcherWorker(GreenLoop.Pipeline.Optimise.Field.FieldWatcher watcher,
+    Microsoft.Extensions.Options.IOptions<GreenLoop.Pipeline.Optimise.Field.FieldOptions> options, TimeProvider clock, ILogger<FieldWatcherWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            var period = TimeSpan.FromSeconds(Math.Clamp(options.Value.CheckSeconds, 1, 3600));
+            await Task.Delay(period, clock, stoppingToken);
+            using var timer = new PeriodicTimer(period, clock);
+            do
+            {
+                try
+                {
+                    var (opened, reminded) = await watcher.CheckAsync(stoppingToken);
+                    if (opened + reminded > 0) LogDone(opened, reminded);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    LogFailed(ex);
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Field watcher: {Opened} work order(s) opened from alarms, {Reminded} overdue reminder(s) sent")]
+    private partial void LogDone(int opened, int reminded);
+
+    [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "Field watcher pass failed; the next pass tries again")]
     private partial void LogFailed(Exception exception);
 }

@@ -11,6 +11,9 @@ public sealed class FieldOptions
     /// </summary>
     public bool KeepPhotoLocation { get; set; }
 
+    /// <summary>Seconds between two passes of the field watcher (alarm-born work orders, overdue reminders). Default 30.</summary>
+    public int CheckSeconds { get; set; } = 30;
+
     /// <summary>Service time of a work order by priority, days: its due date is the day it is opened plus these.</summary>
     public int UrgentDays { get; set; } = 1;
     public int HighDays { get; set; } = 3;
