@@ -74,6 +74,7 @@ public static class PipelineRegistration
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.WorkOrderService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldWatcher>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldReports>();
         services.TryAddSingleton<IAlarmNotifier, LoggingAlarmNotifier>();
         // The subscribers of derived changes: the alarm evaluator's queue and the live pages.
         services.AddSingleton<DerivedChangeFeed>();

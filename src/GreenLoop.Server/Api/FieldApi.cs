@@ -66,7 +66,38 @@ public static class FieldApi
             .WithSummary("Attach a photo before or after the repair (JPEG or PNG, at most 8 MB; location metadata removed)").RequirePermission(Permissions.Operate);
         app.MapPost("/api/v1/alarms/{id:long}/work-order", FromAlarm).WithTags("Field work").Produces<WorkOrderView>(StatusCodes.Status201Created).Produces<WorkOrderView>()
             .WithSummary("The alarm's work order: opens one (201) unless the alarm has one (200); the alarm's history names it").RequirePermission(Permissions.Operate);
+        app.MapGet("/api/v1/sites/{site}/field-report", Report).WithTags("Field work").Produces<FieldReport>()
+            .WithSummary("Compliance per template and week, failure rate per item, mean time to repair, open work by node and age, for local days from..to (default: the last 28 days)")
+            .RequirePermission(Permissions.Read);
+        app.MapGet("/api/v1/sites/{site}/field-report.xlsx", ReportWorkbookOf).WithTags("Field work").WithSummary("The field-work report as an Excel workbook")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), Pipeline.Model.Accounting.ReportWorkbook.ContentType).RequirePermission(Permissions.Read);
         return app;
+    }
+
+    private static async Task<(Storage.SiteModel? Site, DateOnly From, DateOnly To)> RangeAsync(string site, string? from, string? to, FieldService field, Storage.ISiteCatalog sites,
+        TenantContext tenant, CancellationToken ct)
+    {
+        var model = await sites.GetSiteAsync(tenant.TenantId, site, ct);
+        if (model is null) return (null, default, default);
+        var today = DateOnly.FromDateTime(field.LocalNow(model));
+        var last = Day(to, "to") ?? today;
+        return (model, Day(from, "from") ?? last.AddDays(-27), last);
+    }
+
+    internal static async Task<IResult> Report(string site, string? from, string? to, FieldService field, FieldReports reports, Storage.ISiteCatalog sites, TenantContext tenant,
+        CancellationToken ct)
+    {
+        var (model, first, last) = await RangeAsync(site, from, to, field, sites, tenant, ct);
+        return model is null ? TypedResults.NotFound() : await ApiResults.Answer(() => reports.ReportAsync(tenant.TenantId, site, first, last, ct));
+    }
+
+    internal static async Task<IResult> ReportWorkbookOf(string site, string? from, string? to, FieldService field, FieldReports reports, Storage.ISiteCatalog sites,
+        TenantContext tenant, CancellationToken ct)
+    {
+        var (model, first, last) = await RangeAsync(site, from, to, field, sites, tenant, ct);
+        if (model is null || await reports.ReportAsync(tenant.TenantId, site, first, last, ct) is not { } report) return TypedResults.NotFound();
+        return TypedResults.File(Pipeline.Model.Accounting.ReportWorkbook.Field(report, model.Definition.NameZh ?? model.Definition.Name),
+            Pipeline.Model.Accounting.ReportWorkbook.ContentType, Pipeline.Model.Accounting.ReportWorkbook.FileName(site, "field-work", $"{report.From}_{report.To}"));
     }
 
     private static readonly JsonSerializerOptions _json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
