@@ -124,6 +124,45 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
                 TenantId = tenant, ProjectId = project.Id, Name = "验收报告.pdf", ContentType = "application/pdf",
                 Content = Enumerable.Range(0, 256).Select(i => (byte)(255 - i)).ToArray(), UploadedBy = "zhang", UploadedAt = 14,
             });
+            // Field work: a template, a round, an inspection with a photo (every byte value), and the work order its failed item opened.
+            var template = new Storage.Catalog.ChecklistTemplateRecord
+            {
+                TenantId = tenant, SiteId = site.Id, Key = "bag-filter", Version = 2, Body = """{"key":"bag-filter","name":"布袋除尘点检","items":[{"key":"dp","type":"Number","unit":"Pa","min":800,"max":1500}]}""",
+                Retired = true, CreatedBy = "zhang", CreatedAt = 15,
+            };
+            db.ChecklistTemplates.Add(template);
+            var round = new Storage.Catalog.InspectionRoundRecord
+            {
+                TenantId = tenant, SiteId = site.Id, Body = """{"name":"Stack round","template":"bag-filter","schedule":{"kind":"Daily","times":["09:00"]}}""", Active = false,
+                CreatedBy = "zhang", CreatedAt = 15, UpdatedAt = 16, NotifiedMissedAt = 17,
+            };
+            db.InspectionRounds.Add(round);
+            await db.SaveChangesAsync(_ct);
+            var inspection = new Storage.Catalog.InspectionRecord
+            {
+                TenantId = tenant, SiteId = site.Id, TemplateId = template.Id, RoundId = round.Id, DueLocal = "2026-06-01T09:00", SubmissionId = "6f1c2d9e-phone-0001",
+                Answers = """[{"item":"dp","number":1720.5}]""", Outcomes = """[{"item":"dp","failed":true,"reason":"above"}]""", Failed = 1, Location = "22.54N 113.93E",
+                DoneBy = "wang", StartedAt = 18, SubmittedAt = 19,
+            };
+            db.Inspections.Add(inspection);
+            await db.SaveChangesAsync(_ct);
+            var workOrder = new Storage.Catalog.WorkOrderRecord
+            {
+                TenantId = tenant, SiteId = site.Id, State = "Done", Priority = "High", DueDate = "2026-06-04", Body = """{"title":"更换滤袋","hours":2.5}""",
+                History = """[{"at":"2026-06-01T01:00:00Z","by":"wang","what":"opened"}]""", InspectionId = inspection.Id, Item = "dp", AlarmId = 1, EscalatedAt = 20,
+                CreatedBy = "wang", CreatedAt = 19, UpdatedAt = 21,
+            };
+            db.WorkOrders.Add(workOrder);
+            await db.SaveChangesAsync(_ct);
+            db.FieldPhotos.Add(new Storage.Catalog.FieldPhotoRecord
+            {
+                TenantId = tenant, InspectionId = inspection.Id, Item = "dp", Name = "压差表.jpg", ContentType = "image/jpeg",
+                Content = Enumerable.Range(0, 256).Select(i => (byte)((i * 7) % 256)).ToArray(), TakenBy = "wang", TakenAt = 19,
+            });
+            db.FieldPhotos.Add(new Storage.Catalog.FieldPhotoRecord
+            {
+                TenantId = tenant, WorkOrderId = workOrder.Id, Item = "after", Name = "after.png", ContentType = "image/png", Content = [0x89, 0x50, 0x4E, 0x47], TakenBy = "wang", TakenAt = 21,
+            });
             return await db.SaveChangesAsync(_ct);
         }, _ct);
         var rule = await store.SaveAlarmRuleAsync(site.Id, new AlarmRule

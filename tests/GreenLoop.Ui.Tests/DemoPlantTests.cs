@@ -43,7 +43,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
-        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/audits", "audits"), ("/projects", "projects"), ("/models", "models"), ("/import", "import"), ("/manual-entry", "manual-entry"),
+        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/audits", "audits"), ("/projects", "projects"), ("/models", "models"), ("/rounds", "rounds"), ("/work-orders", "work-orders"), ("/import", "import"), ("/manual-entry", "manual-entry"),
         ("/users", "users"), ("/account", "account"),
     ];
 
@@ -67,7 +67,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         await watched.GotoAsync("/sites/demo/alarms", "alarms");
 
         var links = page.Locator(".mainnav a");
-        Assert.Equal(14, await links.CountAsync());
+        Assert.Equal(16, await links.CountAsync());
         for (var i = 0; i < await links.CountAsync(); i++)
             Assert.True(await OnScreenAsync(links.Nth(i), width), $"{await links.Nth(i).InnerTextAsync()} is off screen at {width} px");
         // The administrator's own links and the language switch too; the page does not scroll sideways.
@@ -102,7 +102,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
 
         Assert.Equal("true", await toggle.GetAttributeAsync("aria-expanded"));
         var links = page.Locator(".mainnav a");
-        Assert.Equal(14, await links.CountAsync());
+        Assert.Equal(16, await links.CountAsync());
         for (var i = 0; i < await links.CountAsync(); i++)
         {
             await links.Nth(i).ScrollIntoViewIfNeededAsync();

@@ -40,6 +40,14 @@ public static class UiRoutes
     public static string Models(string site) =>
         site == DefaultSite ? "~/models" : "~/models?site=" + Uri.EscapeDataString(site);
 
+    /// <summary><c>~/rounds</c> for the default site, else <c>~/rounds?site={site}</c>: today's inspection rounds, done on a phone.</summary>
+    public static string Rounds(string site) =>
+        site == DefaultSite ? "~/rounds" : "~/rounds?site=" + Uri.EscapeDataString(site);
+
+    /// <summary><c>~/work-orders</c> for the default site, else <c>~/work-orders?site={site}</c>: my work, open work and one work order.</summary>
+    public static string WorkOrders(string site) =>
+        site == DefaultSite ? "~/work-orders" : "~/work-orders?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/factors</c> for the default site, else <c>~/factors?site={site}</c> (the site whose overrides are shown).</summary>
     public static string Factors(string site) =>
         site == DefaultSite ? "~/factors" : "~/factors?site=" + Uri.EscapeDataString(site);
@@ -76,6 +84,8 @@ public static class UiRoutes
         "kpis" => Kpis(site),
         "projects" => Projects(site),
         "models" => Models(site),
+        "rounds" => Rounds(site),
+        "workOrders" => WorkOrders(site),
         "alarms" => Alarms(site),
         "alarmRules" => AlarmRules(site),
         "channels" => Channels(site),

@@ -59,6 +59,22 @@ internal static class ApiRouteCases
             """;
     }
 
+    private const string BTemplateJson = """
+        {"key":"b-walk","name":"B walk checklist","items":[{"key":"ok","text":"B walk item","type":"PassFail"}]}
+        """;
+
+    private const string BRoundJson = """
+        {"round":{"name":"B walk round","template":"b-walk","schedule":{"kind":"Daily","times":["09:00"],"windowMinutes":60},"assignee":{"role":"operator"}}}
+        """;
+
+    /// <summary>A photo part (a valid JPEG, so a call naming A's work order is refused for not finding it, not for its file).</summary>
+    private static ByteArrayContent BPhoto()
+    {
+        var file = new ByteArrayContent(FieldPhotos.Jpeg());
+        file.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+        return file;
+    }
+
     public static readonly IReadOnlyDictionary<string, RouteCase> All = new Dictionary<string, RouteCase>(StringComparer.Ordinal)
     {
         // Readings and the quarantine.
@@ -236,6 +252,34 @@ internal static class ApiRouteCases
         ["POST /api/v1/sites/{site}/mv-models/{id}/adjustments"] = Json(_ => """{"from":"2025-06-01","to":"2025-06-02","amount":1,"reason":"B walk"}"""),
         ["GET /api/v1/sites/{site}/mv-models/{id}/savings"] = _get,
 
+        // Field work. B's bodies are valid, so that a call naming A's round or work order is refused for not finding it.
+        ["GET /api/v1/sites/{site}/checklist-templates"] = _get,
+        ["POST /api/v1/sites/{site}/checklist-templates"] = Json(_ => BTemplateJson),
+        ["GET /api/v1/sites/{site}/checklist-templates/{key}"] = _get,
+        ["GET /api/v1/sites/{site}/checklist-templates/{key}/export"] = _get,
+        ["GET /api/v1/sites/{site}/rounds"] = _get,
+        ["POST /api/v1/sites/{site}/rounds"] = Json(_ => BRoundJson),
+        ["PUT /api/v1/sites/{site}/rounds/{id}"] = Json(_ => BRoundJson),
+        ["GET /api/v1/sites/{site}/rounds/occurrences"] = _get,
+        ["GET /api/v1/sites/{site}/inspections"] = _get,
+        // B's phone sends A's submission id: it lands as B's own inspection (or answers B's own), never A's.
+        ["POST /api/v1/sites/{site}/inspections"] = new(_ => new MultipartFormDataContent
+        {
+            { new StringContent($$"""{"submissionId":"{{SubmissionId}}","template":"b-walk","answers":[{"item":"ok","pass":true}]}""", Encoding.UTF8, "application/json"), "submission" },
+            { BPhoto(), "photo.ok", "b-walk.jpg" },
+        }),
+        ["GET /api/v1/sites/{site}/inspections/{id}"] = _get,
+        ["GET /api/v1/sites/{site}/field-photos/{id}"] = _get,
+        ["GET /api/v1/sites/{site}/work-orders"] = _get,
+        ["POST /api/v1/sites/{site}/work-orders"] = Json(_ => """{"title":"B walk work order","priority":"Low","dueDate":"2199-01-01"}"""),
+        ["GET /api/v1/sites/{site}/work-orders/{id}"] = _get,
+        ["PUT /api/v1/sites/{site}/work-orders/{id}"] = Json(_ => """{"comment":"B walk"}"""),
+        ["POST /api/v1/sites/{site}/work-orders/{id}/photos"] = new(_ => new MultipartFormDataContent { { BPhoto(), "file", "b-walk.jpg" }, { new StringContent("after"), "item" } }),
+        // B names A's alarm: not found, no work order opened, nothing written in A's alarm history.
+        ["POST /api/v1/alarms/{id}/work-order"] = _empty,
+        ["GET /api/v1/sites/{site}/field-report"] = _get,
+        ["GET /api/v1/sites/{site}/field-report.xlsx"] = _get,
+
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,
         ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
@@ -261,6 +305,11 @@ internal static class ApiRouteCases
         "GET /api/v1/sites/{site}/projects" => [("id", a.ProjectIds), ("modelId", a.MvModelIds)],
         "GET /api/v1/sites/{site}/projects/portfolio" => [("project", a.ProjectIds)],
         "GET /api/v1/sites/{site}/mv-models" => [("id", a.MvModelIds), ("projectId", a.ProjectIds)],
+        "GET /api/v1/sites/{site}/checklist-templates" => [("id", a.TemplateIds)],
+        "GET /api/v1/sites/{site}/rounds" => [("id", a.RoundIds)],
+        "GET /api/v1/sites/{site}/rounds/occurrences" => [("round", a.RoundIds), ("inspection", a.InspectionIds)],
+        "GET /api/v1/sites/{site}/inspections" => [("id", a.InspectionIds), ("templateId", a.TemplateIds)],
+        "GET /api/v1/sites/{site}/work-orders" => [("id", a.WorkOrderIds), ("inspection", a.InspectionIds), ("alarm", a.AlarmIds)],
         // Each tenant's audit chain is numbered from 1, so B's numbers are A's numbers too: B's entries are told from
         // A's by their hashes (TenantIsolationTests) and by A's marked text (checked on every answer).
         _ => [],
@@ -298,6 +347,11 @@ internal static class ApiRouteCases
             "id" when p.Contains("/projects/", StringComparison.Ordinal) => Ids(a.ProjectIds, []),
             "documentId" => Ids(a.ProjectDocumentIds, []),
             "id" when p.Contains("/mv-models/", StringComparison.Ordinal) => Ids(a.MvModelIds, []),
+            "key" when p.Contains("/checklist-templates/", StringComparison.Ordinal) => [new(TemplateKey, ValueKind.AOnlyKey)],
+            "id" when p.Contains("/rounds/", StringComparison.Ordinal) => Ids(a.RoundIds, []),
+            "id" when p.Contains("/inspections/", StringComparison.Ordinal) => Ids(a.InspectionIds, []),
+            "id" when p.Contains("/field-photos/", StringComparison.Ordinal) => Ids(a.FieldPhotoIds, []),
+            "id" when p.Contains("/work-orders/", StringComparison.Ordinal) => Ids(a.WorkOrderIds, []),
             // Tenant A is the default tenant.
             "tenant" => [new("default", ValueKind.Shared), new("tenant-b", ValueKind.Shared)],
             _ => null,

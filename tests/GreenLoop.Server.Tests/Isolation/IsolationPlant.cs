@@ -17,7 +17,8 @@ internal sealed record TenantAObjects(
     IReadOnlyList<long> UserIds, IReadOnlyList<long> KeyIds, IReadOnlyList<long> DeliveryIds, IReadOnlyList<long> QuarantineIds,
     IReadOnlyList<long> AuditSeqs, IReadOnlyList<long> EntryIds, IReadOnlyList<long> AlarmIds, IReadOnlyList<long> QuantityIds,
     IReadOnlyList<long> ReviewIds, IReadOnlyList<long> ActionIds, IReadOnlyList<long> CpAuditIds,
-    IReadOnlyList<long> ProjectIds, IReadOnlyList<long> ProjectDocumentIds, IReadOnlyList<long> MvModelIds);
+    IReadOnlyList<long> ProjectIds, IReadOnlyList<long> ProjectDocumentIds, IReadOnlyList<long> MvModelIds,
+    IReadOnlyList<long> TemplateIds, IReadOnlyList<long> RoundIds, IReadOnlyList<long> InspectionIds, IReadOnlyList<long> FieldPhotoIds, IReadOnlyList<long> WorkOrderIds);
 
 /// <summary>
 /// Two tenants on one server (real SQLite file, real webhook receiver on 127.0.0.1). Tenant A is the default tenant,
@@ -40,6 +41,10 @@ internal sealed class IsolationPlant : IAsyncDisposable
     public const string SharedSource = "gateway";
     public const string AlphaSource = "a-plc";
     public const string LockedPeriod = "2025-06";
+    public const string TemplateKey = "A-only-check";
+
+    /// <summary>A's inspection's submission id (no mark: tenant B sends the same id, which must land as B's own).</summary>
+    public const string SubmissionId = "walk-submission-0001";
     public const string APerson = "A-only-person";
     public const string AUserName = "A-only-alice";
     public const string BUserName = "B-only-bob";
@@ -257,6 +262,35 @@ internal sealed class IsolationPlant : IAsyncDisposable
         await ASendAsync(HttpMethod.Put, $"/api/v1/sites/{Shared}/projects/{projectId}/state",
             $$$"""{"state":"Proposed","modelId":{{{mvModel.GetProperty("id").GetInt64()}}},"note":"A-only note"}""", HttpStatusCode.OK);
 
+        // Field work: a checklist template, a round, an inspection with a photo whose failed number opened a work order,
+        // a work order by hand and one opened from A's alarm (no recipients, not overdue: nothing is notified).
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/checklist-templates", $$$"""
+            {"key":"{{{TemplateKey}}}","name":"A-only checklist","nameZh":"甲方专用点检","items":[
+              {"key":"dp","text":"A-only filter pressure","type":"Number","unit":"Pa","min":800,"max":1500,"onFail":{"severity":"High","workOrder":true}},
+              {"key":"stack","text":"A-only stack photo","type":"Photo","photos":1}]}
+            """, HttpStatusCode.OK);
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/rounds", $$$"""
+            {"round":{"name":"A-only round","template":"{{{TemplateKey}}}","node":"press","schedule":{"kind":"Daily","times":["09:00"],"windowMinutes":60},
+             "assignee":{"person":"A-only-person"} } }
+            """, HttpStatusCode.Created);
+        using (var submission = new MultipartFormDataContent())
+        {
+            submission.Add(new StringContent($$$"""
+                {"submissionId":"{{{SubmissionId}}}","template":"{{{TemplateKey}}}","answers":[{"item":"dp","number":987654.321,"note":"A-only reading"}]}
+                """, Encoding.UTF8, "application/json"), "submission");
+            var picture = new ByteArrayContent(FieldPhotos.Jpeg());
+            picture.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            submission.Add(picture, "photo.stack", "A-only-stack.jpg");
+            using var submitted = await A.PostAsync($"/api/v1/sites/{Shared}/inspections", submission);
+            var inspection = await Http.JsonAsync(submitted);
+            Assert.True(submitted.StatusCode == HttpStatusCode.Created, inspection.ToString());
+            Assert.Single(inspection.GetProperty("workOrders").EnumerateArray());
+        }
+        await ASendAsync(HttpMethod.Post, $"/api/v1/sites/{Shared}/work-orders",
+            """{"title":"A-only work order","node":"press","priority":"High","assignee":"A-only-person","dueDate":"2199-01-01"}""", HttpStatusCode.Created);
+        await ASendAsync(HttpMethod.Post, $"/api/v1/alarms/{alarmId}/work-order", """{"title":"A-only alarm work order","priority":"Urgent","dueDate":"2199-01-01"}""", HttpStatusCode.Created);
+        var inspections = await AGetAsync($"/api/v1/sites/{Shared}/inspections");
+
         // Raised, acknowledged and the test message: three deliveries to A's hook, each logged under A.
         var deliveries = await WaitForADeliveriesAsync(3);
         AObjects = new TenantAObjects(alarmId, entryId, importId,
@@ -266,13 +300,17 @@ internal sealed class IsolationPlant : IAsyncDisposable
             Ids(await AGetAsync($"/api/v1/sites/{Shared}/quantities"), "id"),
             Ids(await AGetAsync($"/api/v1/sites/{Shared}/reviews"), "id"), Ids(await AGetAsync($"/api/v1/sites/{Shared}/actions"), "id"),
             Ids(await AGetAsync($"/api/v1/sites/{Shared}/cp-audits"), "id"),
-            Ids(await AGetAsync($"/api/v1/sites/{Shared}/projects"), "id"), [projectDocumentId], Ids(await AGetAsync($"/api/v1/sites/{Shared}/mv-models"), "id"));
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/projects"), "id"), [projectDocumentId], Ids(await AGetAsync($"/api/v1/sites/{Shared}/mv-models"), "id"),
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/checklist-templates"), "id"), Ids(await AGetAsync($"/api/v1/sites/{Shared}/rounds"), "id"), Ids(inspections, "id"),
+            [.. inspections.EnumerateArray().SelectMany(i => i.GetProperty("photos").EnumerateArray()).Select(p => p.GetProperty("id").GetInt64())],
+            Ids(await AGetAsync($"/api/v1/sites/{Shared}/work-orders"), "id"));
         Assert.Equal(2, AObjects.UserIds.Count);
         Assert.Equal(2, AObjects.KeyIds.Count);
         Assert.Single(AObjects.QuarantineIds);
         Assert.NotEmpty(AObjects.AuditSeqs);
         Assert.Single(AObjects.ProjectIds);
         Assert.Single(AObjects.MvModelIds);
+        Assert.Equal((1, 1, 1, 1, 3), (AObjects.TemplateIds.Count, AObjects.RoundIds.Count, AObjects.InspectionIds.Count, AObjects.FieldPhotoIds.Count, AObjects.WorkOrderIds.Count));
     }
 
     private async Task SetUpTenantBAsync()

@@ -57,6 +57,15 @@ internal static class TenantASnapshot
             $"/api/v1/sites/{IsolationPlant.Shared}/projects/{a.ProjectIds[0]}",
             $"/api/v1/sites/{IsolationPlant.Shared}/projects/portfolio",
             $"/api/v1/sites/{IsolationPlant.Shared}/mv-models/{a.MvModelIds[0]}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/checklist-templates",
+            $"/api/v1/sites/{IsolationPlant.Shared}/checklist-templates/{IsolationPlant.TemplateKey}?version=1",
+            $"/api/v1/sites/{IsolationPlant.Shared}/rounds",
+            // A past day: every occurrence is settled (missed), so the answer does not change with the time of day.
+            $"/api/v1/sites/{IsolationPlant.Shared}/rounds/occurrences?from=2025-03-01&to=2025-03-02",
+            $"/api/v1/sites/{IsolationPlant.Shared}/inspections",
+            $"/api/v1/sites/{IsolationPlant.Shared}/inspections/{a.InspectionIds[0]}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/work-orders",
+            .. a.WorkOrderIds.Select(id => $"/api/v1/sites/{IsolationPlant.Shared}/work-orders/{id}"),
         ];
         var snapshot = new List<(string, string)>();
         foreach (var url in urls) snapshot.Add((url, Stable(await plant.AGetAsync(url))));
@@ -64,6 +73,11 @@ internal static class TenantASnapshot
         var store = plant.Factory.Services.GetRequiredService<GreenLoopStore>();
         foreach (var (key, meter) in (await store.LoadMetersAsync(plant.TenantA, CancellationToken.None)).OrderBy(m => m.Key, StringComparer.Ordinal))
             snapshot.Add(($"readings of {key}", (await store.CountReadingsAsync(new MeterId(meter.Id), CancellationToken.None)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        foreach (var photo in a.FieldPhotoIds)
+        {
+            using var response = await plant.A.GetAsync($"/api/v1/sites/{IsolationPlant.Shared}/field-photos/{photo}");
+            snapshot.Add(($"photo {photo}", $"{(int)response.StatusCode} {Convert.ToHexString(await response.Content.ReadAsByteArrayAsync())}"));
+        }
         snapshot.Add(("calls to A's webhook", plant.Hooks.Bodies("A-only").Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         return snapshot;
     }

@@ -124,6 +124,12 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
         var site = await SiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
         Throw(Validate(body));
+        if (id is { } roundId)
+        {
+            // A round that is not the site's is not found, whatever else is wrong with the request.
+            await using var db = catalog.Open(tenantId);
+            if (!await db.InspectionRounds.AnyAsync(r => r.SiteId == site.Id && r.Id == roundId, ct)) return null;
+        }
         if (body.Node is { } node && site.Nodes.All(n => n.Key != node)) throw new BadInputException($"node: no node '{node}' at this site");
         if (await TemplateAsync(tenantId, siteKey, body.Template, null, ct) is null) throw new BadInputException($"template: no template '{body.Template}' at this site");
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -296,12 +302,16 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
 
     private static string Safe(string name) => Path.GetFileName(name) is { Length: > 0 and <= 200 } n ? n : "photo";
 
+    /// <summary>The inspection stored under a submission id, or null; an id used at another site of the tenant is refused.</summary>
     private async Task<InspectionView?> ExistingAsync(long tenantId, SiteModel site, string submissionId, CancellationToken ct)
     {
-        long? id;
+        (long Id, long SiteId)? found;
         await using (var db = catalog.Open(tenantId))
-            id = await db.Inspections.AsNoTracking().Where(i => i.SubmissionId == submissionId).Select(i => (long?)i.Id).FirstOrDefaultAsync(ct);
-        return id is { } found ? await InspectionAsync(tenantId, site.Definition.Key, found, ct) : null;
+            found = await db.Inspections.AsNoTracking().Where(i => i.SubmissionId == submissionId).Select(i => new ValueTuple<long, long>(i.Id, i.SiteId)).Cast<(long, long)?>()
+                .FirstOrDefaultAsync(ct);
+        if (found is not { } f) return null;
+        if (f.SiteId != site.Id) throw new BadInputException("submissionId: this id was used for an inspection at another site; a new submission needs a new id");
+        return await InspectionAsync(tenantId, site.Definition.Key, f.Id, ct);
     }
 
     public async Task<InspectionView?> InspectionAsync(long tenantId, string siteKey, long id, CancellationToken ct)

@@ -175,6 +175,22 @@ export function wallClock(iso) {
   return { date: `${y}-${mo}-${d}`, time: `${h}:${mi}`, ms: Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) };
 }
 
+/**
+ * An instant (ISO, e.g. UTC "…Z") as the wall clock of a time zone (the site's, not the browser's): "2026-05-10 14:07";
+ * without a zone, in UTC and marked so.
+ */
+export function formatInstant(iso, timeZone) {
+  if (!iso) return t('common.none');
+  try {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+      timeZone: timeZone || 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${timeZone ? '' : ' UTC'}`;
+  } catch {
+    return iso;
+  }
+}
+
 /** "2026-11-23 15:30" from an ISO string; the date is left out when it equals omitDate. */
 export function formatWall(iso, omitDate) {
   const w = wallClock(iso);

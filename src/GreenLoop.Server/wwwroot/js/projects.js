@@ -7,7 +7,7 @@
 // Data: GET/POST /api/v1/sites/{site}/projects, GET /projects/portfolio, GET /projects/{id}, PUT /projects/{id}/state,
 // POST /projects/{id}/documents, GET /projects/{id}/documents/{doc}, GET /projects/{id}/verification.xlsx,
 // GET /mv-models, GET /api/v1/sites/{site}.
-import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, unitLabel, carrierLabel, pageUrl, ApiError } from './common.js';
+import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, unitLabel, carrierLabel, pageUrl, ApiError, formatInstant } from './common.js';
 import { createChart, baseOption, valueAxis, colors, escapeHtml, dot } from './charts.js';
 
 const view = document.getElementById('projects');
@@ -71,16 +71,7 @@ function stateChip(state) {
 
 /** An instant (ISO, UTC) as the site's wall clock, "2026-05-10 14:07"; the site's zone, not the browser's. */
 function local(iso) {
-  if (!iso) return none();
-  const zone = siteDoc?.timeZone;
-  try {
-    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
-      timeZone: zone || 'UTC', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-    }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}${zone ? '' : ' UTC'}`;
-  } catch {
-    return iso;
-  }
+  return iso ? formatInstant(iso, siteDoc?.timeZone) : none();
 }
 
 function projectUrl(id) {
