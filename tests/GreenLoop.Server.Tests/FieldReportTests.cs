@@ -120,6 +120,11 @@ public sealed class FieldReportTests : IAsyncLifetime
         Assert.Equal(("kiln", 1, 0), (open.GetProperty("node").GetString(), open.GetProperty("open").GetInt32(), open.GetProperty("overdue").GetInt32()));
         Assert.Equal(5 + (13 + (40 / 60.0)) / 24, open.GetProperty("oldestAgeDays").GetDouble(), 9);
 
+        // The round was made on Monday 3 March: a range from the day before counts nothing more.
+        var earlier = await OkAsync(await _client.GetAsync("/api/v1/sites/fr/field-report?from=2025-03-02&to=2025-03-10"));
+        Assert.Equal(14, earlier.GetProperty("compliance").EnumerateArray().Where(r => r.GetProperty("week").GetString() == "2025-03-03").Sum(r => r.GetProperty("due").GetInt32()));
+        Assert.DoesNotContain(earlier.GetProperty("compliance").EnumerateArray(), r => r.GetProperty("week").GetString() == "2025-02-24");
+
         using var xlsx = await _client.GetAsync("/api/v1/sites/fr/field-report.xlsx?from=2025-03-03&to=2025-03-10");
         Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
         var book = await OpenPyxl.ReadAsync(await xlsx.Content.ReadAsByteArrayAsync());

@@ -186,6 +186,8 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
         foreach (var r in rounds)
         {
             var body = JsonSerializer.Deserialize<RoundBody>(r.Body, Json)!;
+            // A round is due from the (local) day it was made: no missed occurrences from before it existed.
+            var created = calendar.ToLocal(r.CreatedAt).Date;
             if (person is not null && body.Assignee.Person != person && (body.Assignee.Role is null || roles is null || !roles.Contains(body.Assignee.Role))) continue;
             // One day more than asked, so the last occurrence knows the next one.
             var times = body.Schedule.Occurrences(from, to.AddDays(1));
@@ -193,6 +195,7 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
             {
                 var due = times[k];
                 if (DateOnly.FromDateTime(due) > to) break;
+                if (due < created) continue;
                 var key = due.ToString(LocalFormat, CultureInfo.InvariantCulture);
                 var inspection = done.GetValueOrDefault((r.Id, key));
                 DateTime? submitted = inspection is null ? null : calendar.ToLocal(inspection.SubmittedAt);
