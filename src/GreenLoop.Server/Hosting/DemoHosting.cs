@@ -29,8 +29,32 @@ internal sealed partial class DemoPlantService(
     TimeProvider clock, ILoggerFactory loggers, ILogger<DemoPlantService> logger, AlarmService? alarms = null,
     GreenLoop.Pipeline.Optimise.Kpis.KpiService? kpis = null, GreenLoop.Pipeline.Optimise.Kpis.QuantityService? quantities = null,
     GreenLoop.Pipeline.Optimise.Reviews.ReviewService? reviews = null, GreenLoop.Pipeline.Optimise.Projects.ProjectService? projects = null,
-    GreenLoop.Pipeline.Optimise.Verification.MvService? models = null) : BackgroundService
+    GreenLoop.Pipeline.Optimise.Verification.MvService? models = null, GreenLoop.Pipeline.Optimise.Field.FieldService? field = null,
+    GreenLoop.Pipeline.Optimise.Field.WorkOrderService? workOrders = null) : BackgroundService
 {
+    /// <summary>
+    /// Once, the demo's field work: three templates, their rounds, two inspections done with photos (the stack check's
+    /// high filter pressure opens a work order) and the work order of the planted NOx alarm.
+    /// </summary>
+    private async Task EnsureFieldWorkAsync(DateOnly anchor, CancellationToken ct)
+    {
+        if (field is null || workOrders is null) return;
+        if ((await field.TemplatesAsync(tenant.TenantId, DemoPlant.SiteKey, ct))?.Count is null or > 0) return;
+        foreach (var template in DemoFieldWork.Templates) await field.SaveTemplateAsync(tenant.TenantId, DemoPlant.SiteKey, template, "demo", ct);
+        foreach (var round in DemoFieldWork.Rounds) await field.SaveRoundAsync(tenant.TenantId, DemoPlant.SiteKey, null, round, active: true, "demo", ct);
+        foreach (var (submission, photos) in DemoFieldWork.Inspections(anchor))
+            await field.SubmitAsync(tenant.TenantId, DemoPlant.SiteKey, submission, photos, "demo", ct);
+        if (alarms is null) return;
+        var site = await store.GetSiteAsync(tenant.TenantId, DemoPlant.SiteKey, ct);
+        var nox = (await alarms.ListAsync(tenant.TenantId, new AlarmFilter { SiteId = site!.Id, Limit = 100 }, ct)).FirstOrDefault(a => a.RuleKey == "nox-permit");
+        if (nox is not null)
+            await workOrders.FromAlarmAsync(tenant.TenantId, nox.Id, new GreenLoop.Pipeline.Optimise.Field.WorkOrderBody
+            {
+                Title = "检查脱硝喷氨系统 Check the SNCR ammonia injection", Node = "kiln-stack", Priority = GreenLoop.Pipeline.Optimise.Field.WorkOrderPriority.High,
+                Description = "NOx 超过许可限值 180 mg/m³，检查喷枪与氨水流量。NOx above the 180 mg/m³ permit limit: check the lances and the ammonia flow.",
+            }, "demo", ct);
+    }
+
     /// <summary>
     /// Once the back-fill is derived, the demo's three projects if the site has none: the air programme commissioned,
     /// its baseline model fitted and, when the back-fill covers the model's periods and the model passes its checks,
@@ -147,6 +171,7 @@ internal sealed partial class DemoPlantService(
             await alarms.EvaluateSiteAsync(tenant.TenantId, DemoPlant.SiteKey, (now - TimeSpan.FromDays(days)).ToUnixTimeMilliseconds(), clock.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken);
         await EnsureReviewAsync(stoppingToken);
         await EnsureProjectsAsync(plant.AnchorDate, stoppingToken);
+        await EnsureFieldWorkAsync(plant.AnchorDate, stoppingToken);
         await gateway.StreamAsync(TimeSpan.FromSeconds(Math.Max(1, o.LiveIntervalSeconds)), stoppingToken);
     }
 
