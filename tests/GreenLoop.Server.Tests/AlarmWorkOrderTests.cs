@@ -6,6 +6,7 @@ using System.Text.Json;
 using GreenLoop.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace GreenLoop.Server.Tests;
 
@@ -61,23 +62,15 @@ public sealed class AlarmWorkOrderTests : IAsyncLifetime
         var body = $$"""{"readings":[{"meter":"awo.main","ts":"{{quarterEnd.ToString("O", CultureInfo.InvariantCulture)}}","value":500}]}""";
         (await _client.PostAsync("/api/v1/readings", new StringContent(body, Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
 
-        JsonElement? alarm = null, order = null;
-        for (var i = 0; i < 60 && order is null; i++)
-        {
-            await Task.Delay(500);
-            var alarms = await GetAsync("/api/v1/alarms?site=awo");
-            if (alarms.GetArrayLength() == 0) continue;
-            alarm = alarms[0];
-            var orders = await GetAsync("/api/v1/sites/awo/work-orders");
-            if (orders.GetArrayLength() > 0) order = orders[0];
-        }
-        Assert.True(alarm is not null, "no alarm was raised");
-        Assert.True(order is not null, "no work order was opened for the alarm");
-        var alarmId = alarm!.Value.GetProperty("id").GetInt64();
-        var orderId = order!.Value.GetProperty("id").GetInt64();
+        // The rule's alarm, then the watcher's work order for it.
+        var alarm = await Wait.ForAsync(() => GetAsync("/api/v1/alarms?site=awo"), a => a.GetArrayLength() > 0, _ => "no alarm was raised");
+        var order = await Wait.ForAsync(() => GetAsync("/api/v1/sites/awo/work-orders"), o => o.GetArrayLength() > 0, _ => "no work order was opened for the alarm");
+        var alarmId = alarm[0].GetProperty("id").GetInt64();
+        var orderId = order[0].GetProperty("id").GetInt64();
 
-        // More passes run; still one work order, and it names the alarm.
-        await Task.Delay(3500);
+        // More passes of the watcher (run here, not waited for): none opens another.
+        var watcher = _factory.Services.GetRequiredService<GreenLoop.Pipeline.Optimise.Field.FieldWatcher>();
+        for (var pass = 0; pass < 3; pass++) Assert.Equal(0, (await watcher.CheckAsync(CancellationToken.None)).Opened);
         var all = await GetAsync("/api/v1/sites/awo/work-orders");
         Assert.Equal(1, all.GetArrayLength());
         Assert.Equal(alarmId, all[0].GetProperty("alarm").GetInt64());

@@ -254,7 +254,6 @@ public static class FieldApi
         }
         var (order, created) = await orders.FromAlarmAsync(tenant.TenantId, id, body, ApiResults.Actor(http), ct);
         if (order is null) return TypedResults.NotFound();
-        if (!Permissions.Has(http.User, Permissions.Read, order.Site)) return TypedResults.NotFound();
         return created ? TypedResults.Created($"/api/v1/sites/{order.Site}/work-orders/{order.Id}", order) : TypedResults.Ok(order);
     }
 }

@@ -35,6 +35,11 @@ internal static class OpenApiConventions
         ["field"] = "The field a row was rejected on: `meter`, `ts`, `value`, `row`.",
         ["onRejected"] = "`200` (default) or `422`: answer 422 when any row was rejected (the valid rows are stored all the same).",
         ["kind"] = "The kind of reference row, e.g. `grid_ef`, `coal_coef`.",
+        ["optionId"] = "The numeric id of an option of the audit in the path.",
+        ["documentId"] = "The numeric id of a document of the project in the path.",
+        ["version"] = "A template version (1, 2, …); the latest when left out.",
+        ["mine"] = "`true`: only what is assigned to the caller (by user name or one of the caller's roles).",
+        ["open"] = "`true`: only the open ones (not done, verified or cancelled).",
     };
 
     public static void Configure(OpenApiOptions options)
