@@ -204,7 +204,7 @@ public sealed class RolesTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("superuser", null, "roles: 'superuser' is not a role; use one of administrator, energy-manager, carbon-accountant, viewer, park-administrator, ehs-lead")]
+    [InlineData("superuser", null, "roles: 'superuser' is not a role; use one of administrator, energy-manager, carbon-accountant, viewer, park-administrator, ehs-lead, inspector")]
     [InlineData("viewer", "nowhere", "roles: site 'nowhere' does not exist in this tenant")]
     public async Task CreateUser_UnknownRoleOrSite_400NamingTheField(string role, string? site, string expected)
     {

@@ -49,7 +49,7 @@ public static class FieldApi
         inspections.MapPost("/", Submit).Accepts<SubmissionForm>("multipart/form-data", "application/json")
             .Produces<InspectionView>(StatusCodes.Status201Created).Produces<InspectionView>()
             .WithSummary("Submit an inspection (JSON, or multipart with a part 'submission' and photos named 'photo.ITEM'): 201 when stored, 200 when this submissionId was stored before (a retry)")
-            .RequirePermission(Permissions.Operate);
+            .RequirePermission(Permissions.Inspect);
         inspections.MapGet("/{id:long}", Inspection).Produces<InspectionView>().WithSummary("An inspection: template version, answers, outcomes, photos, work orders it opened").RequirePermission(Permissions.Read);
         app.MapGet("/api/v1/sites/{site}/field-photos/{id:long}", Photo).WithTags("Field work").WithSummary("A photo of an inspection or a work order")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png").RequirePermission(Permissions.Read);
@@ -58,12 +58,12 @@ public static class FieldApi
         orders.MapGet("/", WorkOrders).Produces<IReadOnlyList<WorkOrderView>>().WithSummary("Work orders by due date (open=true: not done, verified or cancelled; mine=true: assigned to the caller)")
             .RequirePermission(Permissions.Read);
         orders.MapPost("/", CreateWorkOrder).Produces<WorkOrderView>(StatusCodes.Status201Created)
-            .WithSummary("Open a work order by hand: title, node, priority (due date from its service time unless given), assignee").RequirePermission(Permissions.Operate);
+            .WithSummary("Open a work order by hand: title, node, priority (due date from its service time unless given), assignee").RequirePermission(Permissions.Inspect);
         orders.MapGet("/{id:long}", WorkOrder).Produces<WorkOrderView>().WithSummary("A work order with its history and photos").RequirePermission(Permissions.Read);
         orders.MapPut("/{id:long}", ChangeWorkOrder).Produces<WorkOrderView>()
-            .WithSummary("Change a work order: state (as the lifecycle allows; verified needs 'improve'), assignee, due date, parts, hours, cost, comment").RequirePermission(Permissions.Operate);
+            .WithSummary("Change a work order: state (as the lifecycle allows; verified needs 'improve'), assignee, due date, parts, hours, cost, comment").RequirePermission(Permissions.Inspect);
         orders.MapPost("/{id:long}/photos", WorkOrderPhoto).Accepts<WorkOrderPhotoForm>("multipart/form-data").Produces<PhotoView>(StatusCodes.Status201Created)
-            .WithSummary("Attach a photo before or after the repair (JPEG or PNG, at most 8 MB; location metadata removed)").RequirePermission(Permissions.Operate);
+            .WithSummary("Attach a photo before or after the repair (JPEG or PNG, at most 8 MB; location metadata removed)").RequirePermission(Permissions.Inspect);
         app.MapPost("/api/v1/alarms/{id:long}/work-order", FromAlarm).WithTags("Field work").Produces<WorkOrderView>(StatusCodes.Status201Created).Produces<WorkOrderView>()
             .WithSummary("The alarm's work order: opens one (201) unless the alarm has one (200); the alarm's history names it").RequirePermission(Permissions.Operate);
         app.MapGet("/api/v1/sites/{site}/field-report", Report).WithTags("Field work").Produces<FieldReport>()
@@ -213,6 +213,8 @@ public static class FieldApi
     {
         if (body is null) return TypedResults.BadRequest();
         if (WorkOrderService.Validate(body) is { Count: > 0 } errors) return TypedResults.ValidationProblem(errors, title: "The work order has errors; nothing was saved");
+        if (body.Assignee is not null && body.Assignee != http.User.Identity?.Name && !Permissions.Has(http.User, Permissions.Operate, site))
+            return Forbidden($"assignee: giving a work order to someone else needs the permission '{Permissions.Operate}'; leave it unassigned or assign it to yourself");
         return await orders.CreateAsync(tenant.TenantId, site, body, ApiResults.Actor(http), ct) is { } view
             ? TypedResults.Created($"/api/v1/sites/{site}/work-orders/{view.Id}", view) : TypedResults.NotFound();
     }
@@ -224,9 +226,36 @@ public static class FieldApi
     {
         body ??= new WorkOrderChange();
         if (body.State == WorkOrderState.Verified && !Permissions.Has(http.User, Permissions.Improve, site))
-            return TypedResults.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden, detail: $"verifying a work order needs the permission '{Permissions.Improve}' on site '{site}'");
+            return Forbidden($"verifying a work order needs the permission '{Permissions.Improve}' on site '{site}'");
+        if (!Permissions.Has(http.User, Permissions.Operate, site))
+        {
+            if (await orders.GetAsync(tenant.TenantId, site, id, ct) is not { } current) return TypedResults.NotFound();
+            if (InspectorRefusal(current, body, http.User.Identity?.Name ?? "") is { } refusal) return Forbidden(refusal);
+        }
         return await ApiResults.Answer(() => orders.ChangeAsync(tenant.TenantId, site, id, body, ApiResults.Actor(http), ct));
     }
+
+    /// <summary>
+    /// What a caller with <c>inspect</c> but not <c>operate</c> may not do to a work order: anything to another person's,
+    /// assigning it to someone else, moving its due date, cancelling it. Taking an unassigned one (assigning oneself) is allowed.
+    /// </summary>
+    internal static string? InspectorRefusal(WorkOrderView current, WorkOrderChange change, string user)
+    {
+        if (change.Assignee is not null && !string.Equals(change.Assignee, user, StringComparison.Ordinal))
+            return $"assignee: giving a work order to someone else needs the permission '{Permissions.Operate}'";
+        var mine = string.Equals(current.Order.Assignee, user, StringComparison.Ordinal);
+        var taking = current.Order.Assignee is null && string.Equals(change.Assignee, user, StringComparison.Ordinal);
+        if (!mine && !taking)
+            return $"work order #{current.Id} is {(current.Order.Assignee is null ? "not assigned to you; take it by assigning it to yourself" : $"assigned to {current.Order.Assignee}")}; working on another person's work order needs the permission '{Permissions.Operate}'";
+        if (change.DueDate is not null && change.DueDate != current.Order.DueDate)
+            return $"dueDate: moving a due date needs the permission '{Permissions.Operate}'";
+        if (change.State == WorkOrderState.Cancelled)
+            return $"state: cancelling a work order needs the permission '{Permissions.Operate}'";
+        return null;
+    }
+
+    private static IResult Forbidden(string detail) =>
+        TypedResults.Problem(title: "Forbidden", statusCode: StatusCodes.Status403Forbidden, detail: detail);
 
     internal static async Task<IResult> WorkOrderPhoto(string site, long id, HttpContext http, WorkOrderService orders, TenantContext tenant, CancellationToken ct)
     {
@@ -240,6 +269,12 @@ public static class FieldApi
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer, ct);
         var item = form["item"].FirstOrDefault() ?? "after";
+        if (!Permissions.Has(http.User, Permissions.Operate, site))
+        {
+            if (await orders.GetAsync(tenant.TenantId, site, id, ct) is not { } current) return TypedResults.NotFound();
+            if (current.Order.Assignee != http.User.Identity?.Name)
+                return Forbidden($"work order #{id} is not assigned to you; photos on another person's work order need the permission '{Permissions.Operate}'");
+        }
         return await orders.AttachAsync(tenant.TenantId, site, id, new PhotoUpload(item, file.FileName, buffer.ToArray()), ApiResults.Actor(http), ct) is { } photo
             ? TypedResults.Created($"/api/v1/sites/{site}/field-photos/{photo.Id}", photo) : TypedResults.NotFound();
     }

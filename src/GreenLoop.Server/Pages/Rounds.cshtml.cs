@@ -13,12 +13,12 @@ public sealed class RoundsModel : PageModel
 {
     public string Site { get; private set; } = UiRoutes.DefaultSite;
 
-    /// <summary>Whether the user may submit inspections (the API checks again).</summary>
-    public bool CanOperate { get; private set; }
+    /// <summary>Whether the user may submit inspections (permission <c>inspect</c>; the API checks again).</summary>
+    public bool CanInspect { get; private set; }
 
     public void OnGet(string? site)
     {
         Site = UiRoutes.SiteOrDefault(site);
-        CanOperate = Permissions.Has(User, Permissions.Operate, Site);
+        CanInspect = Permissions.Has(User, Permissions.Inspect, Site);
     }
 }

@@ -16,6 +16,9 @@ public sealed class WorkOrdersModel : PageModel
     /// <summary>Whether the user may open and change work orders (the API checks again).</summary>
     public bool CanOperate { get; private set; }
 
+    /// <summary>Whether the user may open work orders and work on their own (an inspector); the API checks again.</summary>
+    public bool CanInspect { get; private set; }
+
     /// <summary>Whether the user may verify a done work order.</summary>
     public bool CanImprove { get; private set; }
 
@@ -24,5 +27,6 @@ public sealed class WorkOrdersModel : PageModel
         Site = UiRoutes.SiteOrDefault(site);
         CanOperate = Permissions.Has(User, Permissions.Operate, Site);
         CanImprove = Permissions.Has(User, Permissions.Improve, Site);
+        CanInspect = Permissions.Has(User, Permissions.Inspect, Site);
     }
 }

@@ -21,8 +21,13 @@ public static class Permissions
     public const string Admin = "admin";
     /// <summary>Cleaner-production KPIs (define, set baseline, target and owner), reviews and actions.</summary>
     public const string Improve = "improve";
+    /// <summary>
+    /// Field work: submit inspections with their photos, open work orders by hand, and work on one's own work orders
+    /// (take, start, hold, finish, comment, photos). Assigning others, due dates, cancelling need <see cref="Operate"/>.
+    /// </summary>
+    public const string Inspect = "inspect";
 
-    public static readonly IReadOnlyList<string> All = [Read, ReadPark, Ingest, Operate, Configure, Account, Admin, Improve];
+    public static readonly IReadOnlyList<string> All = [Read, ReadPark, Ingest, Operate, Configure, Account, Admin, Improve, Inspect];
 
     /// <summary>What an API key may be given: gateways get <c>ingest</c>; integrations that only read get <c>read</c>.</summary>
     public static readonly IReadOnlyList<string> ForKeys = [Ingest, Read, ReadPark];
@@ -67,17 +72,20 @@ public static class Roles
     public const string ParkAdministrator = "park-administrator";
     /// <summary>The EHS or cleaner-production lead: KPIs and reviews, recorded quantities, reading everything.</summary>
     public const string EhsLead = "ehs-lead";
+    /// <summary>The shop-floor inspector (巡检员): does the rounds and the work orders given to them, reads the site.</summary>
+    public const string Inspector = "inspector";
 
-    public static readonly IReadOnlyList<string> All = [Administrator, EnergyManager, CarbonAccountant, Viewer, ParkAdministrator, EhsLead];
+    public static readonly IReadOnlyList<string> All = [Administrator, EnergyManager, CarbonAccountant, Viewer, ParkAdministrator, EhsLead, Inspector];
 
     public static IReadOnlyList<string> PermissionsOf(string role) => role switch
     {
         Administrator => Permissions.All,
-        EnergyManager => [Permissions.Read, Permissions.ReadPark, Permissions.Ingest, Permissions.Operate, Permissions.Configure, Permissions.Improve],
-        CarbonAccountant => [Permissions.Read, Permissions.ReadPark, Permissions.Operate, Permissions.Account],
+        EnergyManager => [Permissions.Read, Permissions.ReadPark, Permissions.Ingest, Permissions.Operate, Permissions.Configure, Permissions.Improve, Permissions.Inspect],
+        CarbonAccountant => [Permissions.Read, Permissions.ReadPark, Permissions.Operate, Permissions.Account, Permissions.Inspect],
         Viewer => [Permissions.Read, Permissions.ReadPark],
         ParkAdministrator => [Permissions.ReadPark],
-        EhsLead => [Permissions.Read, Permissions.ReadPark, Permissions.Operate, Permissions.Improve],
+        EhsLead => [Permissions.Read, Permissions.ReadPark, Permissions.Operate, Permissions.Improve, Permissions.Inspect],
+        Inspector => [Permissions.Read, Permissions.ReadPark, Permissions.Inspect],
         _ => [],
     };
 }

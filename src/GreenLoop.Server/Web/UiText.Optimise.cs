@@ -540,6 +540,7 @@ public sealed partial class UiText
         ("wo.saved", "工单 #{0} 已保存。", "Work order #{0} saved."),
         ("wo.changeFailed", "修改失败：", "Could not change the work order:"),
         ("wo.save", "保存", "Save"),
+        ("wo.take", "我来处理", "Take it"),
         ("wo.before", "维修前", "Before"),
         ("wo.after", "维修后", "After"),
         ("wo.addPhoto", "上传照片", "Add a photo"),

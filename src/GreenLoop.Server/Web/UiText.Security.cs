@@ -52,6 +52,7 @@ public sealed partial class UiText
         ("users.role.viewer", "只读用户", "Viewer"),
         ("users.role.park-administrator", "园区管理员（仅园区级数据）", "Park administrator (park-level figures only)"),
         ("users.role.ehs-lead", "环安/清洁生产负责人", "EHS / cleaner-production lead"),
+        ("users.role.inspector", "巡检员", "Inspector"),
         ("keys.list", "API 密钥", "API keys"),
         ("keys.new", "新建密钥", "New key"),
         ("keys.col.name", "名称", "Name"),

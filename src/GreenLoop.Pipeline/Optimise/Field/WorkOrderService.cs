@@ -71,7 +71,8 @@ public sealed class WorkOrderService(ISiteCatalog sites, ICatalogDb catalog, Met
         body = body with { DueDate = due };
         return new WorkOrderRecord
         {
-            TenantId = tenantId, SiteId = site.Id, State = nameof(WorkOrderState.Open), Priority = body.Priority.ToString(), DueDate = due,
+            // Opened with an assignee, it is assigned from the start (as giving one later assigns it).
+            TenantId = tenantId, SiteId = site.Id, State = body.Assignee is null ? nameof(WorkOrderState.Open) : nameof(WorkOrderState.Assigned), Priority = body.Priority.ToString(), DueDate = due,
             Body = JsonSerializer.Serialize(body, Json), History = JsonSerializer.Serialize(new[] { new WorkOrderEvent(Iso(now), by, "opened", null) }, Json),
             CreatedBy = by, CreatedAt = now, UpdatedAt = now,
         };

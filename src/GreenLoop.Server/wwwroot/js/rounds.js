@@ -9,7 +9,7 @@ import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, form
 
 const view = document.getElementById('rounds');
 const site = view.dataset.site;
-const canOperate = view.dataset.canOperate === 'true';
+const canInspect = view.dataset.canInspect === 'true';
 const list = document.getElementById('occurrences');
 const roundCard = document.getElementById('round-card');
 const listCard = document.getElementById('list-card');
@@ -328,7 +328,7 @@ function renderRound() {
     itemControl(item),
     item.type !== 'Photo' && item.photos > 0 ? photoControl(item) : null));
   document.getElementById('items').replaceChildren(...items);
-  document.getElementById('round-submit').hidden = !canOperate;
+  document.getElementById('round-submit').hidden = !canInspect;
   progress();
   refreshLive();
   clearInterval(liveTimer);

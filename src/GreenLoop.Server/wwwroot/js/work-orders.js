@@ -7,6 +7,9 @@ import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, form
 const view = document.getElementById('work-orders');
 const site = view.dataset.site;
 const canOperate = view.dataset.canOperate === 'true';
+// An inspector (inspect without operate) works on their own work orders and may take an unassigned one.
+const canInspect = view.dataset.canInspect === 'true';
+const me = view.dataset.user;
 const canImprove = view.dataset.canImprove === 'true';
 const detailCard = document.getElementById('detail-card');
 const newForm = document.getElementById('wo-form');
@@ -92,18 +95,24 @@ function numberOrNull(v) {
   return v === '' || v === null || v === undefined ? null : Number(v);
 }
 
+/** Whether the user may work on the work order: with operate any, with inspect only their own or an unassigned one. */
+function mayWork(w) {
+  return canOperate || (canInspect && (!w.order.assignee || w.order.assignee === me));
+}
+
 function workForm(w) {
   const f = el('form', { id: 'work-form', class: 'work-form', autocomplete: 'off', novalidate: true },
     el('div', { class: 'form-row' },
       el('label', { class: 'field' }, t('wo.f.hours'), el('input', { name: 'hours', type: 'number', step: 'any', min: '0', inputmode: 'decimal', value: w.order.hours ?? null })),
       el('label', { class: 'field' }, t('wo.f.cost'), el('input', { name: 'cost', type: 'number', step: 'any', min: '0', inputmode: 'decimal', value: w.order.cost ?? null })),
-      el('label', { class: 'field' }, t('wo.f.assignee'), el('input', { name: 'assignee', type: 'text', maxlength: '100', value: w.order.assignee ?? null })),
-      el('label', { class: 'field' }, t('wo.f.due'), el('input', { name: 'dueDate', type: 'date', value: w.order.dueDate ?? null }))),
+      el('label', { class: 'field' }, t('wo.f.assignee'), el('input', { name: 'assignee', type: 'text', maxlength: '100', value: w.order.assignee ?? null, readonly: !canOperate })),
+      el('label', { class: 'field' }, t('wo.f.due'), el('input', { name: 'dueDate', type: 'date', value: w.order.dueDate ?? null, readonly: !canOperate }))),
     el('label', { class: 'field field-wide' }, t('wo.f.parts'), el('textarea', { name: 'parts', rows: 2, placeholder: t('wo.f.partsHint') })),
     el('label', { class: 'field field-wide' }, t('wo.f.comment'), el('textarea', { name: 'comment', rows: 2, maxlength: '4000' })),
     el('div', { class: 'state-buttons' },
       el('button', { type: 'submit', class: 'button button-secondary touch', dataset: { action: 'save' } }, t('wo.save')),
-      next[w.state].filter((s) => s !== 'Verified' || canImprove).map((s) => el('button', { type: 'button', class: `button touch state-button to-${s}`, dataset: { state: s }, onclick: () => f.apply(s) }, t(`wo.to.${s}`)))));
+      !canOperate && !w.order.assignee ? el('button', { type: 'button', class: 'button touch', id: 'take-button', onclick: () => change(w, { assignee: me }) }, t('wo.take')) : null,
+      next[w.state].filter((s) => (s !== 'Verified' || canImprove) && (s !== 'Cancelled' || canOperate)).map((s) => el('button', { type: 'button', class: `button touch state-button to-${s}`, dataset: { state: s }, onclick: () => f.apply(s) }, t(`wo.to.${s}`)))));
   f.elements.parts.value = (w.order.parts || []).map((p) => `${p.part}, ${p.quantity}, ${p.unit}${p.cost !== null && p.cost !== undefined ? `, ${p.cost}` : ''}`).join('\n');
   f.body = () => {
     const e = f.elements;
@@ -172,9 +181,9 @@ async function showDetail(id) {
       el('div', { class: 'wo-photos' },
         el('div', null, el('h4', null, t('wo.before')), el('div', { class: 'photo-previews' }, photos('before'))),
         el('div', null, el('h4', null, t('wo.after')), el('div', { class: 'photo-previews' }, photos('after')))),
-      canOperate ? photoForm(w) : null,
-      canOperate && next[w.state].length ? el('h3', null, t('wo.work')) : null,
-      canOperate && (next[w.state].length || w.state === 'Done') ? workForm(w) : null,
+      mayWork(w) && (canOperate || w.order.assignee === me) ? photoForm(w) : null,
+      mayWork(w) && next[w.state].length ? el('h3', null, t('wo.work')) : null,
+      mayWork(w) && (next[w.state].length || w.state === 'Done') ? workForm(w) : null,
       el('h3', null, t('wo.history')),
       el('ol', { class: 'wo-history' }, w.history.map((h) => el('li', null, el('span', { class: 'muted small' }, `${formatInstant(h.at, siteZone)} · ${h.by}`), ' ', h.what, h.note ? el('div', { class: 'small' }, h.note) : null))));
     const url = new URL(window.location.href);
@@ -206,7 +215,7 @@ newForm?.addEventListener('submit', async (event) => {
   try {
     const w = await send('POST', sitePath(site, 'work-orders'), {
       title: f.title.value.trim(), description: orNull(f.description.value), node: orNull(f.node.value), priority: f.priority.value,
-      assignee: orNull(f.assignee.value), dueDate: orNull(f.dueDate.value),
+      assignee: canOperate ? orNull(f.assignee.value) : null, dueDate: orNull(f.dueDate.value),
     });
     newForm.reset();
     showMessage(t('wo.createdOne', w.id), 'info');
