@@ -75,7 +75,7 @@ public sealed class InspectorRoleTests : IAsyncLifetime
         var (templateStatus, templateProblem) = await SendAsync(_inspector, HttpMethod.Post, $"/api/v1/sites/{Site}/checklist-templates", Template);
         await ExpectAsync(_admin, HttpMethod.Post, $"/api/v1/sites/{Site}/checklist-templates", Template, HttpStatusCode.OK);
         var (roundStatus, _) = await SendAsync(_inspector, HttpMethod.Post, $"/api/v1/sites/{Site}/rounds",
-            new { template = "door-check", node = "kiln", schedule = new { kind = "Daily", times = new[] { "09:00" } }, assignee = new { role = "inspector" } });
+            new { round = new { name = "Door round", template = "door-check", node = "kiln", schedule = new { kind = "Daily", times = new[] { "09:00" } }, assignee = new { role = "inspector" } } });
 
         // The inspector submits a failed check: the work order it opens is nobody's yet.
         var inspection = await ExpectAsync(_inspector, HttpMethod.Post, $"/api/v1/sites/{Site}/inspections",

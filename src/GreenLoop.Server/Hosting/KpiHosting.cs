@@ -92,7 +92,7 @@ internal sealed partial class FieldWatcherWorker(GreenLoop.Pipeline.Optimise.Fie
         }
     }
 
-    [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Field watcher: {Opened} work order(s) opened from alarms, {Reminded} overdue reminder(s) sent")]
+    [LoggerMessage(EventId = 7111, Level = LogLevel.Information, Message = "Field watcher: {Opened} work order(s) opened from alarms, {Reminded} reminder(s) sent (overdue work orders, late rounds)")]
     private partial void LogDone(int opened, int reminded);
 
     [LoggerMessage(EventId = 7112, Level = LogLevel.Warning, Message = "Field watcher pass failed; the next pass tries again")]

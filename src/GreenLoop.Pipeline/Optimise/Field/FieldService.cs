@@ -161,6 +161,16 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
 
     private const string LocalFormat = "yyyy-MM-dd'T'HH:mm";
 
+    /// <summary>The instant (UTC ms) of a local occurrence time such as <c>2026-12-07T09:00</c> (a time a clock change skips: the hour after).</summary>
+    public long UtcOf(SiteModel site, string local)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var zone = meters.Calendar(site.Definition.TimeZone).Zone;
+        var time = DateTime.ParseExact(local, LocalFormat, CultureInfo.InvariantCulture, DateTimeStyles.None);
+        if (zone.IsInvalidTime(time)) time = time.AddHours(1);
+        return new DateTimeOffset(time, zone.GetUtcOffset(time)).ToUnixTimeMilliseconds();
+    }
+
     /// <summary>
     /// The occurrences of the site's active rounds from <paramref name="from"/> to <paramref name="to"/> (local days,
     /// both included) with their states against the inspections done; <paramref name="person"/> and
