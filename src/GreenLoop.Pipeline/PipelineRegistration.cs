@@ -72,6 +72,7 @@ public static class PipelineRegistration
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Projects.ProjectService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.WorkOrderService>();
+        services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.WorkOrderFollowUps>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldWatcher>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldReports>();

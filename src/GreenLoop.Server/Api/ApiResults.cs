@@ -50,4 +50,12 @@ internal static class ApiResults
         catch (UriFormatException) { onBehalf = raw.Trim(); }
         return onBehalf.Length is > 0 and <= 64 ? $"{onBehalf} via {name}" : name;
     }
+
+    /// <summary>The person <see cref="Actor"/> names (for a key acting for someone: that person), for defaults such as an owner.</summary>
+    public static string Person(HttpContext http)
+    {
+        var actor = Actor(http);
+        var via = actor.IndexOf(" via ", StringComparison.Ordinal);
+        return via > 0 ? actor[..via] : actor;
+    }
 }

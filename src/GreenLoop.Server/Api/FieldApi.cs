@@ -64,6 +64,10 @@ public static class FieldApi
             .WithSummary("Change a work order: state (as the lifecycle allows; verified needs 'improve'), assignee, due date, parts, hours, cost, comment").RequirePermission(Permissions.Inspect);
         orders.MapPost("/{id:long}/photos", WorkOrderPhoto).Accepts<WorkOrderPhotoForm>("multipart/form-data").Produces<PhotoView>(StatusCodes.Status201Created)
             .WithSummary("Attach a photo before or after the repair (JPEG or PNG, at most 8 MB; location metadata removed)").RequirePermission(Permissions.Inspect);
+        orders.MapPost("/{id:long}/action", ToAction).Produces<GreenLoop.Pipeline.Optimise.Reviews.ActionView>(StatusCodes.Status201Created).Produces<GreenLoop.Pipeline.Optimise.Reviews.ActionView>()
+            .WithSummary("Make the work order a corrective action (of a PDCA review with reviewId): made once (201), then answered (200); linked both ways").RequirePermission(Permissions.Improve);
+        orders.MapPost("/{id:long}/project", ToProject).Produces<GreenLoop.Pipeline.Optimise.Projects.ProjectView>(StatusCodes.Status201Created).Produces<GreenLoop.Pipeline.Optimise.Projects.ProjectView>()
+            .WithSummary("Make the work order a project (state Idea): made once (201), then answered (200); linked both ways").RequirePermission(Permissions.Improve);
         app.MapPost("/api/v1/alarms/{id:long}/work-order", FromAlarm).WithTags("Field work").Produces<WorkOrderView>(StatusCodes.Status201Created).Produces<WorkOrderView>()
             .WithSummary("The alarm's work order: opens one (201) unless the alarm has one (200); the alarm's history names it").RequirePermission(Permissions.Operate);
         app.MapGet("/api/v1/sites/{site}/field-report", Report).WithTags("Field work").Produces<FieldReport>()
@@ -277,6 +281,20 @@ public static class FieldApi
         }
         return await orders.AttachAsync(tenant.TenantId, site, id, new PhotoUpload(item, file.FileName, buffer.ToArray()), ApiResults.Actor(http), ct) is { } photo
             ? TypedResults.Created($"/api/v1/sites/{site}/field-photos/{photo.Id}", photo) : TypedResults.NotFound();
+    }
+
+    internal static async Task<IResult> ToAction(string site, long id, WorkOrderToAction? body, WorkOrderFollowUps followUps, TenantContext tenant, HttpContext http, CancellationToken ct)
+    {
+        var (action, created) = await followUps.ToActionAsync(tenant.TenantId, site, id, body ?? new WorkOrderToAction(), ApiResults.Person(http), ApiResults.Actor(http), ct);
+        if (action is null) return TypedResults.NotFound();
+        return created ? TypedResults.Created($"/api/v1/sites/{site}/actions/{action.Id}", action) : TypedResults.Ok(action);
+    }
+
+    internal static async Task<IResult> ToProject(string site, long id, WorkOrderToProject? body, WorkOrderFollowUps followUps, TenantContext tenant, HttpContext http, CancellationToken ct)
+    {
+        var (project, created) = await followUps.ToProjectAsync(tenant.TenantId, site, id, body ?? new WorkOrderToProject(), ApiResults.Person(http), ApiResults.Actor(http), ct);
+        if (project is null) return TypedResults.NotFound();
+        return created ? TypedResults.Created($"/api/v1/sites/{site}/projects/{project.Id}", project) : TypedResults.Ok(project);
     }
 
     internal static async Task<IResult> FromAlarm(long id, WorkOrderService orders, TenantContext tenant, HttpContext http, CancellationToken ct)

@@ -1684,6 +1684,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<long?>("ActionId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("action_id");
+
                     b.Property<long?>("AlarmId")
                         .HasColumnType("bigint")
                         .HasColumnName("alarm_id");
@@ -1728,6 +1732,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("priority");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("project_id");
 
                     b.Property<long>("SiteId")
                         .HasColumnType("bigint")

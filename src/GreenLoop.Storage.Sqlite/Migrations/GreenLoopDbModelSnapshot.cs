@@ -1627,6 +1627,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<long?>("ActionId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("action_id");
+
                     b.Property<long?>("AlarmId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("alarm_id");
@@ -1671,6 +1675,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("priority");
+
+                    b.Property<long?>("ProjectId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("project_id");
 
                     b.Property<long>("SiteId")
                         .HasColumnType("INTEGER")

@@ -267,6 +267,13 @@ public sealed class WorkOrderRecord
     public string? Item { get; set; }
     public long? AlarmId { get; set; }
     public long? EscalatedAt { get; set; }
+
+    /// <summary>The corrective action (of a PDCA review) this work order became, if any.</summary>
+    public long? ActionId { get; set; }
+
+    /// <summary>The project this work order became, if any.</summary>
+    public long? ProjectId { get; set; }
+
     public required string CreatedBy { get; set; }
     public long CreatedAt { get; set; }
     public long UpdatedAt { get; set; }

@@ -275,6 +275,9 @@ internal static class ApiRouteCases
         ["GET /api/v1/sites/{site}/work-orders/{id}"] = _get,
         ["PUT /api/v1/sites/{site}/work-orders/{id}"] = Json(_ => """{"comment":"B walk"}"""),
         ["POST /api/v1/sites/{site}/work-orders/{id}/photos"] = new(_ => new MultipartFormDataContent { { BPhoto(), "file", "b-walk.jpg" }, { new StringContent("after"), "item" } }),
+        // B names A's work order: not found, no action or project made, nothing written in A's history.
+        ["POST /api/v1/sites/{site}/work-orders/{id}/action"] = Json(_ => """{"title":"B walk action","owner":"b.walker","dueDate":"2199-01-01"}"""),
+        ["POST /api/v1/sites/{site}/work-orders/{id}/project"] = Json(_ => """{"title":"B walk project","owner":"b.walker"}"""),
         // B names A's alarm: not found, no work order opened, nothing written in A's alarm history.
         ["POST /api/v1/alarms/{id}/work-order"] = _empty,
         ["GET /api/v1/sites/{site}/field-report"] = _get,

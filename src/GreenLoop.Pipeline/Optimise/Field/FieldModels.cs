@@ -87,7 +87,22 @@ public sealed record WorkOrderEvent(string At, string By, string What, string? N
 /// <summary>A work order as shown: where it came from, its state, overdue flag, history, photos.</summary>
 public sealed record WorkOrderView(
     long Id, string Site, WorkOrderBody Order, WorkOrderState State, bool Overdue, string Source, long? Inspection, string? Item, long? Alarm,
-    IReadOnlyList<WorkOrderEvent> History, IReadOnlyList<PhotoView> Photos, string CreatedBy, string CreatedAt, string UpdatedAt);
+    IReadOnlyList<WorkOrderEvent> History, IReadOnlyList<PhotoView> Photos, string CreatedBy, string CreatedAt, string UpdatedAt,
+    long? Action = null, long? Project = null);
+
+/// <summary>
+/// Making a work order a corrective action of a PDCA review: the review (optional), and what differs from the work
+/// order — title (default the work order's), owner (default its assignee, else the caller), due date (default 30 days
+/// from today), the KPI that will show whether it worked, the channels reminded when it is overdue.
+/// </summary>
+public sealed record WorkOrderToAction(long? ReviewId = null, string? Title = null, string? Owner = null, string? DueDate = null, string? Kpi = null,
+    IReadOnlyList<string>? Recipients = null);
+
+/// <summary>
+/// Making a work order a project (state Idea): title (default the work order's), its Chinese title, category (default
+/// energy-saving), owner (default the caller); the node and description come from the work order.
+/// </summary>
+public sealed record WorkOrderToProject(string? Title = null, string? TitleZh = null, string? Category = null, string? Owner = null);
 
 /// <summary>A change to a work order: state, assignee, due date, parts, hours, cost, and a comment.</summary>
 public sealed record WorkOrderChange(WorkOrderState? State = null, string? Assignee = null, string? DueDate = null, IReadOnlyList<PartUsed>? Parts = null,

@@ -42,7 +42,8 @@ public sealed class WorkOrderService(ISiteCatalog sites, ICatalogDb catalog, Met
         _ => options.Value.MediumDays,
     };
 
-    private DateOnly Today(SiteModel site) => meters.Calendar(site.Definition.TimeZone).LocalDate(clock.GetUtcNow().ToUnixTimeMilliseconds());
+    /// <summary>The site's local today.</summary>
+    internal DateOnly Today(SiteModel site) => meters.Calendar(site.Definition.TimeZone).LocalDate(clock.GetUtcNow().ToUnixTimeMilliseconds());
 
     /// <summary>Every problem with a work order body, by field.</summary>
     public static Dictionary<string, string[]> Validate(WorkOrderBody body)
@@ -269,6 +270,7 @@ public sealed class WorkOrderService(ISiteCatalog sites, ICatalogDb catalog, Met
             && DateOnly.ParseExact(r.DueDate, DateFormat, CultureInfo.InvariantCulture) < today;
         var source = r.AlarmId is not null ? "alarm" : r.InspectionId is not null ? "inspection" : "manual";
         return new WorkOrderView(r.Id, site, JsonSerializer.Deserialize<WorkOrderBody>(r.Body, Json)!, state, overdue, source, r.InspectionId, r.Item, r.AlarmId,
-            JsonSerializer.Deserialize<List<WorkOrderEvent>>(r.History, Json)!, photos, r.CreatedBy, Iso(r.CreatedAt), Iso(r.UpdatedAt));
+            JsonSerializer.Deserialize<List<WorkOrderEvent>>(r.History, Json)!, photos, r.CreatedBy, Iso(r.CreatedAt), Iso(r.UpdatedAt), r.ActionId > 0 ? r.ActionId : null,
+            r.ProjectId > 0 ? r.ProjectId : null);
     }
 }

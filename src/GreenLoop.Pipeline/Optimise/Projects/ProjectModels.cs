@@ -60,6 +60,9 @@ public sealed record ProjectBody
     /// <summary>The cleaner-production audit option this project carries out, if any.</summary>
     public long? AuditId { get; init; }
     public long? OptionId { get; init; }
+
+    /// <summary>The work order this project grew from, if any (the site's).</summary>
+    public long? WorkOrder { get; init; }
 }
 
 /// <summary>One change in a project's history.</summary>

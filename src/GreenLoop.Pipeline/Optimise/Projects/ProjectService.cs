@@ -130,8 +130,10 @@ public sealed class ProjectService(ISiteCatalog sites, ICatalogDb catalog, MvSer
     private async Task CheckRefsAsync(long tenantId, SiteModel site, ProjectBody body, CancellationToken ct)
     {
         if (body.Node is { } node && site.Nodes.All(n => n.Key != node)) throw new BadInputException($"node: no node '{node}' at this site");
-        if (body.OptionId is not { } optionId) return;
         await using var db = catalog.Open(tenantId);
+        if (body.WorkOrder is { } workOrder && !await db.WorkOrders.AnyAsync(w => w.SiteId == site.Id && w.Id == workOrder, ct))
+            throw new BadInputException($"workOrder: no work order {workOrder} at this site");
+        if (body.OptionId is not { } optionId) return;
         var ok = await db.CpOptions.AnyAsync(o => o.Id == optionId && o.AuditId == body.AuditId && o.Audit!.SiteId == site.Id, ct);
         if (!ok) throw new BadInputException($"optionId: no option {optionId} in audit {body.AuditId} at this site");
     }

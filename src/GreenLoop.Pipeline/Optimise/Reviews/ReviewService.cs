@@ -62,6 +62,9 @@ public sealed record ActionBody
 
     /// <summary>Notification channels reminded once when the action becomes overdue.</summary>
     public IReadOnlyList<string> Recipients { get; init; } = [];
+
+    /// <summary>The work order this action was raised from, if any (the site's).</summary>
+    public long? WorkOrder { get; init; }
 }
 
 /// <summary>A new action: the body, and the review or alarm it comes from (either, both or neither).</summary>
@@ -248,6 +251,11 @@ public sealed class ReviewService(ISiteCatalog sites, ICatalogDb catalog, KpiSer
         {
             await using var db = catalog.Open(tenantId);
             if (!await db.Reviews.AnyAsync(r => r.SiteId == site.Id && r.Id == reviewId, ct)) throw new BadInputException($"reviewId: no review {reviewId} at site '{siteKey}'");
+        }
+        if (body.WorkOrder is { } workOrder)
+        {
+            await using var db = catalog.Open(tenantId);
+            if (!await db.WorkOrders.AnyAsync(w => w.SiteId == site.Id && w.Id == workOrder, ct)) throw new BadInputException($"action.workOrder: no work order {workOrder} at site '{siteKey}'");
         }
         if (input.AlarmId is { } alarmId && (await alarms.GetAsync(tenantId, alarmId, ct))?.SiteId != site.Id)
             throw new BadInputException($"alarmId: no alarm {alarmId} at site '{siteKey}'");

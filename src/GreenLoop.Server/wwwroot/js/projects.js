@@ -352,7 +352,7 @@ async function showDetail(id) {
   document.getElementById('detail-state').replaceChildren(stateChip(p.state));
   document.getElementById('back-to-list').href = projectUrl(null);
   const b = p.project;
-  document.getElementById('detail-facts').replaceChildren(
+  document.getElementById('detail-facts').replaceChildren(...[
     fact(t('col.category'), t(`projects.category.${b.category}`)),
     fact(t('reviews.col.owner'), b.owner),
     fact(t('projects.f.node'), b.node ? nodeName(b.node) : none()),
@@ -360,7 +360,8 @@ async function showDetail(id) {
     fact(t('projects.commissionDate'), b.commissionDate ?? none()),
     fact(t('projects.f.life'), `${b.lifeYears} ${t('unit.years')}`),
     fact(t('projects.rate'), `${formatNumber(b.discountRate * 100)}%`),
-    fact(t('projects.created'), `${p.createdBy} · ${local(p.createdAt)}`));
+    fact(t('projects.created'), `${p.createdBy} · ${local(p.createdAt)}`),
+    b.workOrder ? fact(t('projects.workOrder'), el('a', { class: 'work-order-link', href: `${pageUrl('work-orders')}?${new URLSearchParams({ ...(site !== 'demo' ? { site } : {}), id: String(b.workOrder) })}` }, `#${b.workOrder}`)) : null].filter(Boolean));
   document.getElementById('detail-description').textContent = b.description ?? '';
   renderEconomics(p);
   renderCarbon(p);

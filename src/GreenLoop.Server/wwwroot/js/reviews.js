@@ -1,10 +1,12 @@
 // PDCA reviews and improvement actions (/reviews?site=): actions by due date with overdue and effectiveness and their
 // next step; each review with its frozen KPI values, later adjustments and minutes; forms to record a review and open
 // an action. Data: GET/POST /api/v1/sites/{site}/reviews, POST /reviews/{id}/hold, GET/POST/PUT /actions, GET /kpis.
-import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, unitLabel } from './common.js';
+import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, unitLabel, pageUrl } from './common.js';
 
 const view = document.getElementById('reviews');
 const site = view.dataset.site;
+// ?action=N (a link from a work order): the action's row is marked and scrolled to.
+const focusAction = Number(new URLSearchParams(window.location.search).get('action')) || null;
 const reviewForm = document.getElementById('review-form');
 const actionForm = document.getElementById('action-form');
 
@@ -52,8 +54,9 @@ async function advance(a) {
 function renderActions(actions) {
   document.getElementById('fact-open').textContent = String(actions.filter((a) => a.state === 'Open' || a.state === 'InProgress').length);
   document.getElementById('fact-overdue').textContent = String(actions.filter((a) => a.overdue).length);
-  const rows = actions.map((a) => el('tr', { dataset: { id: a.id }, class: a.overdue ? 'overdue-row' : null },
-    el('td', null, a.action.title, a.alarmId ? el('div', { class: 'muted small' }, t('reviews.fromAlarm', a.alarmId)) : null),
+  const rows = actions.map((a) => el('tr', { dataset: { id: a.id }, class: [a.overdue ? 'overdue-row' : null, a.id === focusAction ? 'focus-row' : null].filter(Boolean).join(' ') || null },
+    el('td', null, a.action.title, a.alarmId ? el('div', { class: 'muted small' }, t('reviews.fromAlarm', a.alarmId)) : null,
+      a.action.workOrder ? el('div', { class: 'small' }, el('a', { class: 'work-order-link', href: workOrderUrl(a.action.workOrder) }, t('reviews.fromWorkOrder', a.action.workOrder))) : null),
     el('td', null, a.action.owner),
     el('td', { class: 'nowrap' }, a.action.dueDate, a.overdue ? el('div', { class: 'overdue' }, t('reviews.overdue')) : null),
     el('td', null, el('span', { class: `action-state state-${a.state}` }, t(`reviews.state.${a.state}`))),
@@ -61,6 +64,15 @@ function renderActions(actions) {
     el('td', null, next[a.state] ? el('button', { type: 'button', class: 'button small button-secondary', dataset: { action: 'advance' }, onclick: () => advance(a) },
       t(`reviews.to.${next[a.state]}`)) : null)));
   document.getElementById('action-rows').replaceChildren(...(rows.length ? rows : [el('tr', null, el('td', { colspan: 6, class: 'empty' }, t('reviews.noActions')))]));
+  document.querySelector('#action-rows .focus-row')?.scrollIntoView({ block: 'center' });
+}
+
+/** The work-orders page showing one work order. */
+function workOrderUrl(id) {
+  const q = new URLSearchParams();
+  if (site !== 'demo') q.set('site', site);
+  q.set('id', String(id));
+  return `${pageUrl('work-orders')}?${q}`;
 }
 
 async function hold(review) {

@@ -95,6 +95,46 @@ function numberOrNull(v) {
   return v === '' || v === null || v === undefined ? null : Number(v);
 }
 
+/** A page of this site (the default site needs no ?site=), with more query parameters. */
+function sitePage(page, params = {}) {
+  const q = new URLSearchParams(params);
+  if (site !== 'demo') q.set('site', site);
+  const query = q.toString();
+  return pageUrl(page) + (query ? `?${query}` : '');
+}
+
+/**
+ * What the work order became: its corrective action (of a review) and its project, linked; with 'improve', buttons to
+ * make them (once each: POST …/work-orders/{id}/action or /project; a second call answers the same one).
+ */
+function followUp(w) {
+  const links = [
+    w.action ? el('a', { class: 'action-link', href: sitePage('reviews', { action: String(w.action) }) }, t('wo.actionLink', w.action)) : null,
+    w.project ? el('a', { class: 'project-link', href: sitePage('projects', { id: String(w.project) }) }, t('wo.projectLink', w.project)) : null,
+  ].filter(Boolean);
+  if (!links.length && !canImprove) return null;
+  const box = el('div', { class: 'wo-follow-up' }, el('h3', null, t('wo.followUp')), links.length ? el('p', { class: 'chips' }, links) : el('p', { class: 'muted small' }, t('wo.followUpHint')));
+  if (!canImprove || (w.action && w.project)) return box;
+  const reviewSelect = el('select', { name: 'reviewId', id: 'follow-review' }, el('option', { value: '' }, t('wo.noReview')));
+  getJson(sitePath(site, 'reviews')).then((reviews) => reviews.forEach((r) => reviewSelect.append(el('option', { value: String(r.id) }, `#${r.id} ${r.review.title} (${r.review.period})`)))).catch(() => {});
+  const make = async (button, path, body) => {
+    button.disabled = true;
+    try {
+      const made = await send('POST', sitePath(site, 'work-orders', String(w.id), path), body);
+      showMessage(t(path === 'action' ? 'wo.actionMade' : 'wo.projectMade', made.id), 'info');
+      await showDetail(w.id);
+    } catch (error) {
+      button.disabled = false;
+      showMessage(`${t('wo.followUpFailed')} ${error.message}`);
+    }
+  };
+  box.append(el('div', { class: 'form-row' },
+    w.action ? null : el('label', { class: 'field' }, t('wo.review'), reviewSelect),
+    w.action ? null : el('button', { type: 'button', class: 'button button-secondary touch', id: 'make-action', onclick: (e) => make(e.currentTarget, 'action', reviewSelect.value ? { reviewId: Number(reviewSelect.value) } : {}) }, t('wo.makeAction')),
+    w.project ? null : el('button', { type: 'button', class: 'button button-secondary touch', id: 'make-project', onclick: (e) => make(e.currentTarget, 'project', {}) }, t('wo.makeProject'))));
+  return box;
+}
+
 /** Whether the user may work on the work order: with operate any, with inspect only their own or an unassigned one. */
 function mayWork(w) {
   return canOperate || (canInspect && (!w.order.assignee || w.order.assignee === me));
@@ -165,7 +205,8 @@ async function showDetail(id) {
     const photos = (item) => w.photos.filter((p) => p.item === item).map((p) => el('a', { href: `${ctx.api}${sitePath(site, 'field-photos', String(p.id))}`, target: '_blank' },
       el('img', { class: 'wo-photo', src: `${ctx.api}${sitePath(site, 'field-photos', String(p.id))}`, alt: p.name, loading: 'lazy' })));
     const parts = w.order.parts || [];
-    document.getElementById('detail').replaceChildren(
+    // el() drops null children; replaceChildren would print them as "null", so the detail is built inside one element.
+    document.getElementById('detail').replaceChildren(el('div', { class: 'wo-detail' },
       el('p', { class: 'chips' }, stateChip(w.state), priorityChip(w.order.priority), w.overdue ? el('span', { class: 'chip overdue' }, t('wo.overdueMark')) : null),
       el('dl', { class: 'wo-facts' },
         el('div', null, el('dt', null, t('wo.source')), el('dd', null, sourceOf(w))),
@@ -184,8 +225,9 @@ async function showDetail(id) {
       mayWork(w) && (canOperate || w.order.assignee === me) ? photoForm(w) : null,
       mayWork(w) && next[w.state].length ? el('h3', null, t('wo.work')) : null,
       mayWork(w) && (next[w.state].length || w.state === 'Done') ? workForm(w) : null,
+      followUp(w),
       el('h3', null, t('wo.history')),
-      el('ol', { class: 'wo-history' }, w.history.map((h) => el('li', null, el('span', { class: 'muted small' }, `${formatInstant(h.at, siteZone)} · ${h.by}`), ' ', h.what, h.note ? el('div', { class: 'small' }, h.note) : null))));
+      el('ol', { class: 'wo-history' }, w.history.map((h) => el('li', null, el('span', { class: 'muted small' }, `${formatInstant(h.at, siteZone)} · ${h.by}`), ' ', h.what, h.note ? el('div', { class: 'small' }, h.note) : null)))));
     const url = new URL(window.location.href);
     url.searchParams.set('id', String(w.id));
     window.history.replaceState(null, '', url);
