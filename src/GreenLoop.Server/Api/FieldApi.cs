@@ -51,7 +51,7 @@ public static class FieldApi
             .WithSummary("Submit an inspection (JSON, or multipart with a part 'submission' and photos named 'photo.ITEM'): 201 when stored, 200 when this submissionId was stored before (a retry)")
             .RequirePermission(Permissions.Inspect);
         inspections.MapGet("/{id:long}", Inspection).Produces<InspectionView>().WithSummary("An inspection: template version, answers, outcomes, photos, work orders it opened").RequirePermission(Permissions.Read);
-        app.MapGet("/api/v1/sites/{site}/field-photos/{id:long}", Photo).WithTags("Field work").WithSummary("A photo of an inspection or a work order")
+        app.MapGet("/api/v1/sites/{site}/field-photos/{id:long}", Photo).WithTags("Field work").WithSummary("A photo of an inspection or a work order (size=thumb: a JPEG thumbnail, longest side 320 px, turned upright)")
             .Produces(StatusCodes.Status200OK, typeof(Stream), "image/jpeg", "image/png").RequirePermission(Permissions.Read);
 
         var orders = app.MapGroup("/api/v1/sites/{site}/work-orders").WithTags("Field work");
@@ -207,8 +207,12 @@ public static class FieldApi
         return result.Created ? TypedResults.Created($"/api/v1/sites/{site}/inspections/{result.Inspection.Id}", result.Inspection) : TypedResults.Ok(result.Inspection);
     }
 
-    internal static async Task<IResult> Photo(string site, long id, FieldService field, TenantContext tenant, CancellationToken ct) =>
-        await field.PhotoAsync(tenant.TenantId, site, id, ct) is { } p ? TypedResults.File(p.Content, p.ContentType, p.Name) : TypedResults.NotFound();
+    internal static async Task<IResult> Photo(string site, long id, string? size, FieldService field, TenantContext tenant, CancellationToken ct)
+    {
+        if (size is not (null or "full" or "thumb"))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["size"] = ["thumb (a JPEG, longest side 320 px) or full (the photo as stored; the default)"] });
+        return await field.PhotoAsync(tenant.TenantId, site, id, size == "thumb", ct) is { } p ? TypedResults.File(p.Content, p.ContentType, p.Name) : TypedResults.NotFound();
+    }
 
     internal static Task<IResult> WorkOrders(string site, bool? open, bool? mine, WorkOrderService orders, TenantContext tenant, HttpContext http, CancellationToken ct) =>
         ApiResults.Answer(() => orders.ListAsync(tenant.TenantId, site, open == true, mine == true ? http.User.Identity?.Name ?? "" : null, ct));

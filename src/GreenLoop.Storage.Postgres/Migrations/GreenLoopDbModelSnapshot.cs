@@ -742,6 +742,10 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("tenant_id");
 
+                    b.Property<byte[]>("Thumbnail")
+                        .HasColumnType("bytea")
+                        .HasColumnName("thumbnail");
+
                     b.Property<long?>("WorkOrderId")
                         .HasColumnType("bigint")
                         .HasColumnName("work_order_id");

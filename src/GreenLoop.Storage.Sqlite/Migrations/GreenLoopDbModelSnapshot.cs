@@ -715,6 +715,10 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("tenant_id");
 
+                    b.Property<byte[]>("Thumbnail")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("thumbnail");
+
                     b.Property<long?>("WorkOrderId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("work_order_id");

@@ -243,6 +243,10 @@ public sealed class FieldPhotoRecord
     public required string Name { get; set; }
     public required string ContentType { get; set; }
     public required byte[] Content { get; set; }
+
+    /// <summary>A small JPEG of the photo (longest side 320 px), null when the picture data could not be decoded.</summary>
+    public byte[]? Thumbnail { get; set; }
+
     public required string TakenBy { get; set; }
     public long TakenAt { get; set; }
 }

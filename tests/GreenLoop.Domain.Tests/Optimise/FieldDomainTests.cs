@@ -57,6 +57,81 @@ public sealed class FieldDomainTests
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
+    /// <summary>
+    /// An EXIF payload as a phone writes it, in either byte order: IFD0 with Make (ASCII, stored elsewhere), the
+    /// orientation (SHORT) and the GPS IFD pointer; the GPS IFD with the latitude reference; the strings after them.
+    /// </summary>
+    private static byte[] Exif(bool little, ushort orientation)
+    {
+        var t = new byte[200];
+        void U16(int at, ushort v) { if (little) BinaryPrimitives.WriteUInt16LittleEndian(t.AsSpan(at), v); else BinaryPrimitives.WriteUInt16BigEndian(t.AsSpan(at), v); }
+        void U32(int at, uint v) { if (little) BinaryPrimitives.WriteUInt32LittleEndian(t.AsSpan(at), v); else BinaryPrimitives.WriteUInt32BigEndian(t.AsSpan(at), v); }
+        (t[0], t[1]) = little ? ((byte)'I', (byte)'I') : ((byte)'M', (byte)'M');
+        U16(2, 42);
+        U32(4, 8);
+        U16(8, 3);
+        // Make: ASCII, 7 bytes at offset 100.
+        U16(10, 0x010F); U16(12, 2); U32(14, 7); U32(18, 100);
+        // Orientation: SHORT, 1 value.
+        U16(22, 0x0112); U16(24, 3); U32(26, 1); U16(30, orientation);
+        // GPS IFD at offset 60, no next IFD.
+        U16(34, 0x8825); U16(36, 4); U32(38, 1); U32(42, 60);
+        U32(46, 0);
+        // GPSLatitudeRef: ASCII, 2 bytes held in the entry ("N\0").
+        U16(60, 1);
+        U16(62, 0x0001); U16(64, 2); U32(66, 2);
+        t[70] = (byte)'N';
+        U32(74, 0);
+        Encoding.ASCII.GetBytes("Phone1\0").CopyTo(t, 100);
+        Encoding.ASCII.GetBytes("GPSLatitude=23.0215N").CopyTo(t, 120);
+        return [.. "Exif\0\0"u8, .. t];
+    }
+
+    private static byte[] TurnedJpeg(bool little, ushort orientation) =>
+    [
+        0xFF, 0xD8, .. Segment(0xE1, Exif(little, orientation)), .. Segment(0xDB, _quant),
+        .. Segment(0xDA, [0x01, 0x01, 0x00, 0x00, 0x3F, 0x00]), .. _scan, 0xFF, 0xD9,
+    ];
+
+    [Theory]
+    [InlineData(true, 6)]
+    [InlineData(false, 8)]
+    [InlineData(true, 3)]
+    public void Clean_TurnedPhoneJpeg_KeepsOnlyTheOrientation_LocationAndMakeGone_PictureUnchanged(bool little, int orientation)
+    {
+        var original = TurnedJpeg(little, (ushort)orientation);
+        var (photo, error) = PhotoFile.Clean(original);
+
+        Assert.Null(error);
+        Assert.Equal(orientation, PhotoFile.ExifOrientation(Exif(little, (ushort)orientation)));
+        Assert.Equal(orientation, photo!.Orientation);
+        Assert.True(photo.MetadataRemoved);
+        Assert.False(Contains(photo.Content, Encoding.ASCII.GetBytes("GPSLatitude")));
+        Assert.False(Contains(photo.Content, Encoding.ASCII.GetBytes("Phone1")));
+        // SOI, then the new APP1 written by hand here: "Exif\0\0", big-endian TIFF, one IFD0 entry (0x0112, SHORT, 1, value), no next IFD.
+        byte[] app1 = [0xFF, 0xE1, 0x00, 0x22, .. "Exif\0\0"u8, 0x4D, 0x4D, 0x00, 0x2A, 0x00, 0x00, 0x00, 0x08, 0x00, 0x01, 0x01, 0x12, 0x00, 0x03,
+            0x00, 0x00, 0x00, 0x01, 0x00, (byte)orientation, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+        Assert.Equal([0xFF, 0xD8, .. app1], photo.Content[..(2 + app1.Length)]);
+        Assert.Equal(orientation, PhotoFile.ExifOrientation(app1.AsSpan(4)));
+        // Everything after the old APP1 is copied unchanged.
+        var rest = original[(2 + 4 + Exif(little, (ushort)orientation).Length)..];
+        Assert.Equal(rest, photo.Content[(2 + app1.Length)..]);
+    }
+
+    [Fact]
+    public void Clean_UprightJpeg_NoExifLeft_OrientationOne()
+    {
+        var (photo, _) = PhotoFile.Clean(TurnedJpeg(little: true, orientation: 1));
+        Assert.Equal(1, photo!.Orientation);
+        Assert.False(Contains(photo.Content, "Exif"u8.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x45, 0x78, 0x69, 0x66, 0, 0, 0x49, 0x49, 0x2A, 0x00, 0xFF, 0xFF, 0xFF, 0x7F })]
+    [InlineData(new byte[] { 0x45, 0x78, 0x69, 0x66, 0, 0, 0x58, 0x58, 0x2A, 0x00, 0x08, 0x00, 0x00, 0x00 })]
+    [InlineData(new byte[] { 0x68, 0x74, 0x74, 0x70 })]
+    public void ExifOrientation_OutOfRangeOffsetWrongOrderOrXmp_Zero(byte[] app1) => Assert.Equal(0, PhotoFile.ExifOrientation(app1));
+
     [Fact]
     public void Jpeg_TheExifSegmentIsRemoved_EverythingElseKeptByteForByte()
     {

@@ -44,7 +44,7 @@ public sealed record InspectionSubmission
 }
 
 /// <summary>A photo as listed.</summary>
-public sealed record PhotoView(long Id, string Item, string Name, string ContentType, long Bytes, string TakenBy, string TakenAt);
+public sealed record PhotoView(long Id, string Item, string Name, string ContentType, long Bytes, string TakenBy, string TakenAt, bool Thumbnail = false);
 
 /// <summary>An inspection as stored: the template version, answers, outcomes, photos, work orders it opened, who and when.</summary>
 public sealed record InspectionView(

@@ -273,6 +273,8 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
         var (outcomes, missing) = Checklists.Judge(template.Template, submission.Answers, item => cleaned.Count(c => c.Upload.Item == item));
         if (missing.Count > 0) throw new BadInputException($"answers: {string.Join("; ", missing)}");
 
+        // Thumbnails are made before the transaction (decoding takes tens of milliseconds per photo).
+        var thumbnails = cleaned.Select(c => PhotoThumbnail.Make(c.Photo.Content, c.Photo.ContentType)).ToList();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var started = DateTimeOffset.TryParse(submission.StartedAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var s) && s.ToUnixTimeMilliseconds() <= now
             ? s.ToUnixTimeMilliseconds() : now;
@@ -288,12 +290,12 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
             {
                 db.Inspections.Add(record);
                 await db.SaveChangesAsync(ct);
-                foreach (var (upload, photo) in cleaned)
+                foreach (var ((upload, photo), thumbnail) in cleaned.Zip(thumbnails))
                 {
                     db.FieldPhotos.Add(new FieldPhotoRecord
                     {
                         TenantId = tenantId, InspectionId = record.Id, Item = upload.Item, Name = Safe(upload.Name), ContentType = photo.ContentType, Content = photo.Content,
-                        TakenBy = by, TakenAt = now,
+                        Thumbnail = thumbnail, TakenBy = by, TakenAt = now,
                     });
                 }
                 foreach (var o in outcomes.Where(o => o.Failed))
@@ -354,26 +356,37 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
         return rows.Select(r => InspectionOf(r, siteKey, photos[r.Id].Select(PhotoOf).ToList(), orders[r.Id].Select(o => o.Id).ToList())).ToList();
     }
 
-    internal sealed record PhotoRow(long Id, long? InspectionId, long? WorkOrderId, string Item, string Name, string ContentType, long Bytes, string TakenBy, long TakenAt);
+    internal sealed record PhotoRow(long Id, long? InspectionId, long? WorkOrderId, string Item, string Name, string ContentType, long Bytes, string TakenBy, long TakenAt,
+        bool Thumbnail);
 
     internal static IQueryable<PhotoRow> Photos(IQueryable<FieldPhotoRecord> q) =>
-        q.OrderBy(p => p.Id).Select(p => new PhotoRow(p.Id, p.InspectionId, p.WorkOrderId, p.Item, p.Name, p.ContentType, p.Content.Length, p.TakenBy, p.TakenAt));
+        q.OrderBy(p => p.Id).Select(p => new PhotoRow(p.Id, p.InspectionId, p.WorkOrderId, p.Item, p.Name, p.ContentType, p.Content.Length, p.TakenBy, p.TakenAt,
+            p.Thumbnail != null));
 
-    internal static PhotoView PhotoOf(PhotoRow p) => new(p.Id, p.Item, p.Name, p.ContentType, p.Bytes, p.TakenBy, Iso(p.TakenAt));
+    internal static PhotoView PhotoOf(PhotoRow p) => new(p.Id, p.Item, p.Name, p.ContentType, p.Bytes, p.TakenBy, Iso(p.TakenAt), p.Thumbnail);
 
     private static InspectionView InspectionOf(InspectionRecord r, string site, IReadOnlyList<PhotoView> photos, IReadOnlyList<long> orders) =>
         new(r.Id, site, r.TemplateId, r.Template!.Key, r.Template.Version, r.RoundId, r.DueLocal, r.SubmissionId,
             JsonSerializer.Deserialize<List<ItemAnswer>>(r.Answers, Json)!, JsonSerializer.Deserialize<List<ItemOutcome>>(r.Outcomes, Json)!, r.Failed, photos, orders,
             r.Location, r.DoneBy, Iso(r.StartedAt), Iso(r.SubmittedAt));
 
-    /// <summary>A photo of an inspection or a work order of the site.</summary>
-    public async Task<(string Name, string ContentType, byte[] Content)?> PhotoAsync(long tenantId, string siteKey, long id, CancellationToken ct)
+    /// <summary>
+    /// A photo of an inspection or a work order of the site, or with <paramref name="thumbnail"/> its thumbnail (a JPEG;
+    /// made now and kept for a photo stored without one; the photo itself when its picture cannot be decoded).
+    /// </summary>
+    public async Task<(string Name, string ContentType, byte[] Content)?> PhotoAsync(long tenantId, string siteKey, long id, bool thumbnail, CancellationToken ct)
     {
         var site = await SiteAsync(tenantId, siteKey, ct);
         if (site is null) return null;
         await using var db = catalog.Open(tenantId);
-        var row = await db.FieldPhotos.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id
-            && (db.Inspections.Any(i => i.Id == p.InspectionId && i.SiteId == site.Id) || db.WorkOrders.Any(w => w.Id == p.WorkOrderId && w.SiteId == site.Id)), ct);
-        return row is null ? null : (row.Name, row.ContentType, row.Content);
+        var ofSite = db.FieldPhotos.AsNoTracking().Where(p => p.Id == id
+            && (db.Inspections.Any(i => i.Id == p.InspectionId && i.SiteId == site.Id) || db.WorkOrders.Any(w => w.Id == p.WorkOrderId && w.SiteId == site.Id)));
+        if (thumbnail && await ofSite.Select(p => new { p.Name, p.Thumbnail }).FirstOrDefaultAsync(ct) is { Thumbnail: { } small } kept)
+            return (Path.ChangeExtension(kept.Name, null) + "-thumbnail.jpg", "image/jpeg", small);
+        var row = await ofSite.Select(p => new { p.Name, p.ContentType, p.Content }).FirstOrDefaultAsync(ct);
+        if (row is null) return null;
+        if (!thumbnail || PhotoThumbnail.Make(row.Content, row.ContentType) is not { } made) return (row.Name, row.ContentType, row.Content);
+        await catalog.WriteAsync(tenantId, async w => await w.FieldPhotos.Where(p => p.Id == id && p.Thumbnail == null).ExecuteUpdateAsync(u => u.SetProperty(p => p.Thumbnail, made), ct), ct);
+        return (Path.ChangeExtension(row.Name, null) + "-thumbnail.jpg", "image/jpeg", made);
     }
 }

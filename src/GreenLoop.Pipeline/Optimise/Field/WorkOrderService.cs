@@ -250,17 +250,18 @@ public sealed class WorkOrderService(ISiteCatalog sites, ICatalogDb catalog, Met
         if (upload.Item is not ("before" or "after")) throw new BadInputException("item: before or after");
         var (photo, error) = PhotoFile.Clean(upload.Content, options.Value.KeepPhotoLocation);
         if (photo is null) throw new BadInputException($"file: {error}");
+        var thumbnail = PhotoThumbnail.Make(photo.Content, photo.ContentType);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         FieldPhotoRecord? row = null;
         await catalog.WriteAsync(tenantId, async db =>
         {
             if (!await db.WorkOrders.AnyAsync(w => w.SiteId == site.Id && w.Id == id, ct)) return 0;
             row = new FieldPhotoRecord { TenantId = tenantId, WorkOrderId = id, Item = upload.Item, Name = Path.GetFileName(upload.Name) is { Length: > 0 and <= 200 } n ? n : "photo",
-                ContentType = photo.ContentType, Content = photo.Content, TakenBy = by, TakenAt = now };
+                ContentType = photo.ContentType, Content = photo.Content, Thumbnail = thumbnail, TakenBy = by, TakenAt = now };
             db.FieldPhotos.Add(row);
             return await db.SaveChangesAsync(ct);
         }, ct);
-        return row is null ? null : new PhotoView(row.Id, row.Item, row.Name, row.ContentType, row.Content.Length, by, Iso(now));
+        return row is null ? null : new PhotoView(row.Id, row.Item, row.Name, row.ContentType, row.Content.Length, by, Iso(now), thumbnail is not null);
     }
 
     private static WorkOrderView View(WorkOrderRecord r, string site, DateOnly today, IReadOnlyList<PhotoView> photos)

@@ -203,7 +203,7 @@ async function showDetail(id) {
     detailCard.dataset.id = String(w.id);
     document.getElementById('detail-title').textContent = `#${w.id} ${w.order.title}`;
     const photos = (item) => w.photos.filter((p) => p.item === item).map((p) => el('a', { href: `${ctx.api}${sitePath(site, 'field-photos', String(p.id))}`, target: '_blank' },
-      el('img', { class: 'wo-photo', src: `${ctx.api}${sitePath(site, 'field-photos', String(p.id))}`, alt: p.name, loading: 'lazy' })));
+      el('img', { class: 'wo-photo', src: `${ctx.api}${sitePath(site, 'field-photos', String(p.id))}?size=thumb`, alt: p.name, loading: 'lazy' })));
     const parts = w.order.parts || [];
     // el() drops null children; replaceChildren would print them as "null", so the detail is built inside one element.
     document.getElementById('detail').replaceChildren(el('div', { class: 'wo-detail' },
