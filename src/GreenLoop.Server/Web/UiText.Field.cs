@@ -3,12 +3,15 @@ namespace GreenLoop.Server.Web;
 public sealed partial class UiText
 {
     /// <summary>
-    /// Field work (issue 15): the checklist-template builder (/checklist-templates), with the links to it from the
-    /// rounds and work-order pages (whose own strings are in <see cref="OptimiseStrings"/>).
+    /// Field work (issue 15): the checklist-template builder (/checklist-templates) and the inspection view
+    /// (/inspections), with the links to them from the rounds and work-order pages (whose own strings are in
+    /// <see cref="OptimiseStrings"/>).
     /// </summary>
     private static (string Key, string Zh, string En)[] FieldStrings() =>
     [
         ("rounds.toTemplates", "点检模板", "Checklist templates"),
+        ("rounds.toInspections", "巡检记录", "Inspections"),
+        ("rounds.viewInspection", "查看记录", "View"),
         ("wo.toTemplates", "点检模板", "Checklist templates"),
         ("tpl.title", "点检模板", "Checklist templates"),
         ("tpl.heading", "点检模板", "Checklist templates"),
@@ -89,5 +92,36 @@ public sealed partial class UiText
         ("tpl.unchanged", "没有改动：仍为第 {0} 版，未新增版本。", "Nothing changed: still version {0}; no version was added."),
         ("tpl.rejected", "未保存：{0}", "Not saved: {0}"),
         ("tpl.discard", "编辑器中有未保存的修改，确定放弃吗？", "The editor has changes that are not saved. Discard them?"),
+        ("insp.title", "巡检记录", "Inspections"),
+        ("insp.heading", "巡检记录", "Inspections"),
+        ("insp.subtitle", "已提交的巡检：每项结果、不合格原因、照片和生成的工单。", "Inspections submitted: each answer and its outcome, why an item failed, the photos and the work orders opened."),
+        ("insp.list", "最近的巡检", "Latest inspections"),
+        ("insp.none", "还没有巡检记录。", "No inspections yet."),
+        ("insp.one", "巡检记录 #{0}", "Inspection #{0}"),
+        ("insp.back", "返回列表", "Back to the list"),
+        ("insp.template", "模板", "Template"),
+        ("insp.round", "巡检任务", "Round"),
+        ("insp.unscheduled", "计划外", "Unscheduled"),
+        ("insp.due", "应检时间", "Due"),
+        ("insp.node", "位置", "Where"),
+        ("insp.doneBy", "检查人", "Done by"),
+        ("insp.started", "开始", "Started"),
+        ("insp.submitted", "提交", "Submitted"),
+        ("insp.result", "结果", "Result"),
+        ("insp.failedCount", "{0} 项不合格", "{0} failed"),
+        ("insp.allPassed", "全部合格", "All passed"),
+        ("insp.answers", "检查结果", "Answers"),
+        ("insp.pass", "合格", "Pass"),
+        ("insp.fail", "不合格", "Fail"),
+        ("insp.confirmed", "已确认", "Confirmed"),
+        ("insp.notConfirmed", "未确认", "Not confirmed"),
+        ("insp.notAnswered", "未填写", "Not answered"),
+        ("insp.photoCount", "{0} 张照片", "{0} photo(s)"),
+        ("insp.note", "备注：{0}", "Note: {0}"),
+        ("insp.reason", "不合格原因：{0}", "Why it failed: {0}"),
+        ("insp.workOrders", "生成的工单", "Work orders opened"),
+        ("insp.noWorkOrders", "未生成工单。", "None."),
+        ("insp.workOrder", "工单 #{0}", "Work order #{0}"),
+        ("insp.notFound", "找不到巡检记录 #{0}。", "Inspection #{0} was not found."),
     ];
 }
