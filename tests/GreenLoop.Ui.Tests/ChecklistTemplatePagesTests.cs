@@ -214,6 +214,8 @@ public sealed class ChecklistTemplatePagesTests(Chromium chromium, ChecklistTemp
         await page.Locator("#save-template").ClickAsync();
         await Assertions.Expect(page.Locator("#save-status")).ToHaveTextAsync("已保存为第 1 版。");
         await Assertions.Expect(page.Locator("#form-errors")).ToBeHiddenAsync();
+        // On the phone the answer is in view, by the button that was pressed.
+        await Assertions.Expect(page.Locator("#save-status")).ToBeInViewportAsync();
         await Assertions.Expect(page.Locator("li.tpl-row[data-key='stack-check'] .tpl-version")).ToHaveTextAsync("第 1 版");
         output.WriteLine(await watched.ScreenshotAsync("checklist-templates-phone-saved"));
 

@@ -314,7 +314,7 @@ function showErrors(errors, summary) {
 
 /**
  * Shows a template in the editor. mode: 'new', 'import' (key editable), 'edit' (the next version of an existing key)
- * or 'view' (read-only); info: { version, latest, fileName }.
+ * or 'view' (read-only); info: { version, latest, from, fileName, stay } (stay: keep the scroll position).
  */
 function render(template, nextMode, info = {}) {
   mode = nextMode;
@@ -356,7 +356,7 @@ function render(template, nextMode, info = {}) {
   }
   editorCard.hidden = false;
   editorCard.dataset.mode = mode;
-  editorCard.scrollIntoView({ block: 'start' });
+  if (!info.stay) editorCard.scrollIntoView({ block: 'start' });
 }
 
 async function openLatest(key) {
@@ -445,8 +445,8 @@ form.addEventListener('submit', async (event) => {
     const saved = await post(templatesPath(), body);
     dirty = false;
     await loadList().catch(() => {});
-    // The editor now shows what the server stored, as the next version's base.
-    render(saved.template, 'edit', { version: saved.version });
+    // The editor now shows what the server stored, as the next version's base; the page stays by the save button.
+    render(saved.template, 'edit', { version: saved.version, stay: true });
     setUrl({ key: saved.key });
     saveStatus.textContent = saved.version > before ? t('tpl.savedAs', saved.version) : t('tpl.unchanged', saved.version);
     saveStatus.dataset.version = String(saved.version);
