@@ -88,7 +88,9 @@ public sealed class ChecklistTemplatePagesTests(Chromium chromium, ChecklistTemp
         {
             var submission = JsonSerializer.Serialize(new
             {
-                submissionId = Guid.NewGuid().ToString(), roundId = Round, due = Due,
+                submissionId = Guid.NewGuid().ToString(),
+                roundId = Round,
+                due = Due,
                 answers = new object[] { new { item = "ok", pass = true }, new { item = "dp", number = dp, note = "滤袋疑似板结" } },
             });
             using var form = new MultipartFormDataContent { { new StringContent(submission, Encoding.UTF8, "application/json"), "submission" } };
