@@ -137,6 +137,8 @@ public sealed class TenantIsolationTests(ITestOutputHelper output) : IAsyncLifet
         var pages = Routes(api: false);
         Assert.Contains(pages, p => p.Pattern == "/import");
         Assert.Contains(pages, p => p.Pattern == "/manual-entry");
+        Assert.Contains(pages, p => p.Pattern == "/checklist-templates");
+        Assert.Contains(pages, p => p.Pattern == "/inspections");
 
         foreach (var page in pages)
         {

@@ -287,7 +287,7 @@ public sealed class FieldPagesTests(Chromium chromium, FieldPagesTests.FieldPlan
         await row.Locator("a.wo-open").ClickAsync();
         var detail = page.Locator("#detail-card");
         await Assertions.Expect(detail.Locator("a.inspection-link")).ToHaveAttributeAsync("href",
-            new System.Text.RegularExpressions.Regex($"/inspections/{inspection.GetProperty("id").GetInt64()}$"));
+            new System.Text.RegularExpressions.Regex($"/inspections\\?site={FieldPlant.Site}&id={inspection.GetProperty("id").GetInt64()}$"));
         await Assertions.Expect(detail).ToContainTextAsync("dp");
 
         await detail.Locator("button.to-InProgress").ClickAsync();

@@ -48,6 +48,14 @@ public static class UiRoutes
     public static string WorkOrders(string site) =>
         site == DefaultSite ? "~/work-orders" : "~/work-orders?site=" + Uri.EscapeDataString(site);
 
+    /// <summary><c>~/checklist-templates</c> for the default site, else <c>~/checklist-templates?site={site}</c>: the checklist templates and their builder.</summary>
+    public static string ChecklistTemplates(string site) =>
+        site == DefaultSite ? "~/checklist-templates" : "~/checklist-templates?site=" + Uri.EscapeDataString(site);
+
+    /// <summary><c>~/inspections</c> for the default site, else <c>~/inspections?site={site}</c>: the inspections done (<c>id=</c> shows one).</summary>
+    public static string Inspections(string site) =>
+        site == DefaultSite ? "~/inspections" : "~/inspections?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/factors</c> for the default site, else <c>~/factors?site={site}</c> (the site whose overrides are shown).</summary>
     public static string Factors(string site) =>
         site == DefaultSite ? "~/factors" : "~/factors?site=" + Uri.EscapeDataString(site);

@@ -27,6 +27,7 @@ let liveTimer = null;
 let flushing = false;
 
 const text = (zh, en) => (ctx.lang === 'zh-CN' ? zh || en : en || zh) ?? '';
+const inspectionUrl = (id) => `${pageUrl('inspections')}?site=${encodeURIComponent(site)}&id=${id}`;
 const draftKey = (o) => `${draftPrefix}${o.round}.${o.due}`;
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -108,7 +109,8 @@ function submittedMessage(inspection, name) {
   const orders = inspection?.workOrders ?? [];
   const links = orders.map((id) => el('a', { class: 'wo-link', href: `${pageUrl('work-orders')}?site=${encodeURIComponent(site)}&id=${id}` }, t('rounds.workOrder', id)));
   showMessage(`${t('rounds.submitted')}${name ? ` · ${name}` : ''}${inspection?.failed ? ` · ${t('rounds.failedItems', inspection.failed)}` : ''}`, 'info',
-    ...(links.length ? [' ', t('rounds.opened'), ' ', ...links.flatMap((a, i) => (i ? [' ', a] : [a]))] : []));
+    ...(links.length ? [' ', t('rounds.opened'), ' ', ...links.flatMap((a, i) => (i ? [' ', a] : [a]))] : []),
+    ...(inspection?.id ? [' ', el('a', { class: 'inspection-link', href: inspectionUrl(inspection.id) }, t('rounds.viewInspection'))] : []));
   document.getElementById('message').classList.add('submitted');
 }
 
@@ -372,7 +374,7 @@ function renderList(occurrences) {
         el('span', { class: 'muted small' }, `${formatWall(o.due)}–${formatWall(o.windowEnd, o.due.slice(0, 10))}${o.node ? ` · ${o.node}` : ''}`),
         el('span', { class: 'chips' }, el('span', { class: `chip state-chip chip-${o.state}` }, t(`rounds.state.${o.state}`)),
           waiting.has(key) ? el('span', { class: 'chip chip-waiting' }, t('rounds.waiting')) : hasDraft && !done ? el('span', { class: 'chip' }, t('rounds.draft')) : null)),
-      done ? el('span', { class: 'muted small' }, t('rounds.done'))
+      done ? (o.inspection ? el('a', { class: 'inspection-link', href: inspectionUrl(o.inspection) }, t('rounds.done')) : el('span', { class: 'muted small' }, t('rounds.done')))
         : el('button', { type: 'button', class: 'button touch open-round', onclick: () => openRound(o) }, hasDraft ? t('rounds.continue') : t('rounds.start')));
   });
   list.replaceChildren(...(rows.length ? rows : [el('li', { class: 'empty' }, mine ? t('rounds.noneMine') : t('rounds.none'))]));

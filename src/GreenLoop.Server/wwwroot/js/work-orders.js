@@ -1,5 +1,5 @@
 // Work orders (/work-orders?site=&id=): my work, all open, all, by due date with overdue marked; one work order's
-// detail (source: an inspection item or an alarm, with links; history; photos before and after; state buttons the
+// detail (source: an inspection item, linked to the inspection's page, or an alarm, with links; history; photos before and after; state buttons the
 // lifecycle and the user's permission allow; parts, hours, cost, comment); a form to open one by hand.
 // Data: GET/POST /api/v1/sites/{site}/work-orders, GET/PUT /work-orders/{id}, POST /work-orders/{id}/photos.
 import { ctx, t, getJson, sitePath, el, showMessage, setBusy, formatNumber, formatInstant, pageUrl } from './common.js';
@@ -51,7 +51,7 @@ const priorityChip = (p) => el('span', { class: `chip wo-priority wo-priority-${
 function sourceOf(w) {
   if (w.source === 'inspection' && w.inspection) {
     return el('span', { class: 'wo-source' }, t('wo.fromInspection'), ' ',
-      el('a', { class: 'inspection-link', href: `${ctx.api}${sitePath(site, 'inspections', String(w.inspection))}` }, t('wo.inspection', w.inspection)),
+      el('a', { class: 'inspection-link', href: `${pageUrl('inspections')}?site=${encodeURIComponent(site)}&id=${w.inspection}` }, t('wo.inspection', w.inspection)),
       w.item ? [' · ', t('wo.item'), ' ', el('code', null, w.item)] : null);
   }
   if (w.source === 'alarm' && w.alarm) {
