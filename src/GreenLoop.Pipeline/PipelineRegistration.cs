@@ -71,6 +71,7 @@ public static class PipelineRegistration
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvData>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Verification.MvService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Projects.ProjectService>();
+        services.AddSingleton<GreenLoop.Pipeline.Cost.CostService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.WorkOrderService>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.WorkOrderFollowUps>();
         services.AddSingleton<GreenLoop.Pipeline.Optimise.Field.FieldService>();

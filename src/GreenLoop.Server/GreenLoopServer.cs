@@ -69,6 +69,7 @@ public static class GreenLoopServer
         api.MapCpAuditsApi();
         api.MapProjectsApi();
         api.MapFieldApi();
+        api.MapCostApi();
         api.MapAuthApi();
         app.MapPlatformApi();
         app.MapGreenLoopUi();

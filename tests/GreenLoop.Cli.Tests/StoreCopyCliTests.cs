@@ -149,7 +149,7 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
             var workOrder = new Storage.Catalog.WorkOrderRecord
             {
                 TenantId = tenant, SiteId = site.Id, State = "Done", Priority = "High", DueDate = "2026-06-04", Body = """{"title":"更换滤袋","hours":2.5}""",
-                History = """[{"at":"2026-06-01T01:00:00Z","by":"wang","what":"opened"}]""", InspectionId = inspection.Id, Item = "dp", AlarmId = 1, EscalatedAt = 20,
+                History = """[{"at":"2026-06-01T01:00:00Z","by":"wang","what":"opened"}]""", InspectionId = inspection.Id, Item = "dp", AlarmId = 1, EscalatedAt = 20, ActionId = 1, ProjectId = project.Id,
                 CreatedBy = "wang", CreatedAt = 19, UpdatedAt = 21,
             };
             db.WorkOrders.Add(workOrder);
@@ -157,8 +157,11 @@ public sealed class StoreCopyCliTests(PostgresServer server) : IDisposable
             db.FieldPhotos.Add(new Storage.Catalog.FieldPhotoRecord
             {
                 TenantId = tenant, InspectionId = inspection.Id, Item = "dp", Name = "压差表.jpg", ContentType = "image/jpeg",
-                Content = Enumerable.Range(0, 256).Select(i => (byte)((i * 7) % 256)).ToArray(), TakenBy = "wang", TakenAt = 19,
+                Content = Enumerable.Range(0, 256).Select(i => (byte)((i * 7) % 256)).ToArray(), Thumbnail = [0xFF, 0xD8, 0x00, 0xFF, 0xD9], TakenBy = "wang", TakenAt = 19,
             });
+            // Cost: a tariff and the site's electricity account.
+            db.Tariffs.Add(new Storage.Catalog.TariffRecord { TenantId = tenant, Key = "gd-10kv", Body = """{"key":"gd-10kv","name":"广东 10 kV 两部制"}""", UpdatedBy = "zhang", UpdatedAt = 22 });
+            db.ElectricityAccounts.Add(new Storage.Catalog.ElectricityAccountRecord { TenantId = tenant, SiteId = site.Id, Body = """{"tariff":"gd-10kv","basis":"Demand"}""", UpdatedBy = "zhang", UpdatedAt = 23 });
             db.FieldPhotos.Add(new Storage.Catalog.FieldPhotoRecord
             {
                 TenantId = tenant, WorkOrderId = workOrder.Id, Item = "after", Name = "after.png", ContentType = "image/png", Content = [0x89, 0x50, 0x4E, 0x47], TakenBy = "wang", TakenAt = 21,

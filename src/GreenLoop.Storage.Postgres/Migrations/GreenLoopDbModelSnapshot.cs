@@ -644,6 +644,37 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.ToTable("delivery_log", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ElectricityAccountRecord", b =>
+                {
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("SiteId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("electricity_account", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.FactorOverrideRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1575,6 +1606,35 @@ namespace GreenLoop.Storage.Postgres.Migrations
                     b.ToTable("site", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.TariffRecord", b =>
+                {
+                    b.Property<long>("TenantId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TenantId", "Key");
+
+                    b.ToTable("tariff", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.TenantRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1874,6 +1934,17 @@ namespace GreenLoop.Storage.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ElectricityAccountRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.FactorOverrideRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
@@ -2084,6 +2155,15 @@ namespace GreenLoop.Storage.Postgres.Migrations
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.SiteRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.TenantRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.TariffRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.TenantRecord", null)
                         .WithMany()

@@ -621,6 +621,37 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.ToTable("delivery_log", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ElectricityAccountRecord", b =>
+                {
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("site_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("SiteId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("electricity_account", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.FactorOverrideRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1524,6 +1555,35 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                     b.ToTable("site", (string)null);
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.TariffRecord", b =>
+                {
+                    b.Property<long>("TenantId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("TenantId", "Key");
+
+                    b.ToTable("tariff", (string)null);
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.TenantRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -1817,6 +1877,17 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.ElectricityAccountRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.Navigation("Site");
+                });
+
             modelBuilder.Entity("GreenLoop.Storage.Catalog.FactorOverrideRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.SiteRecord", "Site")
@@ -2027,6 +2098,15 @@ namespace GreenLoop.Storage.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("GreenLoop.Storage.Catalog.SiteRecord", b =>
+                {
+                    b.HasOne("GreenLoop.Storage.Catalog.TenantRecord", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("GreenLoop.Storage.Catalog.TariffRecord", b =>
                 {
                     b.HasOne("GreenLoop.Storage.Catalog.TenantRecord", null)
                         .WithMany()

@@ -51,6 +51,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
     public DbSet<ProjectDocumentRecord> ProjectDocuments => Set<ProjectDocumentRecord>();
     public DbSet<MvModelRecord> MvModels => Set<MvModelRecord>();
     public DbSet<ChecklistTemplateRecord> ChecklistTemplates => Set<ChecklistTemplateRecord>();
+    public DbSet<TariffRecord> Tariffs => Set<TariffRecord>();
+    public DbSet<ElectricityAccountRecord> ElectricityAccounts => Set<ElectricityAccountRecord>();
     public DbSet<InspectionRoundRecord> InspectionRounds => Set<InspectionRoundRecord>();
     public DbSet<InspectionRecord> Inspections => Set<InspectionRecord>();
     public DbSet<FieldPhotoRecord> FieldPhotos => Set<FieldPhotoRecord>();
@@ -95,6 +97,8 @@ public sealed class GreenLoopDb(DbContextOptions<GreenLoopDb> options) : DbConte
         b.Entity<ProjectDocumentRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<MvModelRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<ChecklistTemplateRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<TariffRecord>().HasQueryFilter(x => x.TenantId == TenantId);
+        b.Entity<ElectricityAccountRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<InspectionRoundRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<InspectionRecord>().HasQueryFilter(x => x.TenantId == TenantId);
         b.Entity<FieldPhotoRecord>().HasQueryFilter(x => x.TenantId == TenantId);

@@ -283,6 +283,14 @@ internal static class ApiRouteCases
         ["GET /api/v1/sites/{site}/field-report"] = _get,
         ["GET /api/v1/sites/{site}/field-report.xlsx"] = _get,
 
+        // Cost. B's tariff and account are valid, so that B saving them changes B's only.
+        ["GET /api/v1/tariffs"] = _get,
+        ["GET /api/v1/tariffs/{key}"] = _get,
+        ["PUT /api/v1/tariffs/{key}"] = Json(_ => """{"name":"B walk tariff","versions":[{"validFrom":"2025-01-01","prices":[{"band":"Flat","price":0.5}],"source":"B walk"}]}"""),
+        ["GET /api/v1/sites/{site}/electricity-account"] = _get,
+        ["PUT /api/v1/sites/{site}/electricity-account"] = Json(_ => $$"""{"tariff":"cn-gd-industrial-2part-10kv","basis":"Demand","powerFactorStandard":null,"activeMeters":["{{SharedMain}}"]}"""),
+        ["GET /api/v1/sites/{site}/electricity-bill"] = _get,
+
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,
         ["POST /api/v1/platform/tenants"] = Json(i => $$"""{"key":"b-walk-{{i.Serial}}","name":"B walk tenant"}"""),
@@ -351,6 +359,7 @@ internal static class ApiRouteCases
             "documentId" => Ids(a.ProjectDocumentIds, []),
             "id" when p.Contains("/mv-models/", StringComparison.Ordinal) => Ids(a.MvModelIds, []),
             "key" when p.Contains("/checklist-templates/", StringComparison.Ordinal) => [new(TemplateKey, ValueKind.AOnlyKey)],
+            "key" when p.StartsWith("/api/v1/tariffs/", StringComparison.Ordinal) => [new(TariffKey, ValueKind.AOnlyKey)],
             "id" when p.Contains("/rounds/", StringComparison.Ordinal) => Ids(a.RoundIds, []),
             "id" when p.Contains("/inspections/", StringComparison.Ordinal) => Ids(a.InspectionIds, []),
             "id" when p.Contains("/field-photos/", StringComparison.Ordinal) => Ids(a.FieldPhotoIds, []),

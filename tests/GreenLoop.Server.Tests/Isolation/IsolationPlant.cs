@@ -42,6 +42,7 @@ internal sealed class IsolationPlant : IAsyncDisposable
     public const string AlphaSource = "a-plc";
     public const string LockedPeriod = "2025-06";
     public const string TemplateKey = "A-only-check";
+    public const string TariffKey = "a-tariff";
 
     /// <summary>A's inspection's submission id (no mark: tenant B sends the same id, which must land as B's own).</summary>
     public const string SubmissionId = "walk-submission-0001";
@@ -290,6 +291,14 @@ internal sealed class IsolationPlant : IAsyncDisposable
             """{"title":"A-only work order","node":"press","priority":"High","assignee":"A-only-person","dueDate":"2199-01-01"}""", HttpStatusCode.Created);
         await ASendAsync(HttpMethod.Post, $"/api/v1/alarms/{alarmId}/work-order", """{"title":"A-only alarm work order","priority":"Urgent","dueDate":"2199-01-01"}""", HttpStatusCode.Created);
         var inspections = await AGetAsync($"/api/v1/sites/{Shared}/inspections");
+
+        // Cost: an A-only tariff and A's electricity account of the shared site naming it.
+        await ASendAsync(HttpMethod.Put, $"/api/v1/tariffs/{TariffKey}", $$$"""
+            {"name":"A-only tariff","versions":[{"validFrom":"2025-01-01","prices":[{"band":"Flat","price":0.123456}],"demandPrice":12.3456,"source":"A-only notice"}]}
+            """, HttpStatusCode.OK);
+        await ASendAsync(HttpMethod.Put, $"/api/v1/sites/{Shared}/electricity-account", $$$"""
+            {"tariff":"{{{TariffKey}}}","basis":"Demand","contractDemandKw":987.654,"powerFactorStandard":null,"activeMeters":["{{{SharedMain}}}"]}
+            """, HttpStatusCode.OK);
 
         // Raised, acknowledged and the test message: three deliveries to A's hook, each logged under A.
         var deliveries = await WaitForADeliveriesAsync(3);

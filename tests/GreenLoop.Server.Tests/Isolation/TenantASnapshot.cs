@@ -58,6 +58,10 @@ internal static class TenantASnapshot
             $"/api/v1/sites/{IsolationPlant.Shared}/projects/portfolio",
             $"/api/v1/sites/{IsolationPlant.Shared}/mv-models/{a.MvModelIds[0]}",
             $"/api/v1/sites/{IsolationPlant.Shared}/checklist-templates",
+            "/api/v1/tariffs",
+            $"/api/v1/tariffs/{IsolationPlant.TariffKey}",
+            $"/api/v1/sites/{IsolationPlant.Shared}/electricity-account",
+            $"/api/v1/sites/{IsolationPlant.Shared}/electricity-bill?month=2025-06",
             $"/api/v1/sites/{IsolationPlant.Shared}/checklist-templates/{IsolationPlant.TemplateKey}?version=1",
             $"/api/v1/sites/{IsolationPlant.Shared}/rounds",
             // A past day: every occurrence is settled (missed), so the answer does not change with the time of day.
