@@ -30,8 +30,30 @@ internal sealed partial class DemoPlantService(
     GreenLoop.Pipeline.Optimise.Kpis.KpiService? kpis = null, GreenLoop.Pipeline.Optimise.Kpis.QuantityService? quantities = null,
     GreenLoop.Pipeline.Optimise.Reviews.ReviewService? reviews = null, GreenLoop.Pipeline.Optimise.Projects.ProjectService? projects = null,
     GreenLoop.Pipeline.Optimise.Verification.MvService? models = null, GreenLoop.Pipeline.Optimise.Field.FieldService? field = null,
-    GreenLoop.Pipeline.Optimise.Field.WorkOrderService? workOrders = null) : BackgroundService
+    GreenLoop.Pipeline.Optimise.Field.WorkOrderService? workOrders = null, GreenLoop.Pipeline.Cost.CostService? cost = null) : BackgroundService
 {
+    /// <summary>
+    /// Once, the demo plant's electricity account: the reference Guangdong two-part tariff at 10 kV, the basic charge by
+    /// maximum demand, billed on the 10 kV main incomer. The demo has no reactive-energy meter, so no power-factor adjustment.
+    /// </summary>
+    private async Task EnsureElectricityAccountAsync(CancellationToken ct)
+    {
+        if (cost is null) return;
+        var site = await store.GetSiteAsync(tenant.TenantId, DemoPlant.SiteKey, ct);
+        if (site is null || await cost.AccountAsync(tenant.TenantId, site, ct) is not null) return;
+        var account = new GreenLoop.Domain.Cost.ElectricityAccount
+        {
+            Tariff = GreenLoop.Pipeline.Cost.ReferenceTariffs.GuangdongKey, Basis = GreenLoop.Domain.Cost.BasicChargeBasis.Demand,
+            PowerFactorStandard = null, ActiveMeters = [DemoMeterKeys.MainElectricity],
+        };
+        if (await cost.ValidateAsync(tenant.TenantId, site, account, ct) is { Count: > 0 } errors)
+        {
+            LogDemoInvalid(string.Join("; ", errors.Select(e => $"electricity account {e.Key}: {string.Join(", ", e.Value)}")));
+            return;
+        }
+        await cost.SaveAccountAsync(tenant.TenantId, site, account, "demo", clock.GetUtcNow().ToUnixTimeMilliseconds(), ct);
+    }
+
     /// <summary>
     /// Once, the demo's field work: three templates, their rounds, two inspections done with photos (the stack check's
     /// high filter pressure opens a work order) and the work order of the planted NOx alarm.
@@ -151,6 +173,7 @@ internal sealed partial class DemoPlantService(
         // The demo's alarm rules exist before its back-fill is derived, so its planted events raise alarms as it lands.
         if (alarms is not null) await alarms.EnsureRulesAsync(tenant.TenantId, DemoPlant.SiteKey, DemoAlarmRules.All, stoppingToken);
         await EnsureKpisAsync(days, stoppingToken);
+        await EnsureElectricityAccountAsync(stoppingToken);
         var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         if (address is null)
         {
