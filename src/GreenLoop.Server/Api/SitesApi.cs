@@ -21,6 +21,9 @@ public static class SitesApi
         api.MapPut("/{site}", PutSite).WithSummary("Apply a site document (idempotent)").RequirePermission(Permissions.Configure);
         api.MapGet("/{site}/overview", Overview).WithSummary("Today's dashboard figures in the site's local time").RequirePermission(Permissions.ReadPark);
         api.MapGet("/{site}/energy", Energy).WithSummary("Energy by carrier per node and period").RequirePermission(Permissions.ReadPark);
+        api.MapGet("/{site}/comparison", Compare).Produces<Comparison>()
+            .WithSummary("Year-on-year (同比) and period-on-period (环比) of a node's energy by carrier for a day (yyyy-MM-dd), month (yyyy-MM) or year (yyyy), with unit consumption per product output")
+            .RequirePermission(Permissions.ReadPark);
         api.MapGet("/{site}/meters/{meter}/series", MeterSeries).WithSummary("A meter's series at 15m, hour, day or month grain").RequirePermission(Permissions.Read);
         api.MapGet("/{site}/meters/{meter}/events", MeterEvents).WithSummary("Drops, rollovers, replacements, resets, gaps and spikes found in a meter's readings").RequirePermission(Permissions.Read);
         api.MapGet("/{site}/meters/{meter}/balance", MeterBalance).WithSummary("A meter against the sum of its sub-meters").RequirePermission(Permissions.Read);
@@ -72,6 +75,9 @@ public static class SitesApi
             return await UnreadableAsync(error, query, tenant.TenantId, site, _ => true, ct);
         return await ApiResults.Answer(() => query.EnergyAsync(tenant.TenantId, site, asked.Grain, asked.Range, node, ct));
     }
+
+    internal static Task<IResult> Compare(string site, string? period, string? node, ComparisonService comparisons, TenantContext tenant, CancellationToken ct) =>
+        ApiResults.Answer(() => comparisons.CompareAsync(tenant.TenantId, site, period, node, ct));
 
     internal static async Task<IResult> MeterSeries(string site, string meter, string? grain, string? from, string? to, QueryService query, TenantContext tenant, CancellationToken ct)
     {
