@@ -251,6 +251,25 @@ public sealed class FieldApiTests : IAsyncLifetime
         Assert.Equal(0, rounds.GetArrayLength());
     }
 
+    [Fact]
+    public async Task Rounds_NullScheduleAssigneeOrLists_Answer400NotAServerError()
+    {
+        await SaveTemplateAsync(BagFilter());
+        var bodies = new object[]
+        {
+            new { round = new { name = "Null schedule", template = "bag-filter", schedule = (object?)null, assignee = new { role = "operator" } } },
+            new { round = new { name = "Null assignee", template = "bag-filter", assignee = (object?)null } },
+            new { round = new { name = "Null times", template = "bag-filter", schedule = new { kind = "Daily", times = (string[]?)null }, assignee = new { role = "operator" } } },
+            new { round = new { name = "Null recipients", template = "bag-filter", assignee = new { role = "operator" }, recipients = (string[]?)null } },
+        };
+        foreach (var body in bodies)
+        {
+            var (status, problem) = await SendAsync(_client, HttpMethod.Post, $"/api/v1/sites/{Site}/rounds", body);
+            Assert.True(status == HttpStatusCode.BadRequest, $"{JsonSerializer.Serialize(body)}: {(int)status} {problem}");
+        }
+        Assert.Equal(0, (await GetAsync($"/api/v1/sites/{Site}/rounds")).GetArrayLength());
+    }
+
     // ----------------------------------------------------------------------------------------------------------------
     // 3. A submission is stored once, however often (and however concurrently) it arrives.
 

@@ -16,9 +16,13 @@ public sealed class RoundsModel : PageModel
     /// <summary>Whether the user may submit inspections (permission <c>inspect</c>; the API checks again).</summary>
     public bool CanInspect { get; private set; }
 
+    /// <summary>Whether the user may make rounds (permission <c>improve</c>): the page then says where.</summary>
+    public bool CanImprove { get; private set; }
+
     public void OnGet(string? site)
     {
         Site = UiRoutes.SiteOrDefault(site);
         CanInspect = Permissions.Has(User, Permissions.Inspect, Site);
+        CanImprove = Permissions.Has(User, Permissions.Improve, Site);
     }
 }

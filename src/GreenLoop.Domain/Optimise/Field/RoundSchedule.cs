@@ -36,10 +36,13 @@ public sealed record RoundSchedule
     {
         var errors = new Dictionary<string, string[]>();
         if (!Enum.IsDefined(Kind)) errors["schedule.kind"] = ["Shift, Daily, Weekly or OnEvent"];
-        if (Kind != ScheduleKind.OnEvent && (Times.Count is 0 or > 24 || Times.Any(t => !TimeOnly.TryParseExact(t, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+        // A JSON null binds as null: refused here, or reading the schedule's occurrences would fail later.
+        if (Times is null) errors["schedule.times"] = ["a list of local times HH:mm (empty for an on-event round)"];
+        else if (Kind != ScheduleKind.OnEvent && (Times.Count is 0 or > 24 || Times.Any(t => !TimeOnly.TryParseExact(t, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
                 || Times.Distinct().Count() != Times.Count))
             errors["schedule.times"] = ["1 to 24 different local times HH:mm"];
-        if (Kind == ScheduleKind.Weekly && (Weekdays.Count == 0 || Weekdays.Any(d => !_days.Contains(d))))
+        if (Weekdays is null) errors["schedule.weekdays"] = ["a list of days (empty unless the round is weekly)"];
+        else if (Kind == ScheduleKind.Weekly && (Weekdays.Count == 0 || Weekdays.Any(d => !_days.Contains(d))))
             errors["schedule.weekdays"] = ["a weekly round names its days: sun, mon, tue, wed, thu, fri, sat"];
         if (WindowMinutes is < 5 or > 24 * 60) errors["schedule.windowMinutes"] = ["5 to 1440 minutes"];
         return errors;

@@ -97,6 +97,15 @@ public sealed class FieldService(ISiteCatalog sites, ICatalogDb catalog, MeterCa
     public static Dictionary<string, string[]> Validate(RoundBody body)
     {
         ArgumentNullException.ThrowIfNull(body);
+        // A JSON null for the schedule, the assignee or the recipients binds as null: a reason, not a server error.
+        if (body.Schedule is null || body.Assignee is null || body.Recipients is null)
+        {
+            var missing = new Dictionary<string, string[]>();
+            if (body.Schedule is null) missing["schedule"] = ["required: kind, times, weekdays, windowMinutes"];
+            if (body.Assignee is null) missing["assignee"] = ["a role (e.g. operator) or a person (a user name)"];
+            if (body.Recipients is null) missing["recipients"] = ["a list of channel keys (empty for none)"];
+            return missing;
+        }
         var errors = body.Schedule.Validate();
         if (string.IsNullOrWhiteSpace(body.Name) || body.Name.Length > 200) errors["name"] = ["1-200 characters"];
         if (body.NameZh is { Length: > 200 }) errors["nameZh"] = ["at most 200 characters"];
