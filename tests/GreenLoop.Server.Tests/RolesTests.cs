@@ -160,6 +160,27 @@ public sealed class RolesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ManagerScopedToNorth_SiteQueryOnATenantWideRoute_Ignored403_AlarmListBySiteAllowed()
+    {
+        using var manager = await UserAsync("north.manager", ("energy-manager", "north"));
+
+        // Tenant-wide routes: a ?site= naming the manager's own site does not make one site's permission the tenant's.
+        using var channels = await manager.GetAsync("/api/v1/notification-channels?site=north");
+        using var saveChannel = await manager.PutAsJsonAsync("/api/v1/notification-channels/sneaky?site=north",
+            new { key = "sneaky", kind = "webhook", name = "Sneaky", url = "https://example.invalid/hook" });
+        using var sources = await manager.GetAsync("/api/v1/data-sources?site=north");
+        using var users = await manager.GetAsync("/api/v1/users?site=north");
+        // The alarm list is narrowed by ?site=: the site's permission is enough there.
+        using var alarms = await manager.GetAsync("/api/v1/alarms?site=north");
+
+        await AssertForbiddenAsync(channels);
+        await AssertForbiddenAsync(saveChannel);
+        await AssertForbiddenAsync(sources);
+        await AssertForbiddenAsync(users);
+        Assert.Equal(HttpStatusCode.OK, alarms.StatusCode);
+    }
+
+    [Fact]
     public async Task ParkAdministrator_OverviewAndReportsButNotMeterSeries()
     {
         using var park = await UserAsync("park.admin", ("park-administrator", null));

@@ -22,7 +22,7 @@ public static class AlarmsApi
         rules.MapDelete("/{key}", DeleteRule).WithSummary("Delete an alarm rule; its open alarms are cleared, all alarms keep their history").RequirePermission(Permissions.Configure);
 
         var alarms = app.MapGroup("/api/v1/alarms").WithTags("Alarms");
-        alarms.MapGet("/", List).WithSummary("Alarms, newest first; filters: state, severity (comma-separated), site, rule, from, to (ISO 8601), limit").RequirePermission(Permissions.Read);
+        alarms.MapGet("/", List).WithSummary("Alarms, newest first; filters: state, severity (comma-separated), site, rule, from, to (ISO 8601), limit").RequirePermission(Permissions.Read).SiteInQuery();
         alarms.MapGet("/{id:long}", Get).WithSummary("One alarm").RequirePermission(Permissions.Read);
         alarms.MapGet("/{id:long}/history", History).WithSummary("Every transition, comment and assignment of an alarm, with who, when and why").RequirePermission(Permissions.Read);
         alarms.MapPost("/{id:long}/ack", Acknowledge).WithSummary("Acknowledge (an active alarm stays open; a cleared one closes)").RequirePermission(Permissions.Operate);

@@ -31,13 +31,26 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The site a request is about: the route's <c>{site}</c>, or <c>?site=</c> only on an endpoint marked
+    /// <see cref="PermissionEndpoints.SiteInQuery"/> (one whose answer that query narrows to the site). Elsewhere a
+    /// <c>?site=</c> is ignored, so adding one to a tenant-wide route (notification channels, users) cannot turn one
+    /// site's permission into the tenant's.
+    /// </summary>
     public static string? SiteOf(HttpContext? http)
     {
         if (http is null) return null;
         if (http.Request.RouteValues.TryGetValue("site", out var route) && route is string r && r.Length > 0) return r;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<SiteInQueryMetadata>() is null) return null;
         var query = http.Request.Query["site"].ToString();
         return query.Length > 0 ? query : null;
     }
+}
+
+/// <summary>Marks an endpoint whose <c>?site=</c> narrows its answer to that site, so the site's permission is enough.</summary>
+public sealed class SiteInQueryMetadata
+{
+    public static readonly SiteInQueryMetadata Instance = new();
 }
 
 /// <summary>Attaches a permission policy to endpoints.</summary>
@@ -45,4 +58,8 @@ public static class PermissionEndpoints
 {
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, string permission) where TBuilder : IEndpointConventionBuilder =>
         builder.RequireAuthorization(PermissionRequirement.PolicyName(permission));
+
+    /// <summary>The endpoint's <c>?site=</c> narrows what it answers to one site: a permission for that site suffices.</summary>
+    public static TBuilder SiteInQuery<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(SiteInQueryMetadata.Instance);
 }

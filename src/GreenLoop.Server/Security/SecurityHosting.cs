@@ -125,7 +125,7 @@ public static class SecurityHosting
     {
         var needed = http.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
             .Select(a => a.Policy).FirstOrDefault(p => p?.StartsWith("perm:", StringComparison.Ordinal) == true)?["perm:".Length..];
-        var site = http.Request.RouteValues.TryGetValue("site", out var s) && s is string key ? key : http.Request.Query["site"].FirstOrDefault();
+        var site = PermissionHandler.SiteOf(http);
         if (needed is null) return "your roles (or this key's permissions) do not allow this request, or not for this site";
         return site is null
             ? $"this needs the permission '{needed}'; your roles (or this key's permissions) do not grant it"
