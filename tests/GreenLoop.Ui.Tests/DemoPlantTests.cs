@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text.Json;
 using GreenLoop.Testing;
+using Microsoft.Playwright;
 using Xunit.Abstractions;
 
 namespace GreenLoop.Ui.Tests;
@@ -130,6 +133,30 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         Assert.Contains("verdict-provisional", await message.GetAttributeAsync("class") ?? "", StringComparison.Ordinal);
         Assert.StartsWith("! 暂定，未作判定", await message.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await watched.Page.Locator(".verdict-pass").CountAsync());
+        watched.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task EnergyPage_Comparison_ThisMonthsElectricityAsTheApi_NoPreviousMonthDataShownAsADash()
+    {
+        // Two days of back-fill in November: October and November 2025 have no data, so no change can be given.
+        var comparison = await demo.Server.GetJsonAsync("api/v1/sites/demo/comparison?period=2026-11");
+        var electricity = comparison.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("carrier").GetString() == "electricity");
+        var kwh = electricity.GetProperty("current").GetProperty("value").GetDouble();
+        Assert.True(kwh > 0);
+        Assert.Equal(JsonValueKind.Null, electricity.GetProperty("previous").GetProperty("value").ValueKind);
+        await using var watched = await chromium.NewPageAsync(demo.Server, "zh-CN");
+
+        await watched.GotoAsync("/sites/demo/energy?period=2026-11", "energy");
+
+        var row = watched.Page.Locator("#comparison tr[data-carrier='electricity']").First;
+        await Assertions.Expect(row).ToBeVisibleAsync();
+        var cells = await row.Locator("td").AllInnerTextsAsync();
+        // The page rounds for display: the figure it shows is the API's to within its last digit.
+        Assert.EndsWith(" kWh", cells[1], StringComparison.Ordinal);
+        Assert.Equal(kwh, double.Parse(cells[1][..^4].Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture), 0.5);
+        Assert.Equal(["—", "—", "—", "—"], cells.Skip(2));
+        await Assertions.Expect(watched.Page.Locator("#comparison-card h2")).ToHaveTextAsync("同比与环比");
         watched.AssertNoErrors();
     }
 

@@ -1,8 +1,9 @@
 // Energy page (/sites/{site}/energy?period=2026-10 or ?period=2026): comprehensive energy consumption per GB/T
 // 2589-2020 with its carriers and lineage, unit-product energy against the limit standard's levels, a monthly trend of
 // the period's year, the period lock and the Excel export.
-// Data: GET /api/v1/sites/{site}/overview (the site's current month), .../reports/energy?period= (the period, and
+// Data: GET /api/v1/sites/{site}/overview (the site's current month), .../comparison?period= (YoY and MoM), .../reports/energy?period= (the period, and
 // once per month of the year for the trend), POST .../periods/{period}/lock.
+import { renderComparison } from './comparison.js';
 import {
   ctx, t, getJson, sitePath, formatNumber, formatPercent, el, pageUrl, showMessage, setBusy, ApiError,
 } from './common.js';
@@ -303,6 +304,8 @@ async function load() {
     };
     renderLineage(report);
     renderLock(report);
+    renderComparison(document.getElementById('comparison'), ctx.site, period)
+      .catch((error) => document.getElementById('comparison').replaceChildren(el('p', { class: 'empty' }, t('error.load', error.message))));
     const results = await trend;
     if (number !== requestNumber) return;
     renderTrend(year, results, isYear(period) ? null : period);
