@@ -188,7 +188,7 @@ public sealed class CostApiTests : IAsyncLifetime
         Assert.Equal((total, "¥"), (RowOf(summary, "电费合计 Total")[1].GetDouble(), RowOf(summary, "电费合计 Total")[2].GetString()));
         Assert.Equal(bill.GetProperty("kwh").GetDouble(), RowOf(summary, "电量 Energy")[1].GetDouble());
         Assert.Equal(2879.0 / 2880, RowOf(summary, "数据完整度 Completeness")[1].GetDouble(), 12);
-        Assert.Contains("1 missing 15-minute intervals are not billed", RowOf(summary, "数据完整度 Completeness")[3].GetString(), StringComparison.Ordinal);
+        Assert.Contains("15-minute intervals missing, not billed: 1 (2879 / 2880)", RowOf(summary, "数据完整度 Completeness")[3].GetString(), StringComparison.Ordinal);
         var energy = book["电度电费 Energy charge"];
         Assert.Equal(["电价版本生效日 Tariff version from", "时段 Band", "电量 Energy (kWh)", "电价 Price (¥/kWh)", "金额 Amount (¥)"], energy[0].Select(c => c.GetString()));
         Assert.Equal(lines, energy.Skip(1).Where(r => r[0].GetString() != "合计 Total")

@@ -74,7 +74,7 @@ public static partial class ReportWorkbook
         var complete = view.IntervalsFound >= view.IntervalsExpected;
         summary.Row("数据完整度 Completeness", new Styled(view.Completeness, XlStyle.Percent), "%",
             complete ? (object)$"{view.IntervalsFound} / {view.IntervalsExpected} 个15分钟区间 15-minute intervals"
-                : new Styled($"缺 {view.IntervalsExpected - view.IntervalsFound} 个15分钟区间，未计费 {view.IntervalsExpected - view.IntervalsFound} missing 15-minute intervals are not billed ({view.IntervalsFound} / {view.IntervalsExpected})", XlStyle.Warning));
+                : new Styled($"缺 {view.IntervalsExpected - view.IntervalsFound} 个15分钟区间，未计费 / 15-minute intervals missing, not billed: {view.IntervalsExpected - view.IntervalsFound} ({view.IntervalsFound} / {view.IntervalsExpected})", XlStyle.Warning));
         summary.Row("电量 Energy", new Styled(b.Kwh, XlStyle.Number2), "kWh");
         summary.Row("电度电费 Energy charge", new Styled(b.EnergyCharge, XlStyle.Number2), "¥", "sheet " + BillEnergySheet);
         summary.Row("基本电费 Basic charge", new Styled(b.Basic?.Amount ?? 0, XlStyle.Number2), "¥", b.Basic is null ? "无 none" : "sheet " + BillBasicSheet);
