@@ -41,7 +41,19 @@ public sealed class CostApiTests : IAsyncLifetime
         demandPrice = demand,
         surcharges = new[] { new { name = "Government funds", nameZh = "政府性基金及附加", price = 0.029 } },
         source = "test tariff built for this test",
+        unverified = new[] { $"prices: the flat price {flat} ¥/kWh is made up for this test" },
     };
+
+    /// <summary>The tenant tariff <c>test-2part</c> (a change on 16 June) and the site's account on it, both through the API.</summary>
+    private async Task SetUpAccountAsync()
+    {
+        var (tariff, tariffProblem) = await SendAsync(HttpMethod.Put, "/api/v1/tariffs/test-2part",
+            new { name = "Test two-part tariff", nameZh = "测试两部制电价", versions = new[] { Version("2025-06-16", 0.65, 30), Version("2025-01-01", 0.60, 32) } });
+        Assert.True(tariff == HttpStatusCode.OK, tariffProblem.ToString());
+        var (account, accountProblem) = await SendAsync(HttpMethod.Put, $"/api/v1/sites/{Site}/electricity-account",
+            new { tariff = "test-2part", basis = "Demand", powerFactorStandard = 0.90, activeMeters = new[] { "bill.main" }, reactiveMeters = new[] { "bill.q" } });
+        Assert.True(account == HttpStatusCode.OK, accountProblem.ToString());
+    }
 
     public async Task InitializeAsync()
     {
@@ -136,5 +148,81 @@ public sealed class CostApiTests : IAsyncLifetime
         Assert.Equal(2879.0 / 2880, bill.GetProperty("completeness").GetDouble(), 12);
         Assert.Equal("CNY", bill.GetProperty("currency").GetString());
         Assert.Contains(bill.GetProperty("sources").EnumerateArray(), s => s.GetString()!.Contains("水电财字第215号", StringComparison.Ordinal));
+    }
+
+    private static readonly Dictionary<string, string> _bandLabels = new(StringComparer.Ordinal)
+    {
+        ["CriticalPeak"] = "尖峰 Critical peak", ["Peak"] = "高峰 Peak", ["Flat"] = "平段 Flat", ["Valley"] = "低谷 Valley", ["DeepValley"] = "深谷 Deep valley",
+    };
+
+    private static List<JsonElement> RowOf(List<List<JsonElement>> sheet, string label) =>
+        sheet.Single(r => r.Count > 0 && r[0].ValueKind == JsonValueKind.String && r[0].GetString() == label);
+
+    [Fact]
+    public async Task June_WorkbookAndCsv_ReadBackByIndependentReaders_EqualTheJsonBill()
+    {
+        using (var none = await _client.GetAsync($"/api/v1/sites/{Site}/electricity-bill.xlsx?month=2025-06"))
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        await SetUpAccountAsync();
+        var (status, view) = await SendAsync(HttpMethod.Get, $"/api/v1/sites/{Site}/electricity-bill?month=2025-06", null);
+        using var xlsx = await _client.GetAsync($"/api/v1/sites/{Site}/electricity-bill.xlsx?month=2025-06");
+        using var csv = await _client.GetAsync($"/api/v1/sites/{Site}/electricity-bill.csv?month=2025-06");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var bill = view.GetProperty("bill");
+        var lines = bill.GetProperty("energy").EnumerateArray()
+            .Select(l => (l.GetProperty("validFrom").GetString(), _bandLabels[l.GetProperty("band").GetString()!], l.GetProperty("kwh").GetDouble(), l.GetProperty("price").GetDouble(), l.GetProperty("amount").GetDouble()))
+            .ToList();
+        // Two versions × four bands, as in the hand calculation above.
+        Assert.Equal(8, lines.Count);
+        var total = bill.GetProperty("total").GetDouble();
+        var funds = bill.GetProperty("surcharges").EnumerateArray().Sum(f => f.GetProperty("amount").GetDouble());
+
+        // The workbook, read by openpyxl.
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("electricity-bill-bill-2025-06.xlsx", xlsx.Content.Headers.ContentDisposition?.FileNameStar ?? xlsx.Content.Headers.ContentDisposition?.FileName);
+        var book = await OpenPyxl.ReadAsync(await xlsx.Content.ReadAsByteArrayAsync());
+        Assert.Equal(["汇总 Summary", "电度电费 Energy charge", "基本电费 Basic charge", "力调电费 Power factor", "基金及附加 Funds", "来源 Sources"], book.Keys);
+        var summary = book["汇总 Summary"];
+        Assert.Equal((total, "¥"), (RowOf(summary, "电费合计 Total")[1].GetDouble(), RowOf(summary, "电费合计 Total")[2].GetString()));
+        Assert.Equal(bill.GetProperty("kwh").GetDouble(), RowOf(summary, "电量 Energy")[1].GetDouble());
+        Assert.Equal(2879.0 / 2880, RowOf(summary, "数据完整度 Completeness")[1].GetDouble(), 12);
+        Assert.Contains("15-minute intervals missing, not billed: 1 (2879 / 2880)", RowOf(summary, "数据完整度 Completeness")[3].GetString(), StringComparison.Ordinal);
+        var energy = book["电度电费 Energy charge"];
+        Assert.Equal(["电价版本生效日 Tariff version from", "时段 Band", "电量 Energy (kWh)", "电价 Price (¥/kWh)", "金额 Amount (¥)"], energy[0].Select(c => c.GetString()));
+        Assert.Equal(lines, energy.Skip(1).Where(r => r[0].GetString() != "合计 Total")
+            .Select(r => (r[0].GetString(), r[1].GetString()!, r[2].GetDouble(), r[3].GetDouble(), r[4].GetDouble())));
+        Assert.Equal(bill.GetProperty("energyCharge").GetDouble(), RowOf(energy, "合计 Total")[4].GetDouble());
+        var basic = book["基本电费 Basic charge"];
+        Assert.Equal(bill.GetProperty("basic").GetProperty("amount").GetDouble(), RowOf(basic, "基本电费 Basic charge")[1].GetDouble());
+        Assert.Equal(520, RowOf(basic, "最大需量 Maximum demand")[1].GetDouble());
+        Assert.Contains("2025-06-20 10:15–10:30", RowOf(basic, "最大需量 Maximum demand")[3].GetString(), StringComparison.Ordinal);
+        var pf = book["力调电费 Power factor"];
+        Assert.Equal(bill.GetProperty("powerFactor").GetProperty("amount").GetDouble(), RowOf(pf, "力调电费 Power-factor adjustment")[1].GetDouble());
+        Assert.Equal((0.86, 2.0), (RowOf(pf, "结算功率因数 Billed cos φ")[1].GetDouble(), RowOf(pf, "调整比例 Adjustment")[1].GetDouble()));
+        Assert.Equal(funds, RowOf(book["基金及附加 Funds"], "合计 Total")[4].GetDouble());
+        var sources = book["来源 Sources"];
+        Assert.Contains(sources, r => r[0].GetString() == "来源 Source" && r[1].GetString()!.Contains("水电财字第215号", StringComparison.Ordinal));
+        Assert.Equal(view.GetProperty("unverified").EnumerateArray().Select(u => u.GetString()), sources.Where(r => r[0].GetString() == "待核实 UNVERIFIED").Select(r => r[1].GetString()));
+        Assert.Equal(2, sources.Count(r => r[0].GetString() == "待核实 UNVERIFIED"));
+
+        // The CSV, UTF-8 with a byte-order mark, read by Python's csv module.
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("electricity-bill-bill-2025-06.csv", csv.Content.Headers.ContentDisposition?.FileNameStar ?? csv.Content.Headers.ContentDisposition?.FileName);
+        var bytes = await csv.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var rows = await PythonCsv.ReadAsync(bytes);
+        Assert.Equal(["项目 Item", "电价版本生效日 Tariff version from", "时段 Band", "电量 Energy (kWh)", "电价 Price (¥/kWh)", "金额 Amount (¥)"], rows[0]);
+        static double Number(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(lines, rows.Where(r => r[0] == "电度电费 Energy charge").Select(r => ((string?)r[1], r[2], Number(r[3]), Number(r[4]), Number(r[5]))));
+        var fundRow = Assert.Single(rows, r => r[0] == "政府性基金及附加 Government funds");
+        Assert.Equal(funds, Number(fundRow[5]));
+        Assert.Equal(bill.GetProperty("energyCharge").GetDouble(), Number(rows.Single(r => r[0] == "电度电费合计 Energy charge total")[5]));
+        Assert.Equal(bill.GetProperty("basic").GetProperty("amount").GetDouble(), Number(rows.Single(r => r[0] == "基本电费 Basic charge")[5]));
+        Assert.Equal(bill.GetProperty("powerFactor").GetProperty("amount").GetDouble(), Number(rows.Single(r => r[0] == "力调电费 Power-factor adjustment")[5]));
+        Assert.Equal((bill.GetProperty("kwh").GetDouble(), total), (Number(rows[^1][3]), Number(rows[^1][5])));
+        Assert.Equal("电费合计 Total", rows[^1][0]);
     }
 }

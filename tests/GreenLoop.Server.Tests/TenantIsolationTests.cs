@@ -139,6 +139,7 @@ public sealed class TenantIsolationTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains(pages, p => p.Pattern == "/manual-entry");
         Assert.Contains(pages, p => p.Pattern == "/checklist-templates");
         Assert.Contains(pages, p => p.Pattern == "/inspections");
+        Assert.Contains(pages, p => p.Pattern == "/cost");
 
         foreach (var page in pages)
         {

@@ -46,7 +46,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
         ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
-        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/audits", "audits"), ("/projects", "projects"), ("/models", "models"), ("/rounds", "rounds"), ("/work-orders", "work-orders"), ("/checklist-templates", "checklist-templates"), ("/checklist-templates?key=stack-bag-filter", "checklist-templates"), ("/inspections", "inspections"), ("/import", "import"), ("/manual-entry", "manual-entry"),
+        ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/audits", "audits"), ("/projects", "projects"), ("/models", "models"), ("/rounds", "rounds"), ("/work-orders", "work-orders"), ("/checklist-templates", "checklist-templates"), ("/checklist-templates?key=stack-bag-filter", "checklist-templates"), ("/inspections", "inspections"), ("/cost", "cost"), ("/cost?month=2026-10", "cost"), ("/import", "import"), ("/manual-entry", "manual-entry"),
         ("/users", "users"), ("/account", "account"),
     ];
 

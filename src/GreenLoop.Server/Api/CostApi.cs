@@ -1,5 +1,6 @@
 using GreenLoop.Domain.Cost;
 using GreenLoop.Pipeline.Cost;
+using GreenLoop.Pipeline.Model.Accounting;
 using GreenLoop.Server.Hosting;
 using GreenLoop.Server.Security;
 
@@ -30,6 +31,12 @@ public static class CostApi
         sites.MapGet("/electricity-bill", Bill).Produces<BillView>()
             .WithSummary("The month's electricity bill (month=yyyy-MM, default this month): energy by tariff version and band, basic charge with the 15-minute maximum demand, power-factor adjustment, funds, total ¥; completeness")
             .RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/electricity-bill.xlsx", BillWorkbook)
+            .WithSummary("The month's electricity bill as an Excel workbook (month=yyyy-MM, default this month): summary, energy lines, basic charge, power factor, funds, sources and UNVERIFIED values; labels in Chinese and English, units in the headers")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), ReportWorkbook.ContentType).RequirePermission(Permissions.ReadPark);
+        sites.MapGet("/electricity-bill.csv", BillCsv)
+            .WithSummary("The month's electricity bill as CSV (month=yyyy-MM, default this month): the energy lines by tariff version and band, the funds and the totals; UTF-8 with a byte-order mark, units in the headers")
+            .Produces(StatusCodes.Status200OK, typeof(Stream), "text/csv").RequirePermission(Permissions.ReadPark);
         return app;
     }
 
@@ -65,12 +72,25 @@ public static class CostApi
         return TypedResults.Ok(body);
     }
 
-    internal static async Task<IResult> Bill(string site, string? month, CostService cost, TenantContext tenant, CancellationToken ct)
+    internal static Task<IResult> Bill(string site, string? month, CostService cost, TenantContext tenant, CancellationToken ct) =>
+        BillAnswer(site, month, cost, tenant, (bill, _) => TypedResults.Ok(bill), ct);
+
+    internal static Task<IResult> BillWorkbook(string site, string? month, CostService cost, TenantContext tenant, CancellationToken ct) =>
+        BillAnswer(site, month, cost, tenant, (bill, model) => TypedResults.File(ReportWorkbook.ElectricityBill(bill, model.Definition.NameZh ?? model.Definition.Name),
+            ReportWorkbook.ContentType, ReportWorkbook.BillFileName(site, bill.Month, "xlsx")), ct);
+
+    internal static Task<IResult> BillCsv(string site, string? month, CostService cost, TenantContext tenant, CancellationToken ct) =>
+        BillAnswer(site, month, cost, tenant, (bill, _) => TypedResults.File(ElectricityBillCsv.Write(bill), ElectricityBillCsv.ContentType,
+            ReportWorkbook.BillFileName(site, bill.Month, "csv")), ct);
+
+    /// <summary>The bill of the month (default this month) in the form <paramref name="answer"/> gives it; 404 for no site or no account.</summary>
+    private static async Task<IResult> BillAnswer(string site, string? month, CostService cost, TenantContext tenant, Func<BillView, Storage.SiteModel, IResult> answer,
+        CancellationToken ct)
     {
         if (await cost.SiteAsync(tenant.TenantId, site, ct) is not { } model) return TypedResults.NotFound();
         month ??= cost.ThisMonth(model);
         return await cost.BillAsync(tenant.TenantId, model, month, ct) is { } bill
-            ? TypedResults.Ok(bill)
+            ? answer(bill, model)
             : TypedResults.Problem(title: "No electricity account", statusCode: StatusCodes.Status404NotFound,
                 detail: $"site '{site}' has no electricity account yet: PUT /api/v1/sites/{site}/electricity-account with its tariff and billed meters");
     }

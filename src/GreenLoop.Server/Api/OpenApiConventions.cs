@@ -23,6 +23,7 @@ internal static class OpenApiConventions
         ["key"] = "The key of the object in the path (rule, channel, data source).",
         ["id"] = "The object's numeric id.",
         ["period"] = "A reporting period: a year `yyyy` (e.g. `2026`) or a month `yyyy-MM` (e.g. `2026-10`), 2000 to 2199; local to the site.",
+        ["month"] = "A local month `yyyy-MM` of the site (e.g. `2026-11`), 2000 to 2199; this month when left out.",
         ["grain"] = "Time grain of the series: `15m`, `hour`, `day` or `month` (local hours, days and months of the site).",
         ["from"] = "Start of the range (inclusive): a local date `yyyy-MM-dd` (midnight on the site's clock) or an ISO 8601 instant with offset, 2000-01-01 to 2199-12-31.",
         ["to"] = "End of the range (exclusive): a local date `yyyy-MM-dd` or an ISO 8601 instant with offset.",

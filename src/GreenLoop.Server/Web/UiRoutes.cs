@@ -25,6 +25,13 @@ public static class UiRoutes
     /// <summary><c>~/sites/{site}/energy</c>: comprehensive energy, unit-product energy and the limit verdict (<c>?period=</c>).</summary>
     public static string Energy(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/energy";
 
+    /// <summary>
+    /// <c>~/cost</c> for the default site, else <c>~/cost?site={site}</c>: the month's electricity bill and the site's
+    /// electricity account (<c>month=yyyy-MM</c> is read by the page script).
+    /// </summary>
+    public static string Cost(string site) =>
+        site == DefaultSite ? "~/cost" : "~/cost?site=" + Uri.EscapeDataString(site);
+
     /// <summary><c>~/sites/{site}/carbon</c>: the GHG inventory with lineage (<c>?period=</c>).</summary>
     public static string Carbon(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/carbon";
 

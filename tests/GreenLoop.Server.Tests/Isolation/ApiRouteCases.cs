@@ -291,6 +291,8 @@ internal static class ApiRouteCases
         ["GET /api/v1/sites/{site}/electricity-account"] = _get,
         ["PUT /api/v1/sites/{site}/electricity-account"] = Json(_ => $$"""{"tariff":"cn-gd-industrial-2part-10kv","basis":"Demand","powerFactorStandard":null,"activeMeters":["{{SharedMain}}"]}"""),
         ["GET /api/v1/sites/{site}/electricity-bill"] = _get,
+        ["GET /api/v1/sites/{site}/electricity-bill.xlsx"] = _get,
+        ["GET /api/v1/sites/{site}/electricity-bill.csv"] = _get,
 
         // The platform administration API: no tenant identity may use it (B would disable A's tenant or make one).
         ["GET /api/v1/platform/tenants"] = _get,

@@ -23,10 +23,13 @@ public static partial class ReportWorkbook
     public const string FactorsSheet = "所用因子 Factors used";
 
     /// <summary>A file name like <c>demo-carbon-2026-10.xlsx</c>; <paramref name="kind"/> is <c>energy</c> or <c>carbon</c>.</summary>
-    public static string FileName(string site, string kind, string period)
+    public static string FileName(string site, string kind, string period) => $"{Safe(site)}-{kind}-{period}.xlsx";
+
+    /// <summary>A site key as part of a file name: letters, digits, '-', '_' and '.' kept, anything else '_'.</summary>
+    private static string Safe(string site)
     {
-        var safe = new string(site.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-        return $"{safe}-{kind}-{period}.xlsx";
+        ArgumentNullException.ThrowIfNull(site);
+        return new string(site.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
     }
 
     /// <summary>The energy report as an .xlsx file.</summary>
