@@ -56,6 +56,7 @@ public static class PipelineRegistration
         services.AddSingleton<DerivationService>();
         services.AddSingleton<DerivedChangeHub>();
         services.AddSingleton<QueryService>();
+        services.AddSingleton<GreenLoop.Pipeline.Monitor.Flow.EnergyFlowService>();
         services.AddSingleton<SiteService>();
         services.AddSingleton<AccountingService>();
         services.AddSingleton<AuditTrail>();
