@@ -41,6 +41,7 @@ public sealed class DemoPlantTests(Chromium chromium, DemoPlantTests.DemoServer 
     [
         ("/", "overview"), ("/meters", "meters"), ("/sites/demo/meters/demo.main.elec", "meter"),
         ("/sites/demo/energy?period=2026-11", "energy"), ("/sites/demo/energy?period=2026", "energy"),
+        ("/energy-flow", "energy-flow"), ("/energy-flow?unit=tce&node=kiln", "energy-flow"), ("/balance", "balance"),
         ("/sites/demo/carbon?period=2026-11", "carbon"), ("/sites/demo/carbon?period=2026", "carbon"),
         ("/sites/demo/alarms", "alarms"), ("/sites/demo/alarm-rules", "alarm-rules"), ("/channels", "channels"),
         ("/data-sources", "sources"), ("/factors", "factors"), ("/kpis", "kpis"), ("/reviews", "reviews"), ("/audits", "audits"), ("/projects", "projects"), ("/models", "models"), ("/rounds", "rounds"), ("/work-orders", "work-orders"), ("/checklist-templates", "checklist-templates"), ("/checklist-templates?key=stack-bag-filter", "checklist-templates"), ("/inspections", "inspections"), ("/import", "import"), ("/manual-entry", "manual-entry"),

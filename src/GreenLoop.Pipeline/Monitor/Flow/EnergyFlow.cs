@@ -133,11 +133,11 @@ public static class EnergyFlow
                 conversion?.ReasonZh ?? (conversion is null ? "无折标准煤换算：站点核算配置中不是能源投入" : null));
             if (top is null || (unit == FlowUnit.Tce && !convertible)) return carrier;
             var flow = new Flow(c.Carrier, c.Unit, unit == FlowUnit.Tce ? conversion : null);
-            var target = Visit(focus, flow)!.Value;
             var source = $"carrier:{c.Carrier}";
             _nodes[source] = ("carrier", null, c.Carrier, CarrierNames.En(c.Carrier), CarrierNames.Zh(c.Carrier), flow.Unit);
-            Links.Add(new FlowLink(source, NodeId(focus, flow), "supply", c.Carrier, flow.Of(target.Value), flow.Unit, target.Value, c.Unit,
-                target.Completeness, QueryService.FlagNames(target.Flags)));
+            Links.Add(new FlowLink(source, NodeId(focus, flow), "supply", c.Carrier, flow.Of(top.Value.Value), flow.Unit, top.Value.Value, c.Unit,
+                top.Value.Completeness, QueryService.FlagNames(top.Value.Flags)));
+            Visit(focus, flow, top.Value);
             return carrier;
         }
 
@@ -151,19 +151,20 @@ public static class EnergyFlow
 
         private List<FlowTreeNode> Kids(string node) => children.GetValueOrDefault(node) ?? [];
 
-        /// <summary>Draws the node and everything metered below it; returns what flows into it (null: nothing).</summary>
-        private FlowTotal? Visit(string key, Flow flow)
+        /// <summary>
+        /// Draws the node, which takes in <paramref name="inflow"/>, its links to its metered sub-nodes and its remainder, then
+        /// each sub-node in turn (so the links read from the top down).
+        /// </summary>
+        private void Visit(string key, Flow flow, FlowTotal inflow)
         {
             var node = byKey[key];
-            var measured = Measure(key, flow.Carrier);
-            if (measured is not { } inflow) return null;
             _nodes[NodeId(key, flow)] = ("node", key, flow.PerCarrier ? flow.Carrier : null, node.Name, node.NameZh, flow.Unit);
 
             var metered = new List<(FlowTreeNode Node, FlowTotal Total)>();
             var missing = new List<string>();
             foreach (var kid in Kids(key))
             {
-                if (Visit(kid.Key, flow) is { } t) metered.Add((kid, t));
+                if (Measure(kid.Key, flow.Carrier) is { } t) metered.Add((kid, t));
                 else if (expected.Contains((kid.Key, flow.Carrier))) missing.Add(kid.Key);
             }
             if (!totals.ContainsKey((key, flow.Carrier)))
@@ -173,7 +174,7 @@ public static class EnergyFlow
                     $"the meters of {node.Name} have no {CarrierNames.En(flow.Carrier)} data in the period while its sub-nodes have: drawn as the sum of its sub-nodes ({Num(sum)} {flow.Unit})",
                     $"本期{Zh(node)}的{CarrierNames.Zh(flow.Carrier)}计量表无数据，而其下级节点有数据：按下级节点之和（{Num(sum)} {flow.Unit}）绘制"));
             }
-            if (metered.Count == 0 && missing.Count == 0) return inflow;
+            if (metered.Count == 0 && missing.Count == 0) return;
 
             _drill.Add(NodeId(key, flow));
             var inValue = flow.Of(inflow.Value);
@@ -195,23 +196,32 @@ public static class EnergyFlow
             var quantity = inflow.Value - outQuantity;
             Balances.Add(new FlowBalance(key, node.Name, node.NameZh, flow.Carrier, flow.Unit, inValue, outValue, remainder,
                 inValue > 0 ? remainder / inValue * 100 : null, metered.Select(m => m.Node.Key).ToList(), missing, completeness));
-            if (Math.Abs(remainder) <= Tolerance * Math.Max(1, Math.Abs(inValue))) return inflow;
-            if (remainder > 0)
+            // A remainder within rounding of zero is not drawn: the sub-nodes take what the node takes in.
+            if (Math.Abs(remainder) > Tolerance * Math.Max(1, Math.Abs(inValue)))
             {
-                var id = $"rest:{key}{(flow.PerCarrier ? ":" + flow.Carrier : "")}";
-                _nodes[id] = ("remainder", key, flow.PerCarrier ? flow.Carrier : null, $"Unmetered / losses: {node.Name}", $"未计量/损耗：{Zh(node)}", flow.Unit);
-                Links.Add(new FlowLink(NodeId(key, flow), id, "remainder", flow.Carrier, remainder, flow.Unit, quantity, flow.QuantityUnit, completeness, []));
+                if (remainder > 0) Remainder(node, flow, remainder, quantity, completeness);
+                else Excess(node, flow, inValue, outValue, remainder, quantity, completeness);
             }
-            else
-            {
-                var id = $"excess:{key}{(flow.PerCarrier ? ":" + flow.Carrier : "")}";
-                _nodes[id] = ("excess", key, flow.PerCarrier ? flow.Carrier : null, $"Sub-meters exceed parent: {node.Name}", $"分表大于总表：{Zh(node)}", flow.Unit);
-                Links.Add(new FlowLink(id, NodeId(key, flow), "excess", flow.Carrier, -remainder, flow.Unit, -quantity, flow.QuantityUnit, completeness, []));
-                Problems.Add(new FlowProblem("subMetersExceedParent", key, node.Name, node.NameZh, flow.Carrier, flow.Unit, inValue, outValue, remainder,
-                    $"the sub-nodes of {node.Name} metered {Num(outValue)} {flow.Unit} of {CarrierNames.En(flow.Carrier)}, {Num(-remainder)} {flow.Unit} more than the {Num(inValue)} {flow.Unit} metered into it: check the meters' multipliers (CT ratios), wiring and parent meters",
-                    $"{Zh(node)}的下级节点计量{CarrierNames.Zh(flow.Carrier)} {Num(outValue)} {flow.Unit}，比进入该节点的 {Num(inValue)} {flow.Unit} 多 {Num(-remainder)} {flow.Unit}：请检查表计倍率（CT 变比）、接线和上级表配置"));
-            }
-            return inflow;
+            foreach (var (kid, t) in metered) Visit(kid.Key, flow, t);
+        }
+
+        /// <summary>What the node took in and its metered sub-nodes did not: unmetered use and losses.</summary>
+        private void Remainder(FlowTreeNode node, Flow flow, double remainder, double quantity, double completeness)
+        {
+            var id = $"rest:{node.Key}{(flow.PerCarrier ? ":" + flow.Carrier : "")}";
+            _nodes[id] = ("remainder", node.Key, flow.PerCarrier ? flow.Carrier : null, $"Unmetered / losses: {node.Name}", $"未计量/损耗：{Zh(node)}", flow.Unit);
+            Links.Add(new FlowLink(NodeId(node.Key, flow), id, "remainder", flow.Carrier, remainder, flow.Unit, quantity, flow.QuantityUnit, completeness, []));
+        }
+
+        /// <summary>What the sub-nodes metered beyond their parent: drawn flowing into the node (never a negative link) and listed.</summary>
+        private void Excess(FlowTreeNode node, Flow flow, double inValue, double outValue, double remainder, double quantity, double completeness)
+        {
+            var id = $"excess:{node.Key}{(flow.PerCarrier ? ":" + flow.Carrier : "")}";
+            _nodes[id] = ("excess", node.Key, flow.PerCarrier ? flow.Carrier : null, $"Sub-meters exceed parent: {node.Name}", $"分表大于总表：{Zh(node)}", flow.Unit);
+            Links.Add(new FlowLink(id, NodeId(node.Key, flow), "excess", flow.Carrier, -remainder, flow.Unit, -quantity, flow.QuantityUnit, completeness, []));
+            Problems.Add(new FlowProblem("subMetersExceedParent", node.Key, node.Name, node.NameZh, flow.Carrier, flow.Unit, inValue, outValue, remainder,
+                $"the sub-nodes of {node.Name} metered {Num(outValue)} {flow.Unit} of {CarrierNames.En(flow.Carrier)}, {Num(-remainder)} {flow.Unit} more than the {Num(inValue)} {flow.Unit} metered into it: check the meters' multipliers (CT ratios), wiring and parent meters",
+                $"{Zh(node)}的下级节点计量{CarrierNames.Zh(flow.Carrier)} {Num(outValue)} {flow.Unit}，比进入该节点的 {Num(inValue)} {flow.Unit} 多 {Num(-remainder)} {flow.Unit}：请检查表计倍率（CT 变比）、接线和上级表配置"));
         }
 
         /// <summary>Every node drawn, with what flows through it (its inflow; a carrier's outflow) and the least complete of those links.</summary>
