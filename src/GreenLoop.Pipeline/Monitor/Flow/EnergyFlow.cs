@@ -84,7 +84,7 @@ public sealed record FlowDiagram(IReadOnlyList<FlowCarrier> Carriers, IReadOnlyL
 /// </summary>
 public static class EnergyFlow
 {
-    /// <summary>A remainder this small against the inflow is rounding, not a flow: no remainder node is drawn for it.</summary>
+    /// <summary>A remainder this small against the inflow is rounding, not a flow: it is zero and no remainder node is drawn.</summary>
     public const double Tolerance = 1e-9;
 
     /// <param name="focus">Key of the node drawn (the site's root for the whole site).</param>
@@ -192,16 +192,15 @@ public static class EnergyFlow
                 Links.Add(new FlowLink(NodeId(key, flow), NodeId(kid.Key, flow), "flow", flow.Carrier, v, flow.Unit, t.Value, flow.QuantityUnit,
                     t.Completeness, QueryService.FlagNames(t.Flags)));
             }
-            var remainder = inValue - outValue;
-            var quantity = inflow.Value - outQuantity;
+            // A remainder within rounding of zero is zero (in tce, converting the parent and each sub-node apart leaves
+            // a few units in the last place): neither drawn nor reported as a tiny negative.
+            var rounding = Math.Abs(inValue - outValue) <= Tolerance * Math.Max(1, Math.Abs(inValue));
+            var remainder = rounding ? 0 : inValue - outValue;
+            var quantity = rounding ? 0 : inflow.Value - outQuantity;
             Balances.Add(new FlowBalance(key, node.Name, node.NameZh, flow.Carrier, flow.Unit, inValue, outValue, remainder,
                 inValue > 0 ? remainder / inValue * 100 : null, metered.Select(m => m.Node.Key).ToList(), missing, completeness));
-            // A remainder within rounding of zero is not drawn: the sub-nodes take what the node takes in.
-            if (Math.Abs(remainder) > Tolerance * Math.Max(1, Math.Abs(inValue)))
-            {
-                if (remainder > 0) Remainder(node, flow, remainder, quantity, completeness);
-                else Excess(node, flow, inValue, outValue, remainder, quantity, completeness);
-            }
+            if (remainder > 0) Remainder(node, flow, remainder, quantity, completeness);
+            else if (remainder < 0) Excess(node, flow, inValue, outValue, remainder, quantity, completeness);
             foreach (var (kid, t) in metered) Visit(kid.Key, flow, t);
         }
 

@@ -141,6 +141,16 @@ function renderChart(r, s) {
   const maxDepth = Math.max(0, ...depth.values());
   const width = chart.getWidth();
   const narrow = width < 600;
+  // Small nodes are drawn a gap apart and their two-line labels must not overlap: the chart grows with its fullest column.
+  const gap = narrow ? 22 : 26;
+  const perColumn = new Map();
+  for (const d of depth.values()) perColumn.set(d, (perColumn.get(d) ?? 0) + 1);
+  const height = Math.max(narrow ? 420 : 480, Math.round(Math.max(0, ...perColumn.values()) * (gap + 8) + 240));
+  const dom = document.getElementById('flow-chart');
+  if (dom.clientHeight !== height) {
+    dom.style.height = `${height}px`;
+    chart.resize();
+  }
   // Each column's labels get the room up to the next column; the last column's sit left of their nodes.
   const labelWidth = Math.max(40, Math.floor(width / (maxDepth + 1)) - 26);
   const carriers = [...new Set(s.links.map((l) => l.carrier))];
@@ -169,17 +179,19 @@ function renderChart(r, s) {
       type: 'sankey',
       left: 8,
       right: 8,
-      top: 12,
-      bottom: 12,
+      // Room for half a two-line label above the top node and below the bottom one.
+      top: 18,
+      bottom: 18,
       nodeAlign: 'left',
       nodeWidth: narrow ? 10 : 14,
-      nodeGap: narrow ? 6 : 10,
+      nodeGap: gap,
       draggable: false,
       layoutIterations: 32,
       emphasis: { focus: 'adjacency' },
       label: {
         color: colors.text,
         fontSize: narrow ? 10 : 12,
+        lineHeight: narrow ? 12 : 14,
         width: labelWidth,
         overflow: 'truncate',
         formatter: (p) => `${nodeName(p.data.raw)}\n${formatQuantity(p.data.raw.value, p.data.raw.unit)}`,
