@@ -18,13 +18,13 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
 {
     private const string Site = "flow";
     private const double Exact = 1e-9;
-    private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
-    private static readonly DateTimeOffset June1 = new(2025, 6, 1, 0, 0, 0, Shanghai);
-    private static readonly DateTimeOffset June2 = June1.AddDays(1);
-    private static readonly DateTimeOffset June3 = June1.AddDays(2);
+    private static readonly TimeSpan _shanghai = TimeSpan.FromHours(8);
+    private static readonly DateTimeOffset _june1 = new(2025, 6, 1, 0, 0, 0, _shanghai);
+    private static readonly DateTimeOffset _june2 = _june1.AddDays(1);
+    private static readonly DateTimeOffset _june3 = _june1.AddDays(2);
 
     /// <summary>Workshop B's quarter hour 1 June 10:00-10:15 is missing: a gap, never a zero.</summary>
-    private static readonly DateTimeOffset MissingB = June1.AddHours(10);
+    private static readonly DateTimeOffset _missingB = _june1.AddHours(10);
 
     private readonly GreenLoopAppFactory _factory = new();
     private readonly List<(string Meter, DateTimeOffset Ts, double Value)> _readings = [];
@@ -53,7 +53,7 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
         _client = _factory.CreateClient();
         using (var put = await _client.PutAsync($"/api/v1/sites/{Site}", new StringContent(SiteJson, Encoding.UTF8, "application/json")))
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
-        for (var start = June1; start < June3; start = start.AddMinutes(15))
+        for (var start = _june1; start < _june3; start = start.AddMinutes(15))
         {
             var end = start.AddMinutes(15);
             // Values in quarters of a unit, exact in binary, so that every sum below is exact.
@@ -61,9 +61,9 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
             var b = 25.5 + (start.Hour % 3);
             _readings.Add(("flow.main", end, a + b + 12.75 + start.Hour * 0.5));
             _readings.Add(("flow.a", end, a));
-            if (start != MissingB) _readings.Add(("flow.b", end, b));
+            if (start != _missingB) _readings.Add(("flow.b", end, b));
             // 1 June: the process takes 40 % of its workshop; 2 June: 10 kWh a quarter more than the workshop's feeder.
-            _readings.Add(("flow.a1", end, start < June2 ? a * 0.375 : a + 10));
+            _readings.Add(("flow.a1", end, start < _june2 ? a * 0.375 : a + 10));
             _readings.Add(("flow.gas", end, 11.5));
             _readings.Add(("flow.gas.b", end, 9.25));
             _readings.Add(("flow.water", end, 2));
@@ -150,8 +150,8 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
         var flow = await FlowAsync("from=2025-06-01&to=2025-06-02");
 
         AssertEveryNodeBalances(flow);
-        var (main, a, b, a1) = (Sum("flow.main", June1, June2), Sum("flow.a", June1, June2), Sum("flow.b", June1, June2), Sum("flow.a1", June1, June2));
-        var (gas, gasB, water) = (Sum("flow.gas", June1, June2), Sum("flow.gas.b", June1, June2), Sum("flow.water", June1, June2));
+        var (main, a, b, a1) = (Sum("flow.main", _june1, _june2), Sum("flow.a", _june1, _june2), Sum("flow.b", _june1, _june2), Sum("flow.a1", _june1, _june2));
+        var (gas, gasB, water) = (Sum("flow.gas", _june1, _june2), Sum("flow.gas.b", _june1, _june2), Sum("flow.water", _june1, _june2));
         // By hand: main Σ(a + b + 12.75 + h/2), a = Σ(40 + h + q/4) = 96 × 40 + 4 × 276 + 24 × 1.5 = 4980; b misses the
         // 10:00 quarter (25.5 + 1).
         Assert.Equal(4980, a);
@@ -202,7 +202,7 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
         var flow = await FlowAsync("from=2025-06-02&to=2025-06-03");
 
         AssertEveryNodeBalances(flow);
-        var (a, a1) = (Sum("flow.a", June2, June3), Sum("flow.a1", June2, June3));
+        var (a, a1) = (Sum("flow.a", _june2, _june3), Sum("flow.a1", _june2, _june3));
         // 96 quarters, each 10 kWh more on the process than on its workshop.
         Assert.Equal(960, a1 - a, Exact);
         Assert.Equal(a1 - a, Link(flow, "excess:wsA:electricity", "node:wsA:electricity", "electricity"), Exact);
@@ -224,8 +224,8 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
         var flow = await FlowAsync("from=2025-06-01&to=2025-06-02&unit=tce");
 
         AssertEveryNodeBalances(flow);
-        var (main, a, b, a1) = (Sum("flow.main", June1, June2), Sum("flow.a", June1, June2), Sum("flow.b", June1, June2), Sum("flow.a1", June1, June2));
-        var (gas, gasB) = (Sum("flow.gas", June1, June2), Sum("flow.gas.b", June1, June2));
+        var (main, a, b, a1) = (Sum("flow.main", _june1, _june2), Sum("flow.a", _june1, _june2), Sum("flow.b", _june1, _june2), Sum("flow.a1", _june1, _june2));
+        var (gas, gasB) = (Sum("flow.gas", _june1, _june2), Sum("flow.gas.b", _june1, _june2));
         // GB/T 2589-2020 Annex A (and NBS, China Energy Statistical Yearbook 2023, appendix): electricity at its
         // equivalent value 0.1229 kgce/kWh (3600 kJ/kWh), the energy report's default (docs/accounting.md); natural gas
         // (gas-field) 1.2143 kgce/m³ (8500 kcal/m³ / 7000, flagged UNVERIFIED against the 2020 text). 1 tce = 1000 kgce.
@@ -280,7 +280,7 @@ public sealed class EnergyFlowApiTests : IAsyncLifetime
         AssertEveryNodeBalances(flow);
         Assert.Equal([("_site", "Flow plant"), ("wsA", "Workshop A")],
             flow.GetProperty("path").EnumerateArray().Select(p => (p.GetProperty("node").GetString(), p.GetProperty("name").GetString())));
-        var a = Sum("flow.a", June1, June2);
+        var a = Sum("flow.a", _june1, _june2);
         Assert.Equal(a, Link(flow, "carrier:electricity", "node:wsA:electricity", "electricity"));
         Assert.Equal(["carrier:electricity", "node:procA1:electricity", "node:wsA:electricity", "rest:wsA:electricity"],
             flow.GetProperty("nodes").EnumerateArray().Select(n => n.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
