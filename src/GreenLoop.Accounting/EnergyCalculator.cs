@@ -19,6 +19,17 @@ public sealed record LimitVerdict(string Standard, string ProductClass, double V
 /// <summary>A carrier that was metered but not counted, and why (in English and Chinese).</summary>
 public sealed record NotCounted(string Carrier, double Quantity, string Unit, string Reason, string? ReasonZh = null);
 
+/// <summary>
+/// How one carrier converts to standard coal: <see cref="Coefficient"/> (kgce per reference unit, with its lineage) times
+/// <see cref="UnitScale"/> (meter unit to the coefficient's unit), or, when it cannot be counted, null with the reason.
+/// </summary>
+public sealed record CoalConversion(string Carrier, string Unit, FactorUse? Coefficient, double UnitScale, string? Reason, string? ReasonZh)
+{
+    /// <summary>kgce of <paramref name="quantity"/> in <see cref="Unit"/>; only for a conversion with a coefficient.</summary>
+    public double Kgce(double quantity) =>
+        quantity * UnitScale * (Coefficient ?? throw new InvalidOperationException($"{Carrier} has no standard-coal coefficient: {Reason}")).Value;
+}
+
 /// <summary>Comprehensive energy consumption of a site and period per GB/T 2589-2020.</summary>
 public sealed record EnergyAccount(
     string Site, string Period, IReadOnlyList<Figure> Lines, Figure Total, Figure? Output, Figure? UnitEnergy, LimitVerdict? Verdict,
@@ -59,28 +70,14 @@ public static class EnergyCalculator
                 outputUnit = a.Unit;
                 continue;
             }
-            if (acc.Role is CarrierRole.None or CarrierRole.CarbonateMaterial) continue;
-            FactorUse? coefficient = acc.Role == CarrierRole.Electricity ? ElectricityCoefficient(input, factors)
-                : acc.CoalCoefficient is null ? null : factors.Find("coal_coef", acc.CoalCoefficient);
-            if (coefficient is null)
+            if (Conversion(input, factors, a.Carrier, a.Unit) is not { } conversion) continue;
+            if (conversion.Coefficient is not { } coefficient)
             {
-                notCounted.Add(acc.CoalCoefficient is null
-                    ? new NotCounted(a.Carrier, a.Quantity, a.Unit, "no standard-coal coefficient is configured for this carrier", "未为该能源品种配置折标准煤系数")
-                    : new NotCounted(a.Carrier, a.Quantity, a.Unit,
-                        $"coefficient coal_coef/{acc.CoalCoefficient} has no verified number in data set {ReferenceLibrary.Version}; add a site override with its source to count it",
-                        $"折标准煤系数 coal_coef/{acc.CoalCoefficient} 在数据版本 {ReferenceLibrary.Version} 中没有经核实的数值；请为站点添加注明出处的覆盖值后计入"));
-                continue;
-            }
-            var per = coefficient.Unit.Split('/') is [_, var u] ? u : null;
-            if (acc.UnitScale == 1 && per is not null && !SameUnit(a.Unit, per))
-            {
-                notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit,
-                    $"metered in {a.Unit} but {coefficient.Id} is per {per}; set unitScale in the site's accounting profile to convert",
-                    $"计量单位为 {a.Unit}，而 {coefficient.Id} 按 {per} 计；请在站点核算配置中设置 unitScale 进行换算"));
+                notCounted.Add(new NotCounted(a.Carrier, a.Quantity, a.Unit, conversion.Reason!, conversion.ReasonZh));
                 continue;
             }
             var sign = a.Export ? -1 : 1;
-            var kgce = sign * a.Quantity * acc.UnitScale * coefficient.Value;
+            var kgce = sign * conversion.Kgce(a.Quantity);
             var scale = acc.UnitScale == 1 ? "" : $" × {acc.UnitScale.ToString(CultureInfo.InvariantCulture)}";
             lines.Add(new Figure(
                 $"energy.{a.Carrier}{(a.Export ? ".export" : "")}",
@@ -122,6 +119,38 @@ public static class EnergyCalculator
             else if (verdict is not null) verdict = verdict with { Completeness = completeness };
         }
         return new EnergyAccount(input.Site, input.Period, lines, total, output, unit, verdict, notCounted);
+    }
+
+    /// <summary>
+    /// How a carrier metered in <paramref name="unit"/> converts to standard coal in the energy account of
+    /// <paramref name="input"/> (its profile, overrides and year): the coefficient with its lineage, or the reason it is
+    /// not counted. Null for a carrier that is no energy input (product output, a process variable, a carbonate). The
+    /// energy account and the energy-flow diagram both convert through here, so the two cannot disagree.
+    /// </summary>
+    public static CoalConversion? Conversion(AccountingInput input, FactorResolver factors, string carrier, string unit)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(factors);
+        var acc = input.Profile.For(carrier);
+        if (acc.Role is CarrierRole.None or CarrierRole.CarbonateMaterial or CarrierRole.ProductOutput) return null;
+        FactorUse? coefficient = acc.Role == CarrierRole.Electricity ? ElectricityCoefficient(input, factors)
+            : acc.CoalCoefficient is null ? null : factors.Find("coal_coef", acc.CoalCoefficient);
+        if (coefficient is null)
+        {
+            return acc.CoalCoefficient is null
+                ? new CoalConversion(carrier, unit, null, acc.UnitScale, "no standard-coal coefficient is configured for this carrier", "未为该能源品种配置折标准煤系数")
+                : new CoalConversion(carrier, unit, null, acc.UnitScale,
+                    $"coefficient coal_coef/{acc.CoalCoefficient} has no verified number in data set {ReferenceLibrary.Version}; add a site override with its source to count it",
+                    $"折标准煤系数 coal_coef/{acc.CoalCoefficient} 在数据版本 {ReferenceLibrary.Version} 中没有经核实的数值；请为站点添加注明出处的覆盖值后计入");
+        }
+        var per = coefficient.Unit.Split('/') is [_, var u] ? u : null;
+        if (acc.UnitScale == 1 && per is not null && !SameUnit(unit, per))
+        {
+            return new CoalConversion(carrier, unit, null, acc.UnitScale,
+                $"metered in {unit} but {coefficient.Id} is per {per}; set unitScale in the site's accounting profile to convert",
+                $"计量单位为 {unit}，而 {coefficient.Id} 按 {per} 计；请在站点核算配置中设置 unitScale 进行换算");
+        }
+        return new CoalConversion(carrier, unit, coefficient, acc.UnitScale, null, null);
     }
 
     private static FactorUse ElectricityCoefficient(AccountingInput input, FactorResolver factors)

@@ -57,6 +57,7 @@ public static class PipelineRegistration
         services.AddSingleton<DerivedChangeHub>();
         services.AddSingleton<QueryService>();
         services.AddSingleton<GreenLoop.Pipeline.Monitor.Query.ComparisonService>();
+        services.AddSingleton<GreenLoop.Pipeline.Monitor.Flow.EnergyFlowService>();
         services.AddSingleton<SiteService>();
         services.AddSingleton<AccountingService>();
         services.AddSingleton<AuditTrail>();

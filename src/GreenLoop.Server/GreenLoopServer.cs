@@ -56,6 +56,7 @@ public static class GreenLoopServer
         var api = app.MapGroup("").Audited().AnswersBadInput();
         api.MapReadingsApi();
         api.MapSitesApi();
+        api.MapEnergyFlowApi();
         api.MapAccountingApi();
         api.MapNotificationsApi();
         api.MapAlarmsApi();

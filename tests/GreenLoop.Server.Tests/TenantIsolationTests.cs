@@ -138,6 +138,8 @@ public sealed class TenantIsolationTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains(pages, p => p.Pattern == "/import");
         Assert.Contains(pages, p => p.Pattern == "/manual-entry");
         Assert.Contains(pages, p => p.Pattern == "/checklist-templates");
+        Assert.Contains(pages, p => p.Pattern == "/energy-flow");
+        Assert.Contains(pages, p => p.Pattern == "/balance");
         Assert.Contains(pages, p => p.Pattern == "/inspections");
         Assert.Contains(pages, p => p.Pattern == "/cost");
 

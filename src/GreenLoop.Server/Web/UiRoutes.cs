@@ -31,6 +31,13 @@ public static class UiRoutes
     /// </summary>
     public static string Cost(string site) =>
         site == DefaultSite ? "~/cost" : "~/cost?site=" + Uri.EscapeDataString(site);
+    /// <summary><c>~/energy-flow</c> for the default site, else <c>~/energy-flow?site={site}</c>: the energy-flow Sankey (<c>from</c>, <c>to</c>, <c>unit</c>, <c>node</c>).</summary>
+    public static string EnergyFlow(string site) =>
+        site == DefaultSite ? "~/energy-flow" : "~/energy-flow?site=" + Uri.EscapeDataString(site);
+
+    /// <summary><c>~/balance?site={site}</c> (and <c>&amp;meter={meter}</c>): a parent meter per day against its sub-meters.</summary>
+    public static string Balance(string site, string? meter = null) =>
+        "~/balance?site=" + Uri.EscapeDataString(site) + (meter is null ? "" : "&meter=" + Uri.EscapeDataString(meter));
 
     /// <summary><c>~/sites/{site}/carbon</c>: the GHG inventory with lineage (<c>?period=</c>).</summary>
     public static string Carbon(string site) => "~/sites/" + Uri.EscapeDataString(site) + "/carbon";

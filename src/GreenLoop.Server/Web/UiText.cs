@@ -14,7 +14,7 @@ namespace GreenLoop.Server.Web;
 public sealed partial class UiText
 {
     private static readonly FrozenDictionary<string, (string Zh, string En)> _entries =
-        CoreStrings().Concat(AccountingStrings()).Concat(MonitoringStrings()).Concat(ConnectorStrings()).Concat(SecurityStrings()).Concat(DataStrings()).Concat(OptimiseStrings()).Concat(FieldStrings()).Concat(CostStrings())
+        CoreStrings().Concat(AccountingStrings()).Concat(MonitoringStrings()).Concat(ConnectorStrings()).Concat(SecurityStrings()).Concat(DataStrings()).Concat(OptimiseStrings()).Concat(FieldStrings()).Concat(CostStrings()).Concat(FlowStrings())
             .Concat(SeverityStrings()).ToFrozenDictionary(e => e.Key, e => (e.Zh, e.En), StringComparer.Ordinal);
 
     /// <summary>Severity labels: the notifications' own (<see cref="AlarmWording"/>), so a page and a message never disagree.</summary>

@@ -95,6 +95,7 @@ internal static class ApiRouteCases
         ["GET /api/v1/sites/{site}/derivation-failures"] = _get,
         ["GET /api/v1/sites/{site}/energy"] = _get,
         ["GET /api/v1/sites/{site}/comparison"] = _get,
+        ["GET /api/v1/sites/{site}/energy-flow"] = _get,
         ["GET /api/v1/sites/{site}/meters/{meter}/series"] = _get,
         ["GET /api/v1/sites/{site}/meters/{meter}/events"] = _get,
         ["GET /api/v1/sites/{site}/meters/{meter}/balance"] = _get,

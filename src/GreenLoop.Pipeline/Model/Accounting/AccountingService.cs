@@ -77,8 +77,7 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
             return new CarrierActivity(g.Key.Carrier, unit, g.Key.Direction == MeterDirection.Export, g.Sum(r => r.Value ?? 0),
                 ms.Select(m => m.Definition.Key).ToList(), Math.Round(completeness, 4));
         }).OrderBy(a => a.Carrier, StringComparer.Ordinal).ThenBy(a => a.Export).ToList();
-        var overrides = (await accounting.OverridesAsync(site.Id, ct)).Select(o =>
-            new FactorOverride(o.FactorId, o.Year, o.Value, o.Unit, o.Reason, o.By, DateTimeOffset.FromUnixTimeMilliseconds(o.At))).ToList();
+        var overrides = await FactorOverridesAsync(site.Id, ct);
         return new AccountingInput
         {
             Site = siteKey,
@@ -91,6 +90,38 @@ public sealed class AccountingService(ISiteCatalog sites, IAccountingCatalog acc
             Months = months.Select(m => m.ToString("yyyy-MM", CultureInfo.InvariantCulture)).ToList(),
         };
     }
+
+    /// <summary>
+    /// The standard-coal conversion of each carrier (key and meter unit) as the energy report of
+    /// <paramref name="year"/> makes it: the site's accounting profile, its overrides for that year, electricity at the
+    /// equivalent value unless the site declares an equal value for the year. Carriers that are no energy input are left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, CoalConversion>> ConversionsAsync(SiteModel site, int year, IEnumerable<(string Carrier, string Unit)> carriers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(carriers);
+        var input = new AccountingInput
+        {
+            Site = site.Definition.Key,
+            Period = year.ToString(CultureInfo.InvariantCulture),
+            Year = year,
+            GridRegion = site.Definition.GridRegion,
+            Activity = [],
+            Profile = site.Definition.Accounting ?? new AccountingProfile(),
+            Overrides = await FactorOverridesAsync(site.Id, ct),
+        };
+        var factors = new FactorResolver(Library, input.Overrides, year);
+        var conversions = new Dictionary<string, CoalConversion>(StringComparer.Ordinal);
+        foreach (var (carrier, unit) in carriers)
+        {
+            if (Run(() => EnergyCalculator.Conversion(input, factors, carrier, unit)) is { } c) conversions[carrier] = c;
+        }
+        return conversions;
+    }
+
+    private async Task<List<FactorOverride>> FactorOverridesAsync(long siteId, CancellationToken ct) =>
+        (await accounting.OverridesAsync(siteId, ct)).Select(o =>
+            new FactorOverride(o.FactorId, o.Year, o.Value, o.Unit, o.Reason, o.By, DateTimeOffset.FromUnixTimeMilliseconds(o.At))).ToList();
 
     public async Task<EnergyReport?> EnergyAsync(long tenantId, string siteKey, string period, CancellationToken ct)
     {
