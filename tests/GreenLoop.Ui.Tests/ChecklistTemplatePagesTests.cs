@@ -271,11 +271,7 @@ public sealed class ChecklistTemplatePagesTests(Chromium chromium, ChecklistTemp
     {
         await using var watched = await chromium.NewPageAsync(Server, "zh-CN", signIn: false);
         var page = watched.Page;
-        await page.GotoAsync("login?ReturnUrl=%2Fhealth");
-        await page.FillAsync("input[name=UserName]", TemplatePlant.Viewer);
-        await page.FillAsync("input[name=Password]", TemplatePlant.ViewerPassword);
-        await page.ClickAsync("main button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
+        await Chromium.SignInAsync(page, TemplatePlant.Viewer, TemplatePlant.ViewerPassword);
 
         await watched.GotoAsync(TemplatesPath, "checklist-templates");
         var row = page.Locator("li.tpl-row[data-key='bag-filter']");

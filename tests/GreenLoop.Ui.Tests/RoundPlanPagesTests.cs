@@ -126,15 +126,7 @@ public sealed class RoundPlanPagesTests(Chromium chromium, RoundPlanPagesTests.R
         await watched.WaitLoadedAsync("round-plans");
     }
 
-    private static async Task SignInAsync(WatchedPage watched, string userName, string password)
-    {
-        var page = watched.Page;
-        await page.GotoAsync("login?ReturnUrl=%2Fhealth");
-        await page.FillAsync("input[name=UserName]", userName);
-        await page.FillAsync("input[name=Password]", password);
-        await page.ClickAsync("main button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
-    }
+    private static Task SignInAsync(WatchedPage watched, string userName, string password) => Chromium.SignInAsync(watched.Page, userName, password);
 
     private static async Task AssertNoSidewaysScrollingAsync(IPage page)
     {
