@@ -20,9 +20,9 @@ internal static class OpenApiConventions
         ["tenant"] = "The tenant's key (its organisation code), e.g. `north-group`.",
         ["site"] = "The site's key, e.g. `demo`.",
         ["meter"] = "The meter's key, e.g. `demo.main.elec`.",
-        ["key"] = "The key of the object in the path (rule, channel, data source).",
+        ["key"] = "The key of the object in the path (rule, channel, data source, checklist template, tariff).",
         ["id"] = "The object's numeric id.",
-        ["period"] = "A reporting period: a year `yyyy` (e.g. `2026`) or a month `yyyy-MM` (e.g. `2026-10`), 2000 to 2199; local to the site.",
+        ["period"] = "A reporting period: a year `yyyy` (e.g. `2026`) or a month `yyyy-MM` (e.g. `2026-10`), 2000 to 2199; local to the site. The comparison also takes a day `yyyy-MM-dd` (from 2001, so a year earlier exists) and defaults to this month.",
         ["month"] = "A local month `yyyy-MM` of the site (e.g. `2026-11`), 2000 to 2199; this month when left out.",
         ["grain"] = "Time grain of the series: `15m`, `hour`, `day` or `month` (local hours, days and months of the site).",
         ["from"] = "Start of the range (inclusive): a local date `yyyy-MM-dd` (midnight on the site's clock) or an ISO 8601 instant with offset, 2000-01-01 to 2199-12-31.",
@@ -41,6 +41,9 @@ internal static class OpenApiConventions
         ["version"] = "A template version (1, 2, …); the latest when left out.",
         ["mine"] = "`true`: only what is assigned to the caller (by user name or one of the caller's roles).",
         ["open"] = "`true`: only the open ones (not done, verified or cancelled).",
+        ["node"] = "A node's key (`_site` for the whole site); the whole site when left out.",
+        ["size"] = "`thumb`: a JPEG thumbnail (longest side 320 px, upright); `full` (default): the photo as stored.",
+        ["unit"] = "`energy` (each carrier in its own unit, the default) or `tce` (standard coal, so carriers add up).",
     };
 
     public static void Configure(OpenApiOptions options)
